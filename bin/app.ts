@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { ConfigError, DEFAULT_CONFIG_PATH, loadAppConfig } from '../lib/app-config.js';
+import { OnboardingStack } from '../lib/onboarding-stack.js';
+
+const app = new App();
+const configPath = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
+
+try {
+  const { config } = loadAppConfig(configPath);
+  new OnboardingStack(app, config.stackName, {
+    config,
+    ...(config.env ? { env: config.env } : {}),
+    description: "Onboards AWS accounts' CloudTrail logs into Logpoint through the Director Console API.",
+  });
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+app.synth();

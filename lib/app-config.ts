@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod';
+import { orderPollingSchema, trailSettingsSchema } from '../lambda/core/runtime-settings.js';
+import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from '../lambda/core/settings.js';
+
+/**
+ * The operator's configuration file (`-c config=<path>`, default config/example.json). Checked at
+ * synth time, so a wrong value stops `cdk synth` with the field and what it expects.
+ */
+export const appConfigSchema = z.strictObject({
+  /** Deployment target; omit both for an environment-agnostic template. */
+  env: z.strictObject({ account: accountIdSchema.optional(), region: z.string().min(1).optional() }).optional(),
+  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/).default('LogpointCloudTrailOnboarding'),
+  director: directorSettingsSchema.omit({ caBundle: true }).extend({
+    /** Path (relative to the config file) of a PEM bundle for a Director behind a private CA. */
+    caBundleFile: z.string().min(1).optional(),
+  }),
+  trail: trailSettingsSchema,
+  logSource: logSourceDefaultsSchema.default(logSourceDefaultsSchema.parse({})),
+  orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800 }),
+  /** The account `cdk deploy` onboards; omit to onboard only accounts that triggers report. */
+  onboardAccountId: accountIdSchema.optional(),
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+});
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+export const DEFAULT_CONFIG_PATH = path.join(import.meta.dirname, '..', 'config', 'example.json');
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: AppConfig;
+  /** PEM contents of `director.caBundleFile`, when set. */
+  caBundle?: string;
+  source: string;
+}
+
+/** Reads and validates a config file; every problem is reported with its field path. */
+export function loadAppConfig(file: string = DEFAULT_CONFIG_PATH): LoadedConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Cannot read config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseAppConfig(raw, file);
+}
+
+export function parseAppConfig(raw: unknown, source = '<inline>'): LoadedConfig {
+  const result = appConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid config ${source}:\n${problems.join('\n')}`);
+  }
+  const config = result.data;
+  if (config.director.caBundleFile === undefined) return { config, source };
+  const caPath = path.resolve(path.dirname(source), config.director.caBundleFile);
+  let caBundle: string;
+  try {
+    caBundle = readFileSync(caPath, 'utf8');
+  } catch {
+    throw new ConfigError(`Invalid config ${source}:\n  - director.caBundleFile: cannot read ${caPath}`);
+  }
+  if (!caBundle.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`Invalid config ${source}:\n  - director.caBundleFile: ${caPath} is not a PEM certificate bundle`);
+  }
+  return { config, caBundle, source };
+}
