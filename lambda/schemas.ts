@@ -99,15 +99,34 @@ export const caughtErrorSchema = z.looseObject({
   Cause: z.string().optional(),
 });
 
+/** FinalizeOnboarding's output, which is also the execution's output. */
+export const onboardingResultSchema = z.strictObject({
+  accountId: z.string(),
+  logSourceName: z.string(),
+  logSourceId: z.string(),
+  operation: z.enum(['CREATE', 'EDIT']),
+  readerUserName: z.string(),
+  accessKeyId: z.string(),
+  secretName: z.string(),
+  retiredAccessKeys: z.array(z.string()),
+});
+export type OnboardingResult = z.infer<typeof onboardingResultSchema>;
+
+export const cleanupSummarySchema = z.strictObject({
+  deletedAccessKeys: z.array(z.string()),
+  deletedUser: z.boolean(),
+  deletedSecret: z.boolean(),
+  kept: z.array(z.string()),
+});
+
+/** Compensate's output: what the failure event and the Fail state report. */
 export const failureSchema = z.strictObject({
   code: z.string().min(1),
   message: z.string(),
-  cleanup: z.strictObject({
-    deletedAccessKeys: z.array(z.string()),
-    deletedUser: z.boolean(),
-    deletedSecret: z.boolean(),
-    kept: z.array(z.string()),
-  }),
+  accountId: z.string().nullable(),
+  logSourceName: z.string().nullable(),
+  orderRequestId: z.string().nullable(),
+  cleanup: cleanupSummarySchema,
 });
 export type Failure = z.infer<typeof failureSchema>;
 
@@ -119,7 +138,8 @@ export const workflowStateSchema = z.looseObject({
   reader: readerIdentitySchema.optional(),
   access: accessCheckSchema.optional(),
   registration: registrationSchema.optional(),
-  order: orderPollSchema.optional(),
+  order: z.union([orderPollSchema, z.looseObject({ attempt: z.int() })]).optional(),
+  result: onboardingResultSchema.optional(),
   error: caughtErrorSchema.optional(),
 });
 export type WorkflowState = z.infer<typeof workflowStateSchema>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
-import { orderPollingSchema, trailSettingsSchema } from '../lambda/core/runtime-settings.js';
+import { orderPollingSchema, trailSettingsSchema, type RuntimeSettings } from '../lambda/core/runtime-settings.js';
 import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from '../lambda/core/settings.js';
 
 /**
@@ -71,4 +71,10 @@ export function parseAppConfig(raw: unknown, source = '<inline>'): LoadedConfig 
     throw new ConfigError(`Invalid config ${source}:\n  - director.caBundleFile: ${caPath} is not a PEM certificate bundle`);
   }
   return { config, caBundle, source };
+}
+
+/** The secret-free settings every workflow Lambda receives, derived from the config in one place. */
+export function runtimeSettingsFromConfig(config: AppConfig): RuntimeSettings {
+  const { caBundleFile: _caBundleFile, ...director } = config.director;
+  return { director, trail: config.trail, logSource: config.logSource, orderPolling: config.orderPolling };
 }

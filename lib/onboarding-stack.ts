@@ -1,8 +1,7 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { RuntimeSettings } from '../lambda/core/runtime-settings.js';
-import type { AppConfig } from './app-config.js';
+import { runtimeSettingsFromConfig, type AppConfig } from './app-config.js';
 import { OnboardingWorkflow } from './onboarding-workflow.js';
 
 export interface OnboardingStackProps extends StackProps {
@@ -16,16 +15,11 @@ export class OnboardingStack extends Stack {
   constructor(scope: Construct, id: string, props: OnboardingStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const { caBundleFile: _caBundleFile, ...director } = config.director;
-    const settings: RuntimeSettings = {
-      director,
-      trail: config.trail,
-      logSource: config.logSource,
-      orderPolling: config.orderPolling,
-    };
-    const directorSecret = director.credentialSecretId.startsWith('arn:')
-      ? Secret.fromSecretCompleteArn(this, 'DirectorSecret', director.credentialSecretId)
-      : Secret.fromSecretNameV2(this, 'DirectorSecret', director.credentialSecretId);
+    const settings = runtimeSettingsFromConfig(config);
+    const secretId = settings.director.credentialSecretId;
+    const directorSecret = secretId.startsWith('arn:')
+      ? Secret.fromSecretCompleteArn(this, 'DirectorSecret', secretId)
+      : Secret.fromSecretNameV2(this, 'DirectorSecret', secretId);
 
     this.workflow = new OnboardingWorkflow(this, 'Onboarding', { settings, directorSecret });
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);

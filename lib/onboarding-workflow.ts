@@ -101,7 +101,8 @@ export class OnboardingWorkflow extends Construct {
       const invoke = new LambdaInvoke(this, name, {
         stateName: name,
         lambdaFunction: functions[name],
-        payload: payloadPath === null ? TaskInput.fromJsonPathAt('$') : TaskInput.fromJsonPathAt(payloadPath),
+        // With payloadResponseOnly the payload becomes Parameters verbatim; a path must go in InputPath.
+        ...(payloadPath === null ? {} : { inputPath: payloadPath }),
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
         resultPath,
@@ -115,8 +116,8 @@ export class OnboardingWorkflow extends Construct {
       lambdaFunction: functions.ValidateInput,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
-      resultSelector: { 'request.$': '$' },
-      resultPath: '$',
+      // The raw input stays beside the request: Compensate reports the account id even when the input was invalid.
+      resultPath: '$.request',
     }).addRetry(RetryPolicy.lambdaService);
     const checkBucket = task('CheckBucket', '$.request', '$.bucket', [RetryPolicy.noLogsYet]);
     const provisionReader = new LambdaInvoke(this, 'ProvisionReader', {
@@ -216,7 +217,6 @@ export class OnboardingWorkflow extends Construct {
     const compensate = new LambdaInvoke(this, 'Compensate', {
       stateName: 'Compensate',
       lambdaFunction: functions.Compensate,
-      payload: TaskInput.fromJsonPathAt('$'),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath: '$.failure',
@@ -287,7 +287,7 @@ export class OnboardingWorkflow extends Construct {
     const { bucketName } = props.settings.trail;
     const partition = stack.partition;
     const bucketArn = `arn:${partition}:s3:::${bucketName}`;
-    const readerUsers = stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PATH.slice(1)}*` });
+    const readerUsers = stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PATH.slice(1)}cloudtrail-reader-*` });
     const accountSecrets = stack.formatArn({
       service: 'secretsmanager',
       resource: 'secret',
@@ -302,6 +302,10 @@ export class OnboardingWorkflow extends Construct {
         resources: [bucketArn],
       }),
     );
+    // HeadObject of one log file tells which KMS key the trail really uses.
+    fns.CheckBucket.addToRolePolicy(
+      new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [`${bucketArn}/*AWSLogs/*`] }),
+    );
     fns.ProvisionReader.addToRolePolicy(
       new PolicyStatement({
         sid: 'ManageReaderUsers',
@@ -315,6 +319,10 @@ export class OnboardingWorkflow extends Construct {
           'iam:ListAccessKeys',
           'iam:DeleteAccessKey',
           'iam:GetAccessKeyLastUsed',
+          // Undoing its own half-finished work when a later call of the same step fails.
+          'iam:ListUserPolicies',
+          'iam:DeleteUserPolicy',
+          'iam:DeleteUser',
         ],
         resources: [readerUsers],
       }),
@@ -329,6 +337,8 @@ export class OnboardingWorkflow extends Construct {
           'secretsmanager:GetSecretValue',
           'secretsmanager:TagResource',
           'secretsmanager:RestoreSecret',
+          'secretsmanager:UpdateSecret',
+          'secretsmanager:DeleteSecret',
         ],
         resources: [accountSecrets],
       }),

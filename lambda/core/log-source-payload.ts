@@ -1,42 +1,8 @@
+import type { LogSourceBody } from './director/types.js';
 import type { LogSourceDefaults } from './settings.js';
 
 /** The write shape of an `S3Fetcher` log source, as the seed guide's create and edit examples send it. */
-export interface S3FetcherLogSource {
-  name: string;
-  type: 'S3Fetcher';
-  vendor_name: string;
-  logo: string;
-  description: string;
-  config: {
-    Source: { name: string; interval: number; charset: string; timezone: string };
-    Connector: {
-      endpoint_url: string;
-      access_key: string;
-      secret_key: string;
-      bucket_name: string;
-      region_name: string;
-      filter_date: string;
-      parser: string;
-      enable_proxy: false | { status: true; IP: string; port: number; protocol: 'HTTP' | 'HTTPS' };
-      protocol: string;
-    };
-    RoutingPolicy: {
-      routing_criterion: { key: string; value: string; operation: string; repository: string }[];
-      catch_all: string;
-      repo_name?: string;
-      path?: string;
-      retention?: string;
-      remote_logpoint?: string;
-    };
-    NormalizationPolicy: { normalizers: { name: string; type: string }[] };
-    EnrichmentPolicy?: string;
-  };
-  documentation_link: string;
-  template_vid?: string;
-  dc_metadata?: Record<string, string>;
-  /** Present on edit only: `LogSources/<uuid>`. */
-  id?: string;
-}
+export type S3FetcherLogSource = LogSourceBody & { config: LogSourceBody['config'] & { Connector: Required<LogSourceBody['config']['Connector']> } };
 
 export interface LogSourceAccountFacts {
   accountId: string;

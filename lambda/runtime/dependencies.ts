@@ -1,8 +1,13 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createSecretsManagerDirectorCredentials } from '../core/director-credentials-store.js';
+import { DirectorClient, type DirectorLogger } from '../core/director/index.js';
 import { parseRuntimeSettings, type RuntimeSettings } from '../core/runtime-settings.js';
 import { EnvName, requireEnv } from './env.js';
+import { logger } from './workflow-step.js';
 
 export interface ReaderCredentials {
   accessKeyId: string;
@@ -21,6 +26,8 @@ export interface WorkflowDependencies {
   s3: S3Client;
   /** S3 with a reader user's key, for proving that key works. */
   s3ForCredentials: (credentials: ReaderCredentials, region: string) => S3Client;
+  /** The Director client, built on first use (only the Director steps need it). */
+  director: () => DirectorClient;
   now: () => Date;
 }
 
@@ -34,16 +41,59 @@ export function loadRuntimeSettings(): RuntimeSettings {
   return settingsCache;
 }
 
+/** The Director client for the configured pool and logpoint, its token kept in the operator's secret. */
+export function createDirectorClient(
+  settings: RuntimeSettings['director'],
+  secretsManager: SecretsManagerClient,
+  options: { caBundle?: string; logger?: DirectorLogger } = {},
+): DirectorClient {
+  return new DirectorClient({
+    baseUrl: settings.baseUrl,
+    poolUuid: settings.poolUuid,
+    logpointId: settings.logpointId,
+    timeoutMs: settings.requestTimeoutMs,
+    credentials: createSecretsManagerDirectorCredentials(secretsManager, settings.credentialSecretId),
+    ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+}
+
+/** The private-CA bundle the construct shipped next to the handler, if any. */
+function bundledCaBundle(): string | undefined {
+  const file = process.env[EnvName.DIRECTOR_CA_BUNDLE_FILE];
+  if (!file) return undefined;
+  return readFileSync(path.join(import.meta.dirname, file), 'utf8');
+}
+
+/** The Director client's log lines, through the step's structured logger. */
+const directorLogger: DirectorLogger = {
+  debug: (message, attributes) => logger.debug(message, attributes ?? {}),
+  info: (message, attributes) => logger.info(message, attributes ?? {}),
+  warn: (message, attributes) => logger.warn(message, attributes ?? {}),
+};
+
 let awsCache: WorkflowDependencies | undefined;
 
 /** Real SDK clients, built on first use and reused across invocations of a warm container. */
 export const awsDependencies: DependenciesProvider = () => {
-  awsCache ??= {
-    settings: loadRuntimeSettings(),
+  if (awsCache) return awsCache;
+  const settings = loadRuntimeSettings();
+  const secretsManager = new SecretsManagerClient({});
+  let director: DirectorClient | undefined;
+  awsCache = {
+    settings,
     iam: new IAMClient({}),
-    secretsManager: new SecretsManagerClient({}),
+    secretsManager,
     s3: new S3Client({ followRegionRedirects: true }),
     s3ForCredentials: (credentials, region) => new S3Client({ region, credentials }),
+    director: () => {
+      const caBundle = bundledCaBundle();
+      director ??= createDirectorClient(settings.director, secretsManager, {
+        ...(caBundle === undefined ? {} : { caBundle }),
+        logger: directorLogger,
+      });
+      return director;
+    },
     now: () => new Date(),
   };
   return awsCache;

@@ -50,7 +50,7 @@ export function defineStep<Input, Output>(definition: StepDefinition<Input, Outp
       throw error;
     }
   };
-  return middy(run).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as StepHandler;
+  return middy(run).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
 /** Anything thrown becomes a typed error; an unexpected one keeps only its class and message. */

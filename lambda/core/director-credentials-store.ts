@@ -1,0 +1,78 @@
+import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ErrorCode, OnboardingError } from './errors.js';
+import { describeAwsError, isAwsError } from './ownership.js';
+
+/**
+ * The operator's Director secret in Secrets Manager: `{"secretKey": "...", "token"?: "..."}`.
+ * The Director client loads it before a call and saves the refreshed token (and a changed
+ * secretKey) back. Other JSON fields the operator keeps in the secret survive a save.
+ * Neither value ever appears in an error message.
+ */
+
+export interface DirectorCredentials {
+  secretKey: string;
+  token?: string;
+}
+
+export interface DirectorCredentialStore {
+  load(): Promise<DirectorCredentials>;
+  save(credentials: { secretKey: string; token: string }): Promise<void>;
+}
+
+export function createSecretsManagerDirectorCredentials(sm: SecretsManagerClient, secretId: string): DirectorCredentialStore {
+  const readDocument = async (): Promise<Record<string, unknown>> => {
+    let secretString: string | undefined;
+    try {
+      secretString = (await sm.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    } catch (error) {
+      // InvalidRequestException: the secret is scheduled for deletion.
+      if (isAwsError(error, 'ResourceNotFoundException', 'InvalidRequestException')) {
+        throw new OnboardingError(
+          ErrorCode.SECRET_NOT_FOUND,
+          `Director credential secret ${secretId} does not exist or is scheduled for deletion (${describeAwsError(error)}). ` +
+            'Create it with {"secretKey": "<Director secret key>"}.',
+          { details: { secretId } },
+        );
+      }
+      throw error;
+    }
+    const invalid = (why: string): OnboardingError =>
+      new OnboardingError(ErrorCode.SECRET_INVALID, `Director credential secret ${secretId} ${why}; expected {"secretKey": "...", "token"?: "..."} JSON.`, {
+        details: { secretId },
+      });
+    if (secretString === undefined) throw invalid('has no SecretString');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(secretString);
+    } catch {
+      throw invalid('is not JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('is not a JSON object');
+    const document = parsed as Record<string, unknown>;
+    if (typeof document.secretKey !== 'string' || document.secretKey.length === 0) throw invalid('has no secretKey');
+    return document;
+  };
+
+  return {
+    async load(): Promise<DirectorCredentials> {
+      const document = await readDocument();
+      const secretKey = document.secretKey as string;
+      // A token of the wrong type is ignored rather than fatal: the client simply fetches a new one.
+      return typeof document.token === 'string' && document.token.length > 0 ? { secretKey, token: document.token } : { secretKey };
+    },
+
+    async save(credentials: { secretKey: string; token: string }): Promise<void> {
+      const document = await readDocument();
+      const next = { ...document, secretKey: credentials.secretKey, token: credentials.token };
+      try {
+        await sm.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(next) }));
+      } catch (error) {
+        // The SDK error carries no request values, but only its name is repeated to stay certain.
+        throw new OnboardingError(ErrorCode.INTERNAL, `Could not save the Director credentials into secret ${secretId}: ${describeAwsError(error)}.`, {
+          details: { secretId, awsError: describeAwsError(error) },
+        });
+      }
+    },
+  };
+}

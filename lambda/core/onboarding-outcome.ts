@@ -1,0 +1,98 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Failure, OnboardingRequest, OnboardingResult, OrderPoll, ReaderIdentity, Registration, WorkflowState } from '../schemas.js';
+import { tagAccountSecret } from './credentials-store.js';
+import type { DirectorClient } from './director/index.js';
+import { ErrorCode, OnboardingError } from './errors.js';
+import { removeReaderResources, retireStaleAccessKeys } from './reader-identity.js';
+
+export interface FinalizeInput {
+  request: OnboardingRequest;
+  reader: ReaderIdentity;
+  registration: Registration;
+  order: OrderPoll;
+}
+
+/**
+ * After Director accepted the registration: learn the log source id (a create's order usually
+ * does not carry it), record it on the account secret, and delete the keys the new one replaced.
+ */
+export async function finalizeOnboarding(
+  clients: { iam: IAMClient; secretsManager: SecretsManagerClient; director: DirectorClient },
+  input: FinalizeInput,
+): Promise<OnboardingResult> {
+  const { request, reader, registration, order } = input;
+  const logSourceId = order.logSourceId ?? registration.logSourceId ?? (await clients.director.findLogSourceByName(registration.logSourceName))?.id;
+  if (!logSourceId) {
+    throw new OnboardingError(
+      ErrorCode.DIRECTOR_BAD_RESPONSE,
+      `Director reported order ${registration.requestId} as successful, but lists no log source named "${registration.logSourceName}".`,
+      { details: { requestId: registration.requestId, logSourceName: registration.logSourceName } },
+    );
+  }
+  const retired = await retireStaleAccessKeys(clients, { accountId: request.accountId, currentAccessKeyId: reader.accessKeyId });
+  await tagAccountSecret(clients.secretsManager, request.accountId, { logSourceId, lastOrder: registration.requestId });
+  return {
+    accountId: request.accountId,
+    logSourceName: registration.logSourceName,
+    logSourceId,
+    operation: registration.operation,
+    readerUserName: reader.userName,
+    accessKeyId: reader.accessKeyId,
+    secretName: reader.secretName,
+    retiredAccessKeys: retired.deletedAccessKeys,
+  };
+}
+
+/**
+ * Compensation after any failure: removes what this execution created and is not in use, and
+ * describes the failure for the event and the Fail state. When Director already accepted the new
+ * key (the order succeeded and only the last bookkeeping failed), the key is kept: deleting it
+ * would break a working log source.
+ */
+export async function compensateOnboarding(
+  clients: { iam: IAMClient; secretsManager: SecretsManagerClient },
+  state: WorkflowState,
+): Promise<Failure> {
+  const { code, message } = caughtError(state.error);
+  const request = state.request;
+  const accountId = request?.accountId ?? rawAccountId(state);
+  const directorUsesNewKey = state.order !== undefined && 'status' in state.order && state.order.status === 'SUCCEEDED';
+
+  let cleanup: Failure['cleanup'] = { deletedAccessKeys: [], deletedUser: false, deletedSecret: false, kept: [] };
+  if (state.reader && directorUsesNewKey) {
+    cleanup.kept.push(`access key ${state.reader.accessKeyId}: Director already uses it`);
+  } else if (state.reader) {
+    cleanup = await removeReaderResources(clients, state.reader);
+  }
+  return {
+    code,
+    message,
+    accountId,
+    logSourceName: request?.logSourceName ?? null,
+    orderRequestId: state.registration?.requestId ?? null,
+    cleanup,
+  };
+}
+
+/**
+ * Step Functions hands a Lambda error over as `{Error, Cause}`; on AWS the Cause is the runtime's
+ * JSON (`{"errorType","errorMessage",...}`), locally it may be the plain message.
+ */
+export function caughtError(error: WorkflowState['error']): { code: string; message: string } {
+  if (!error) return { code: ErrorCode.INTERNAL, message: 'The workflow failed without an error record.' };
+  const cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return { code: error.Error, message: parsed.errorMessage };
+  } catch {
+    // A plain-text cause: use it as it is.
+  }
+  return { code: error.Error, message: cause || error.Error };
+}
+
+function rawAccountId(state: WorkflowState): string | null {
+  const input = state.input as { accountId?: unknown } | undefined;
+  const candidate = input?.accountId ?? (state as { accountId?: unknown }).accountId;
+  return typeof candidate === 'string' ? candidate : null;
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { buildTrailObjects, cloudTrailLogPrefix } from './cloudtrail-fixtures.js';
+import { FakeIam } from './fake-iam.js';
+import type { AccessKeyStatus } from './fake-iam.js';
+import { FakeSecretsManager } from './fake-secrets-manager.js';
+import { S3Sandbox } from './s3-sandbox.js';
+import type { AwsCredentials } from './s3-sandbox.js';
+
+export type { AwsCredentials } from './s3-sandbox.js';
+export { FakeIam } from './fake-iam.js';
+export { FakeSecretsManager } from './fake-secrets-manager.js';
+export { S3Sandbox } from './s3-sandbox.js';
+export { NotEmulatedError } from './strict-mock.js';
+
+export interface AwsSandboxOptions {
+  accountId: string;
+  region: string;
+  /** How long S3 refuses a freshly created access key (IAM eventual consistency). Default 0. */
+  propagationDelayMs?: number;
+  /** Milliseconds since the epoch, for tests that move time instead of waiting. */
+  clock?: () => number;
+}
+
+export interface TrailBucketSpec {
+  name: string;
+  region?: string;
+  layout: 'account' | 'organization';
+  organizationId?: string;
+  /** The trail's S3 key prefix, if it has one. */
+  prefix?: string;
+  accountIds: string[];
+  encryption?: 'SSE-S3' | 'SSE-KMS' | 'none';
+  kmsKeyArn?: string;
+  /** Log files per account (and per event region). Default 3. */
+  objectsPerAccount?: number;
+  /** False: the trail has delivered no logs yet (digest files only). Default true. */
+  withLogs?: boolean;
+  /** Simulates a bucket policy that denies the product's role (HeadBucket → 403). */
+  denyProductAccess?: boolean;
+  trailName?: string;
+  /** Regions whose events the trail delivers; default the bucket's region. */
+  eventRegions?: string[];
+}
+
+export interface TrailBucket {
+  name: string;
+  region: string;
+  encryption: 'SSE-S3' | 'SSE-KMS' | 'none';
+  kmsKeyArn?: string;
+  /** Per account, the prefix that holds its log files, e.g. `AWSLogs/111122223333/CloudTrail/`. */
+  logPrefixes: Record<string, string>;
+  objectKeys: string[];
+}
+
+/** Secret-free state for the sandbox's `--json` output. */
+export interface AwsSandboxSummary {
+  users: string[];
+  accessKeys: Array<{ userName: string; accessKeyId: string; status: AccessKeyStatus }>;
+  secrets: string[];
+  /** The subset of `secrets` waiting out their recovery window. */
+  secretsScheduledForDeletion: string[];
+  buckets: string[];
+}
+
+export interface AwsSandbox {
+  iam: IAMClient;
+  secretsManager: SecretsManagerClient;
+  s3ForProduct(options?: { region?: string }): S3Client;
+  s3ForCredentials(credentials: AwsCredentials, options?: { region?: string }): S3Client;
+  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; s3: S3Sandbox };
+  createTrailBucket(spec: TrailBucketSpec): Promise<TrailBucket>;
+  summary(): AwsSandboxSummary;
+  stop(): Promise<void>;
+}
+
+const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+// The fakes intercept `send`, so these never sign anything; they only keep the SDK from
+// searching the environment for credentials.
+const UNUSED_CREDENTIALS = { accessKeyId: 'AKIASANDBOXNOTUSED00', secretAccessKey: 'sandbox-credentials-are-never-used' };
+
+/** Starts IAM, Secrets Manager and S3 stand-ins that behave like one AWS account. */
+export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsSandbox> {
+  const clock = options.clock ?? Date.now;
+  const iam = new IAMClient({ region: 'us-east-1', credentials: UNUSED_CREDENTIALS });
+  const secretsManager = new SecretsManagerClient({ region: options.region, credentials: UNUSED_CREDENTIALS });
+  const fakeIam = new FakeIam(iam, { accountId: options.accountId, propagationDelayMs: options.propagationDelayMs, clock });
+  const fakeSecrets = new FakeSecretsManager(secretsManager, { accountId: options.accountId, region: options.region, clock });
+  const s3 = await S3Sandbox.start({ iam: fakeIam, defaultRegion: options.region });
+  let stopped = false;
+
+  async function createTrailBucket(spec: TrailBucketSpec): Promise<TrailBucket> {
+    const region = spec.region ?? options.region;
+    const encryption = spec.encryption ?? 'SSE-S3';
+    if (spec.layout === 'organization' && !ORGANIZATION_ID_PATTERN.test(spec.organizationId ?? '')) {
+      throw new Error(`Trail bucket ${spec.name}: an organization layout needs an organizationId like o-a1b2c3d4e5.`);
+    }
+    const kmsKeyArn = encryption === 'SSE-KMS' ? (spec.kmsKeyArn ?? `arn:aws:kms:${region}:${options.accountId}:key/${randomUUID()}`) : undefined;
+    await s3.createBucket({ name: spec.name, region, encryption, kmsKeyArn, denyProductAccess: spec.denyProductAccess });
+    const layout = { prefix: spec.prefix, organizationId: spec.layout === 'organization' ? spec.organizationId : undefined };
+    const objects = spec.accountIds.flatMap((accountId) =>
+      buildTrailObjects({
+        ...layout, bucketName: spec.name, accountId, regions: spec.eventRegions ?? [region],
+        filesPerRegion: spec.objectsPerAccount ?? 3, withLogs: spec.withLogs ?? true,
+        trailName: spec.trailName ?? 'management-events', homeRegion: region, now: new Date(clock()),
+      }),
+    );
+    await s3.putObjects(spec.name, objects);
+    return {
+      name: spec.name, region, encryption, ...(kmsKeyArn ? { kmsKeyArn } : {}),
+      logPrefixes: Object.fromEntries(spec.accountIds.map((accountId) => [accountId, cloudTrailLogPrefix(layout, accountId)])),
+      objectKeys: objects.map((object) => object.key),
+    };
+  }
+
+  return {
+    iam,
+    secretsManager,
+    s3ForProduct: (clientOptions) => s3.clientForProduct(clientOptions),
+    s3ForCredentials: (credentials, clientOptions) => s3.clientForCredentials(credentials, clientOptions),
+    fakes: { iam: fakeIam, secretsManager: fakeSecrets, s3 },
+    createTrailBucket,
+    summary: () => {
+      const secrets = fakeSecrets.secrets();
+      return {
+        users: fakeIam.users().map((user) => user.userName),
+        accessKeys: fakeIam.accessKeys().map(({ userName, accessKeyId, status }) => ({ userName, accessKeyId, status })),
+        secrets: secrets.map((secret) => secret.name),
+        secretsScheduledForDeletion: secrets.filter((secret) => secret.scheduledForDeletion).map((secret) => secret.name),
+        buckets: s3.buckets().map((bucket) => bucket.name),
+      };
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      fakeIam.restore();
+      fakeSecrets.restore();
+      await s3.stop();
+    },
+  };
+}

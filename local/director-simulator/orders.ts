@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { OrderAction } from './log-source-orders.js';
+import type { Clock, JsonObject, OrderPathStyle } from './types.js';
+
+/**
+ * Director's asynchronous orders. An order's progress is a function of time: queued for the first
+ * half of the delay, in progress for the second, then complete. Completion runs the order's
+ * change; `settle()` does that for every due order in due order, and the simulator calls it before
+ * it answers any request or handle query, so no timer is needed and a fake clock drives it all.
+ */
+export interface SubmittedOrder {
+  action: OrderAction;
+  /** What the pending order view shows as `request.data`; secrets already masked. */
+  shownData: JsonObject;
+  neverFinish: boolean;
+  /** Applies the change (or not) and returns the order's `response`. */
+  complete: () => JsonObject;
+}
+
+interface OrderRecord extends SubmittedOrder {
+  requestId: string;
+  createdAt: number;
+  dueAt: number;
+  sequence: number;
+  response?: JsonObject;
+}
+
+export function orderPath(style: OrderPathStyle, poolUuid: string, logpointId: string, requestId: string): string {
+  const tail = `${poolUuid}/${logpointId}/orders/${requestId}`;
+  if (style === 'leading-slash') return `/monitorapi/${tail}`;
+  if (style === 'v1') return `/monitorapi/v1/${tail}`;
+  return `monitorapi/${tail}`;
+}
+
+export class OrderBook {
+  private readonly orders = new Map<string, OrderRecord>();
+  private sequence = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly delayMs: number,
+  ) {}
+
+  submit(order: SubmittedOrder): string {
+    const requestId = randomUUID();
+    const createdAt = this.clock();
+    this.sequence += 1;
+    this.orders.set(requestId, { ...order, requestId, createdAt, dueAt: createdAt + this.delayMs, sequence: this.sequence });
+    return requestId;
+  }
+
+  /** Completes every due order, earliest first. */
+  settle(): void {
+    const now = this.clock();
+    const due = [...this.orders.values()]
+      .filter((order) => order.response === undefined && !order.neverFinish && order.dueAt <= now)
+      .sort((a, b) => a.dueAt - b.dueAt || a.sequence - b.sequence);
+    for (const order of due) order.response = order.complete();
+  }
+
+  /** The order as `GET .../orders/{request_id}` shows it, or undefined for an unknown id. */
+  view(requestId: string, poolUuid: string, logpointId: string): JsonObject | undefined {
+    const order = this.orders.get(requestId.toLowerCase());
+    if (order === undefined) return undefined;
+    const location = { pool_uuid: poolUuid, logpoint_identifier: logpointId };
+    if (order.response !== undefined) return { request: {}, response: order.response, ...location };
+    const inProgress = this.clock() >= order.createdAt + this.delayMs / 2;
+    return {
+      request: { data: order.shownData, action: order.action, ...(inProgress ? { in_progress: true } : {}) },
+      response: {},
+      ...location,
+    };
+  }
+
+  clear(): void {
+    this.orders.clear();
+  }
+}

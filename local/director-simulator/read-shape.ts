@@ -1,0 +1,38 @@
+import { cloneJson, isJsonObject, maskSecrets, objectOrEmpty } from './json.js';
+import { logSourceId } from './state.js';
+import type { StoredLogSource } from './state.js';
+import type { JsonObject, JsonValue } from './types.js';
+
+function stringOr(value: JsonValue | undefined, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/**
+ * A stored log source as `GET .../LogSources` shows it (director-api.md "Read shape differs from
+ * write shape"): `log_source_type` instead of `type`, the policies as id strings, the connector
+ * secret masked, and Director's own `id` and `last_log_received`. `template_vid` and unknown
+ * top-level fields of the write body are not read back; `dc_metadata` is kept as sent.
+ */
+export function toReadShape(stored: StoredLogSource): JsonObject {
+  const { data } = stored;
+  const config: JsonObject = {};
+  for (const [key, value] of Object.entries(objectOrEmpty(data.config))) {
+    if (key === 'RoutingPolicy' || key === 'NormalizationPolicy' || key === 'EnrichmentPolicy') continue;
+    config[key] = isJsonObject(value) ? maskSecrets(value) : cloneJson(value);
+  }
+  if (stored.routingPolicyId !== undefined) config.RoutingPolicy = stored.routingPolicyId;
+  if (stored.normalizationPolicyId !== undefined) config.NormalizationPolicy = stored.normalizationPolicyId;
+  if (stored.enrichmentPolicyId !== undefined) config.EnrichmentPolicy = stored.enrichmentPolicyId;
+  return {
+    id: logSourceId(stored.uuid),
+    name: stringOr(data.name, ''),
+    log_source_type: stringOr(data.type, ''),
+    vendor_name: stringOr(data.vendor_name, ''),
+    logo: stringOr(data.logo, ''),
+    description: stringOr(data.description, ''),
+    documentation_link: stringOr(data.documentation_link, ''),
+    config,
+    dc_metadata: isJsonObject(data.dc_metadata) ? cloneJson(data.dc_metadata) : {},
+    last_log_received: stored.lastLogReceived,
+  };
+}

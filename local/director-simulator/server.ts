@@ -1,0 +1,119 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseApiPath } from './api-path.js';
+import type { SimulatorContext } from './context.js';
+import { BodyTooLargeError, errorReply, readBodyText, writeReply } from './http-io.js';
+import type { Reply } from './http-io.js';
+import { routeRequest } from './routes.js';
+import type { RecordedRequest } from './types.js';
+
+export interface PipelineDependencies {
+  /** Read on every request: reset() swaps state and orders inside it. */
+  context: SimulatorContext;
+  requests: RecordedRequest[];
+  log: (line: string) => void;
+}
+
+interface ServeScope extends PipelineDependencies {
+  /** Aborted when the server stops, so injected latency does not outlive it. */
+  closing: AbortSignal;
+}
+
+/**
+ * The life of one request: record it, add latency, let the transport faults (rate limit, dropped
+ * connection, 429, injected status) act, read the body, settle due orders, route, answer.
+ */
+async function serve(deps: ServeScope, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { context, log } = deps;
+  const method = (request.method ?? 'GET').toUpperCase();
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  const { route, resourcePath } = parseApiPath(path);
+  const record: RecordedRequest = { method, path, status: 0 };
+  deps.requests.push(record);
+
+  const target = { method, path, resourcePath };
+  const latency = context.faults.latencyFor(target);
+  if (latency > 0) {
+    const slept = await sleep(latency, true, { signal: deps.closing }).catch(() => false);
+    if (!slept) return;
+  }
+  const fault = context.faults.takeTransportFault(target);
+  if (fault?.kind === 'drop') {
+    request.socket.destroy();
+    log(`${method} ${path} -> connection dropped (fault)`);
+    return;
+  }
+  let reply: Reply;
+  if (fault === undefined) {
+    reply = await answer(context, request, method, path, route);
+  } else {
+    reply = fault.reply;
+    log(`${method} ${path} -> injected ${reply.status}`);
+  }
+  record.status = reply.status;
+  writeReply(response, reply);
+  log(`${method} ${path} -> ${reply.status}`);
+}
+
+async function answer(
+  context: SimulatorContext,
+  request: IncomingMessage,
+  method: string,
+  path: string,
+  route: ReturnType<typeof parseApiPath>['route'],
+): Promise<Reply> {
+  let bodyText: string;
+  try {
+    bodyText = await readBodyText(request);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return errorReply(413, 'Request body too large.');
+    throw error;
+  }
+  context.orders.settle();
+  return routeRequest(context, { method, path, authorization: request.headers.authorization, bodyText }, route);
+}
+
+export interface RunningServer {
+  port: number;
+  protocol: 'http' | 'https';
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 only: the simulator must never be reachable from elsewhere. */
+export async function startServer(
+  deps: PipelineDependencies,
+  port: number,
+  tls: { key: string | Buffer; cert: string | Buffer } | undefined,
+): Promise<RunningServer> {
+  const closing = new AbortController();
+  const scope: ServeScope = { ...deps, closing: closing.signal };
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
+    serve(scope, request, response).catch((error: unknown) => {
+      deps.log(`internal error: ${error instanceof Error ? error.name : 'unknown'}`);
+      if (!response.headersSent) writeReply(response, errorReply(500, 'Internal simulator error.'));
+      else response.destroy();
+    });
+  };
+  const server: Server = tls === undefined ? createHttpServer(listener) : createHttpsServer({ key: tls.key, cert: tls.cert }, listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    port: address.port,
+    protocol: tls === undefined ? 'http' : 'https',
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        closing.abort();
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,86 @@
+import {
+  DEFAULT_CHARSETS,
+  DEFAULT_COMPILED_NORMALIZERS,
+  defaultDevices,
+  defaultEnrichmentPolicies,
+  defaultRepos,
+  defaultRoutingPolicies,
+  objectId,
+  repoNamed,
+} from './seed-data.js';
+import type {
+  CompiledNormalizer,
+  Device,
+  DirectorSeed,
+  EnrichmentPolicy,
+  JsonObject,
+  JsonValue,
+  Repo,
+  RoutingPolicy,
+} from './types.js';
+
+/** A log source as stored: the write body it was created/edited with plus the ids Director adds. */
+export interface StoredLogSource {
+  uuid: string;
+  /** Write shape (`data` of the last accepted body) without its `id`; holds the real secret_key. */
+  data: JsonObject;
+  routingPolicyId?: string;
+  normalizationPolicyId?: string;
+  enrichmentPolicyId?: string;
+  lastLogReceived: string | null;
+}
+
+export interface NormalizationPolicyRecord {
+  id: string;
+  name: string;
+  normalizers: JsonValue[];
+}
+
+/** Everything a Director logpoint holds that the API can read or change. */
+export interface DirectorState {
+  charsets: string[];
+  compiledNormalizers: CompiledNormalizer[];
+  repos: Repo[];
+  enrichmentPolicies: EnrichmentPolicy[];
+  routingPolicies: RoutingPolicy[];
+  normalizationPolicies: NormalizationPolicyRecord[];
+  devices: Device[];
+  /** Keyed by lower-case uuid; Map order is creation order, which is the list order. */
+  logSources: Map<string, StoredLogSource>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ID_PREFIX = 'LogSources/';
+
+/** `<uuid>` or `LogSources/<uuid>` → lower-case uuid; anything else → undefined. */
+export function logSourceUuid(id: string): string | undefined {
+  const bare = id.startsWith(ID_PREFIX) ? id.slice(ID_PREFIX.length) : id;
+  return UUID.test(bare) ? bare.toLowerCase() : undefined;
+}
+
+export function logSourceId(uuid: string): string {
+  return `${ID_PREFIX}${uuid}`;
+}
+
+/** Lookups from the built-in seed plus `seed`; log sources are added by seedLogSources. */
+export function createState(seed: DirectorSeed = {}): DirectorState {
+  const state: DirectorState = {
+    charsets: [...new Set([...DEFAULT_CHARSETS, ...(seed.charsets ?? [])])],
+    compiledNormalizers: [...DEFAULT_COMPILED_NORMALIZERS, ...(seed.compiledNormalizers ?? [])].map((entry) => ({ ...entry })),
+    repos: [...defaultRepos(), ...(seed.repos ?? []).map((repo) => (typeof repo === 'string' ? repoNamed(repo) : structuredClone(repo)))],
+    enrichmentPolicies: [
+      ...defaultEnrichmentPolicies(),
+      ...(seed.enrichmentPolicies ?? []).map((policy) => ({
+        id: policy.id ?? objectId(),
+        name: policy.name,
+        description: policy.description ?? '',
+        specifications: structuredClone(policy.specifications ?? []),
+      })),
+    ],
+    routingPolicies: [...defaultRoutingPolicies(), ...structuredClone(seed.routingPolicies ?? [])],
+    normalizationPolicies: [],
+    devices: [...defaultDevices(), ...structuredClone(seed.devices ?? [])],
+    logSources: new Map(),
+  };
+  return state;
+}

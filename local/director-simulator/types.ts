@@ -1,0 +1,178 @@
+/** Public types of the Director simulator. Wire shapes follow /work/shared/director-api.md. */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+// The lookup shapes below are type aliases, not interfaces, so they stay assignable to JsonValue.
+
+/** Milliseconds since the epoch, like `Date.now`. Tests may pass a fake clock. */
+export type Clock = () => number;
+
+/**
+ * How the `message` of a write answer spells the order path:
+ * `bare` = `monitorapi/{pool}/{lp}/orders/{id}` (real servers), `leading-slash` = `/monitorapi/...`
+ * (the docs), `v1` = `/monitorapi/v1/...`.
+ */
+export type OrderPathStyle = 'bare' | 'leading-slash' | 'v1';
+
+export type CompiledNormalizer = {
+  name: string;
+  version: string;
+};
+
+export type Repo = {
+  id: string;
+  name: string;
+  repopath: { path: string; retention: number }[];
+  active: boolean;
+};
+
+export type EnrichmentPolicy = {
+  /** 24 hex characters. */
+  id: string;
+  name: string;
+  description: string;
+  specifications: JsonObject[];
+};
+
+export type RoutingPolicy = {
+  id: string;
+  policy_name: string;
+  catch_all: string;
+  routing_criteria: JsonValue[];
+};
+
+export type Device = {
+  id: string;
+  name: string;
+  type: string;
+  ip: string[];
+  active: boolean;
+  [extra: string]: JsonValue;
+};
+
+/** Extra lookup entries and log sources on top of the built-in realistic seed (seed-data.ts). */
+export interface DirectorSeed {
+  charsets?: string[];
+  compiledNormalizers?: CompiledNormalizer[];
+  /** A repo name gets a generated id, `/opt/immune/storage/` and 90 days retention. */
+  repos?: (string | Repo)[];
+  /** A missing id gets a generated 24-hex id. */
+  enrichmentPolicies?: (Partial<EnrichmentPolicy> & { name: string })[];
+  routingPolicies?: RoutingPolicy[];
+  devices?: Device[];
+  /**
+   * Log sources present from the start, in write shape (the `data` of a create body). An `id`
+   * (`<uuid>` or `LogSources/<uuid>`) is kept, otherwise one is generated. Not validated.
+   */
+  logSources?: JsonObject[];
+}
+
+export interface DirectorSimulatorOptions {
+  /** 0 (default) picks a free port. The server listens on 127.0.0.1 only. */
+  port?: number;
+  /** 32-hex pool UUID; random unless given. */
+  poolUuid?: string;
+  /** 32-hex logpoint identifier; random unless given. */
+  logpointId?: string;
+  /** The refresh key `POST /refreshToken` accepts; random unless given. */
+  secretKey?: string;
+  /** Extra token string(s) accepted as valid until `faults.expireAllTokens()`. */
+  token?: string | string[];
+  /** Lifetime of issued JWTs (default 8 h). */
+  tokenTtlSeconds?: number;
+  /** Time an order stays pending (default 1000). Queued for the first half, in progress after. */
+  orderDelayMs?: number;
+  orderPathStyle?: OrderPathStyle;
+  /** Put `id: "LogSources/<uuid>"` into succeeded order responses (default false). */
+  orderResponseIncludesId?: boolean;
+  /** Each refresh returns a new secretKey and the old one stops working (default false). */
+  rotateSecretKeyOnRefresh?: boolean;
+  /** Serve HTTPS with this PEM key pair (test-only pairs: test/fixtures/tls). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  seed?: DirectorSeed;
+  /** Receives one line per request and per notable event; never a secret. Default: silent. */
+  logger?: (line: string) => void;
+  /** Time source for token expiry, order progress and the rate limit (default `Date.now`). */
+  clock?: Clock;
+}
+
+/** One HTTP request as the simulator saw it. Bodies are never recorded. */
+export interface RecordedRequest {
+  method: string;
+  /** The path exactly as requested (query string removed). */
+  path: string;
+  /** The answered status; 0 when the connection was dropped by a fault. */
+  status: number;
+}
+
+export interface IssueTokenOptions {
+  /** The token authenticates but lacks rights: every protected route answers 403. */
+  withoutRights?: boolean;
+  ttlSeconds?: number;
+}
+
+/**
+ * Route pattern for faults: `"<METHOD> <path glob>"` or just `"<path glob>"` (any method). `*` in
+ * the glob matches any characters, `/` included. The glob must match the whole request path or the
+ * path below `/{config|monitor}api[/v1]/{pool}/{logpoint}`, e.g. `"POST /LogSources"`,
+ * `"PUT /LogSources/*"`, `"GET /orders/*"`, `"POST /refreshToken"`, `"* /configapi/*"`.
+ */
+export type RoutePattern = string;
+
+export interface OrderFailureSpec {
+  /** Default "Some of the form fields are invalid, please check." */
+  message?: string;
+  validationErrors?: Record<string, string[]>;
+  errors?: string[];
+}
+
+/** Fault injection. Counted faults fire on the next N matching calls; `Infinity` means always. */
+export interface DirectorFaults {
+  /** Answer `status` (with `body`, default `{"status":"Error","message":...}`) to the next `count` (default 1) matching calls. */
+  failRoute(route: RoutePattern, options: { status: number; count?: number; body?: JsonValue }): void;
+  /** Delay every call (no route) or every matching call by `ms`; 0 removes that latency. */
+  setLatency(ms: number, route?: RoutePattern): void;
+  /** Destroy the socket without answering the next `count` (matching) calls. */
+  dropConnections(count: number, route?: RoutePattern): void;
+  /** Answer 429 with `Retry-After` (default 1 second; a string is sent as is) to the next `count` (matching) calls. */
+  throttle(count: number, options?: { retryAfter?: number | string; route?: RoutePattern }): void;
+  /** The next `count` orders fail at completion with this failure and change nothing. */
+  failOrders(count: number, failure?: OrderFailureSpec): void;
+  /** The next `count` (default Infinity) orders stay in progress forever. */
+  neverFinishOrders(count?: number): void;
+  /** Above `requestsPerSecond` (sliding one-second window) answer 429 with Retry-After; undefined removes the limit. */
+  rateLimit(requestsPerSecond: number | undefined): void;
+  /** The next `count` (default Infinity) calls with a valid token answer 403. */
+  forbidTokens(count?: number): void;
+  /** Every token issued so far, and the extra `token` option, becomes invalid (401). */
+  expireAllTokens(): void;
+  /** Remove every fault (expired tokens stay expired). */
+  clear(): void;
+}
+
+export interface DirectorSimulator {
+  /** `http://127.0.0.1:<port>` (or https with `tls`), no trailing slash. */
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly poolUuid: string;
+  readonly logpointId: string;
+  /** The refresh key `POST /refreshToken` currently accepts (changes with `rotateSecretKeyOnRefresh`). */
+  readonly secretKey: string;
+  /** A fresh token, valid for `tokenTtlSeconds` unless `ttlSeconds` is given. */
+  issueToken(options?: IssueTokenOptions): string;
+  /** Log sources exactly as `GET .../LogSources` returns them (read shape, secret masked). */
+  logSources(): JsonObject[];
+  /** True when the stored `Connector.secret_key` of that log source (`<uuid>` or `LogSources/<uuid>`) equals `candidate`. */
+  connectorSecretMatches(logSourceId: string, candidate: string): boolean;
+  /** Accepted writes (those that created an order), in order: `"POST /configapi/<pool>/<lp>/LogSources"`. */
+  readonly operations: readonly string[];
+  /** Every request received, in arrival order. */
+  readonly requests: readonly RecordedRequest[];
+  readonly faults: DirectorFaults;
+  /** Back to the seed: log sources, orders, repos, policies, faults, records and the initial secretKey. Tokens stay valid. */
+  reset(): void;
+  /** Close the server and every open connection; calling it again returns the same promise. */
+  stop(): Promise<void>;
+}

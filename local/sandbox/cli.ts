@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { SANDBOX_ACCOUNT_ID } from './constants.js';
+import { findScenario, playScenario, scenarios } from './scenarios.js';
+
+/**
+ * `npm start`: one complete onboarding in the local sandbox (or another scenario), printed as it
+ * happens. Contract: `--json` ends the output with one JSON summary line; a failing run exits 1.
+ */
+const USAGE = `Usage: npm start -- [--scenario <name>] [--json] [--verbose]
+
+Runs the real onboarding state machine (synthesized from the CDK app) against a simulated AWS
+account and the Director simulator, printing each state as it is entered and left.
+
+Options:
+  --scenario <name>  which scenario to run (default: onboard)
+  --json             end with one line of JSON: the summary (no secret is ever in it)
+  --verbose          also print the Lambda handlers' structured logs
+  --list             list the scenarios and exit
+  --help             show this help
+
+Scenarios:
+${scenarios.map((scenario) => `  ${scenario.name.padEnd(16)} ${scenario.summary}`).join('\n')}
+`;
+
+async function main(): Promise<number> {
+  let values: { scenario?: string; json?: boolean; verbose?: boolean; help?: boolean; list?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        scenario: { type: 'string', short: 's' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+        list: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.list) {
+    process.stdout.write(`${scenarios.map((scenario) => scenario.name).join('\n')}\n`);
+    return 0;
+  }
+  const scenario = findScenario(values.scenario ?? 'onboard');
+  if (!scenario) {
+    process.stderr.write(`Unknown scenario "${values.scenario}". Known: ${scenarios.map((s) => s.name).join(', ')}\n`);
+    return 2;
+  }
+
+  // The handlers' logger reads its level when first imported: set it before loading them.
+  process.env.POWERTOOLS_LOG_LEVEL = values.verbose ? 'INFO' : 'SILENT';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { startSandbox } = await import('./environment.js');
+  const { createProgressPrinter, humanSummary, summarize } = await import('./report.js');
+
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  print(`Scenario "${scenario.name}": ${scenario.summary}`);
+  print('Starting the sandbox: simulated AWS account, S3 (s3rver), Director simulator, synthesized state machine…');
+  const sandbox = await startSandbox(scenario.sandbox);
+  try {
+    print(`Director simulator at ${sandbox.director.baseUrl}; onboarding account ${SANDBOX_ACCOUNT_ID}.\n`);
+    const runs = await playScenario(scenario, sandbox, { onEvent: createProgressPrinter(print), say: (line) => print(`\n${line}`) });
+    const summary = summarize(scenario, sandbox, runs, SANDBOX_ACCOUNT_ID);
+    for (const line of humanSummary(summary)) print(line);
+    if (values.json) print(JSON.stringify(summary));
+    return summary.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`Sandbox error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,84 @@
+import { App } from 'aws-cdk-lib';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AppConfig } from '../../lib/app-config.js';
+import { OnboardingStack } from '../../lib/onboarding-stack.js';
+
+export interface SynthesizedWorkflow {
+  /** The Amazon States Language definition, with CloudFormation references resolved to fake ARNs. */
+  definition: Record<string, unknown>;
+  /** The whole synthesized template, for callers that inspect more. */
+  template: Record<string, unknown>;
+}
+
+const FAKE_ACCOUNT = '000000000000';
+const FAKE_REGION = 'eu-west-1';
+
+/**
+ * Synthesizes the real stack for a config and takes the state machine definition from the
+ * template, exactly as CloudFormation would receive it. Asset bundling is skipped: the sandbox
+ * runs the handlers in-process, so the bundles are never used here.
+ */
+export function synthesizeWorkflow(config: AppConfig): SynthesizedWorkflow {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'onboarding-synth-'));
+  try {
+    // CloudFormation validation belongs to `npm run synth`; here it would only cost seconds per run.
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const stack = new OnboardingStack(app, config.stackName, { config });
+    const assembly = app.synth();
+    const template = assembly.getStackByName(stack.stackName).template as Record<string, unknown>;
+    return { definition: extractDefinition(template), template };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Finds the one state machine in a template and resolves its DefinitionString. */
+export function extractDefinition(template: Record<string, unknown>): Record<string, unknown> {
+  const resources = (template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  const machines = Object.values(resources).filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
+  if (machines.length !== 1) throw new Error(`Expected one state machine in the template, found ${machines.length}.`);
+  const definitionString = machines[0]?.Properties?.DefinitionString;
+  const resolved = resolveIntrinsics(definitionString, resources);
+  if (typeof resolved !== 'string') throw new Error('The state machine DefinitionString did not resolve to a string.');
+  return JSON.parse(resolved) as Record<string, unknown>;
+}
+
+function resolveIntrinsics(value: unknown, resources: Record<string, { Type: string }>): unknown {
+  if (typeof value === 'string' || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, resources));
+  const record = value as Record<string, unknown>;
+  if ('Fn::Join' in record) {
+    const [separator, parts] = record['Fn::Join'] as [string, unknown[]];
+    return parts.map((part) => String(resolveIntrinsics(part, resources))).join(separator);
+  }
+  if ('Ref' in record) return resolveRef(String(record.Ref), resources);
+  if ('Fn::GetAtt' in record) {
+    const [logicalId] = record['Fn::GetAtt'] as [string, string];
+    return fakeArnFor(logicalId, resources);
+  }
+  return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, resolveIntrinsics(item, resources)]));
+}
+
+function resolveRef(name: string, resources: Record<string, { Type: string }>): string {
+  switch (name) {
+    case 'AWS::Partition':
+      return 'aws';
+    case 'AWS::Region':
+      return FAKE_REGION;
+    case 'AWS::AccountId':
+      return FAKE_ACCOUNT;
+    case 'AWS::URLSuffix':
+      return 'amazonaws.com';
+    default:
+      return fakeArnFor(name, resources);
+  }
+}
+
+function fakeArnFor(logicalId: string, resources: Record<string, { Type: string }>): string {
+  const type = resources[logicalId]?.Type;
+  if (type === 'AWS::Lambda::Function') return `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:${logicalId}`;
+  if (type === 'AWS::Events::EventBus') return `arn:aws:events:${FAKE_REGION}:${FAKE_ACCOUNT}:event-bus/${logicalId}`;
+  return `arn:aws:cloudformation:${FAKE_REGION}:${FAKE_ACCOUNT}:resource/${logicalId}`;
+}

@@ -1,0 +1,137 @@
+import type { Sandbox } from './environment.js';
+import type { Scenario } from './scenarios.js';
+import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
+
+/** The `--json` summary: a contract that checks outside the repository rely on. Never a secret. */
+export interface ScenarioSummary {
+  scenario: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  error: { code: string; message: string } | null;
+  accountId: string;
+  transitions: number;
+  director: { logSources: unknown[]; operations: string[] };
+  aws: {
+    users: string[];
+    accessKeys: { userName: string; accessKeyId: string; status: string }[];
+    secrets: string[];
+    secretsScheduledForDeletion: string[];
+  };
+  events: { detailType: string; detail: Record<string, unknown> }[];
+  runs: { status: string; error: { code: string; message: string } | null; transitions: number; output: unknown }[];
+}
+
+export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunResult[], accountId: string): ScenarioSummary {
+  const last = runs.at(-1);
+  const aws = sandbox.aws.summary();
+  return {
+    scenario: scenario.name,
+    status: last?.status ?? 'FAILED',
+    error: last ? last.error : { code: 'NO_RUN', message: 'The scenario ran no execution.' },
+    accountId,
+    transitions: runs.reduce((sum, run) => sum + run.transitions, 0),
+    director: { logSources: sandbox.director.logSources(), operations: [...sandbox.director.operations] },
+    aws: {
+      users: aws.users,
+      accessKeys: aws.accessKeys,
+      secrets: aws.secrets,
+      secretsScheduledForDeletion: aws.secretsScheduledForDeletion,
+    },
+    events: sandbox.events.map(({ detailType, detail }) => ({ detailType, detail })),
+    runs: runs.map(({ status, error, transitions, output }) => ({ status, error, transitions, output })),
+  };
+}
+
+const ICON = { entered: '▶', exited: '✔', failed: '✖', retried: '↻', caught: '↪' } as const;
+
+/** Prints each state as it is entered and left, with its duration, for a person watching. */
+export function createProgressPrinter(write: (line: string) => void): (event: ExecutionEvent) => void {
+  const enteredAt = new Map<string, number>();
+  let startedAt = 0;
+  const clock = (at: number): string => `+${((at - startedAt) / 1000).toFixed(2).padStart(6)}s`;
+  return (event) => {
+    switch (event.kind) {
+      case 'started':
+        startedAt = event.at;
+        write(`${clock(event.at)}  execution started`);
+        return;
+      case 'entered':
+        enteredAt.set(event.state, event.at);
+        write(`${clock(event.at)}  ${ICON.entered} ${event.state}${describeEntry(event)}`);
+        return;
+      case 'exited': {
+        const took = event.at - (enteredAt.get(event.state) ?? event.at);
+        write(`${clock(event.at)}  ${ICON.exited} ${event.state.padEnd(20)} ${String(took).padStart(5)} ms${describeExit(event)}`);
+        return;
+      }
+      case 'failed':
+        write(`${clock(event.at)}  ${ICON.failed} ${event.state} failed: ${event.error} — ${event.cause}`);
+        return;
+      case 'retried':
+        write(`${clock(event.at)}  ${ICON.retried} ${event.state} retry ${event.attempt}`);
+        return;
+      case 'caught':
+        write(`${clock(event.at)}  ${ICON.caught} ${event.state}: error caught, compensating`);
+        return;
+      case 'succeeded':
+        write(`${clock(event.at)}  execution succeeded`);
+        return;
+      case 'execution-failed':
+        write(`${clock(event.at)}  execution failed: ${event.error}`);
+        return;
+    }
+  };
+}
+
+function describeEntry(event: Extract<ExecutionEvent, { kind: 'entered' }>): string {
+  if (event.state !== 'WaitForOrder') return '';
+  const seconds = (event.input as { order?: { nextWaitSeconds?: number } } | undefined)?.order?.nextWaitSeconds;
+  return seconds === undefined ? '' : ` (${seconds} s in the definition)`;
+}
+
+function describeExit(event: Extract<ExecutionEvent, { kind: 'exited' }>): string {
+  const output = event.output as Record<string, unknown> | undefined;
+  switch (event.state) {
+    case 'CheckBucket':
+      return facts(output?.bucket, (bucket) => `${String(bucket.bucketRegion)}, ${bucket.kmsKeyArn ? 'SSE-KMS' : 'no KMS'}, logs under ${String(bucket.logPrefix)}`);
+    case 'ProvisionReader':
+      return facts(output?.reader, (reader) => `user ${String(reader.userName)}, key ${String(reader.accessKeyId)}`);
+    case 'VerifyAccess':
+      return facts(output?.access, (access) => `read ${String(access.bytesRead)} bytes of ${String(access.objectKey)}`);
+    case 'RegisterLogSource':
+      return facts(output?.registration, (registration) => `${String(registration.operation)} ${String(registration.logSourceName)}, order ${String(registration.requestId)}`);
+    case 'CheckOrder':
+      return facts(output?.order, (order) => `order ${String(order.status).toLowerCase()}`);
+    case 'Compensate':
+      return facts(output?.failure, (failure) => {
+        const cleanup = failure.cleanup as { deletedAccessKeys: string[]; deletedUser: boolean; deletedSecret: boolean };
+        return `removed ${cleanup.deletedAccessKeys.length} key(s)${cleanup.deletedUser ? ', the user' : ''}${cleanup.deletedSecret ? ', the secret' : ''}`;
+      });
+    default:
+      return '';
+  }
+}
+
+function facts(value: unknown, describe: (record: Record<string, unknown>) => string): string {
+  return typeof value === 'object' && value !== null ? `  ${describe(value as Record<string, unknown>)}` : '';
+}
+
+/** A few lines a person can read at the end. */
+export function humanSummary(summary: ScenarioSummary): string[] {
+  const lines = [
+    '',
+    `Scenario "${summary.scenario}" — account ${summary.accountId}: ${summary.status}` +
+      (summary.error ? ` with ${summary.error.code}` : '') +
+      ` (${summary.runs.length} run(s), ${summary.transitions} state transitions)`,
+  ];
+  if (summary.error) lines.push(`  error:       ${summary.error.message}`);
+  const sources = summary.director.logSources as { id?: string; name?: string }[];
+  lines.push(`  Director:    ${sources.length} log source(s)${sources.map((source) => ` ${source.name ?? '?'} (${source.id ?? '?'})`).join(',')}`);
+  lines.push(`  writes:      ${summary.director.operations.length === 0 ? 'none' : summary.director.operations.map((op) => op.split(' ')[0]).join(', ')}`);
+  lines.push(`  IAM users:   ${summary.aws.users.join(', ') || 'none'}`);
+  lines.push(
+    `  access keys: ${summary.aws.accessKeys.map((key) => `${key.accessKeyId} (${key.status})`).join(', ') || 'none'}`,
+  );
+  lines.push(`  secrets:     ${summary.aws.secrets.join(', ') || 'none'}`);
+  lines.push(`  events:      ${summary.events.map((event) => event.detailType).join(', ') || 'none'}`);
+  return lines;
+}

@@ -1,0 +1,112 @@
+import type { Sandbox, SandboxOptions } from './environment.js';
+import { SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID } from './constants.js';
+import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
+
+export interface ScenarioContext {
+  sandbox: Sandbox;
+  /** Runs one onboarding execution, reporting its events as they happen. */
+  onboard: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
+  /** Tells the person watching what the scenario does next. */
+  say: (line: string) => void;
+}
+
+export interface Scenario {
+  name: string;
+  summary: string;
+  /** What the scenario is expected to end in; the CLI exits 1 whenever the last run failed. */
+  expected: 'SUCCEEDED' | 'FAILED';
+  sandbox?: SandboxOptions;
+  /** The runs of the scenario; by default one onboarding of the sample account. */
+  play?: (context: ScenarioContext) => Promise<LocalRunResult[]>;
+}
+
+const sampleInput = { accountId: SANDBOX_ACCOUNT_ID, trigger: 'sandbox' };
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'onboard',
+    summary: 'Onboards the sample account: bucket in the account layout, SSE-S3, a healthy Director.',
+    expected: 'SUCCEEDED',
+  },
+  {
+    name: 'org-trail',
+    summary: `Organization trail: logs under AWSLogs/${SANDBOX_ORGANIZATION_ID}/<account>/, stack in organization mode.`,
+    expected: 'SUCCEEDED',
+    sandbox: { trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, prefix: 'org-trail' } },
+  },
+  {
+    name: 'kms',
+    summary: 'The trail bucket is encrypted with SSE-KMS: the reader policy grants kms:Decrypt on that key only.',
+    expected: 'SUCCEEDED',
+    sandbox: { trail: { encryption: 'SSE-KMS' } },
+  },
+  {
+    name: 'rerun',
+    summary: 'Onboards the same account twice: the second run edits (PUT) the existing log source and retires the old key.',
+    expected: 'SUCCEEDED',
+    play: async ({ onboard, say }) => {
+      const first = await onboard(sampleInput);
+      say('Running the onboarding of the same account again…');
+      const second = await onboard(sampleInput);
+      return [first, second];
+    },
+  },
+  {
+    name: 'bucket-missing',
+    summary: 'The configured trail bucket does not exist: fails with BUCKET_NOT_FOUND before creating anything.',
+    expected: 'FAILED',
+    sandbox: { trail: null },
+  },
+  {
+    name: 'no-logs',
+    summary: 'The trail has delivered no log files yet: the check is retried, then fails with NO_CLOUDTRAIL_LOGS.',
+    expected: 'FAILED',
+    sandbox: { trail: { withLogs: false } },
+  },
+  {
+    name: 'order-fails',
+    summary: 'Director accepts the request but the order fails validation: DIRECTOR_ORDER_FAILED, and the new user, key and secret are removed.',
+    expected: 'FAILED',
+    play: async ({ sandbox, onboard }) => {
+      sandbox.director.faults.failOrders(1, { validationErrors: { 'config.RoutingPolicy.catch_all': ['Repo does not exist.'] } });
+      return [await onboard(sampleInput)];
+    },
+  },
+  {
+    name: 'order-timeout',
+    summary: 'The Director order never finishes: after the deadline the run fails with DIRECTOR_ORDER_TIMEOUT and cleans up.',
+    expected: 'FAILED',
+    sandbox: { config: { orderPolling: { deadlineSeconds: 120 } } },
+    play: async ({ sandbox, onboard }) => {
+      sandbox.director.faults.neverFinishOrders();
+      return [await onboard(sampleInput)];
+    },
+  },
+  {
+    name: 'director-down',
+    summary: 'Director answers 503 to everything: retried with backoff, then DIRECTOR_UNAVAILABLE, and everything created is removed.',
+    expected: 'FAILED',
+    play: async ({ sandbox, onboard }) => {
+      sandbox.director.faults.failRoute('*', { status: 503, count: Number.POSITIVE_INFINITY });
+      return [await onboard(sampleInput)];
+    },
+  },
+];
+
+export function findScenario(name: string): Scenario | undefined {
+  return scenarios.find((scenario) => scenario.name === name);
+}
+
+/** Runs a scenario's executions in a sandbox that is already started. */
+export async function playScenario(
+  scenario: Scenario,
+  sandbox: Sandbox,
+  hooks: { onEvent?: (event: ExecutionEvent) => void; say?: (line: string) => void } = {},
+): Promise<LocalRunResult[]> {
+  const context: ScenarioContext = {
+    sandbox,
+    onboard: (input = sampleInput) => sandbox.run(input, hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
+    say: hooks.say ?? (() => undefined),
+  };
+  return scenario.play ? scenario.play(context) : [await context.onboard(sampleInput)];
+}
