@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DirectorCredentials, DirectorCredentialsStore } from './director/credentials.js';
 import { ErrorCode, OnboardingError } from './errors.js';
 import { describeAwsError, isAwsError } from './ownership.js';
 
@@ -10,17 +11,7 @@ import { describeAwsError, isAwsError } from './ownership.js';
  * Neither value ever appears in an error message.
  */
 
-export interface DirectorCredentials {
-  secretKey: string;
-  token?: string;
-}
-
-export interface DirectorCredentialStore {
-  load(): Promise<DirectorCredentials>;
-  save(credentials: { secretKey: string; token: string }): Promise<void>;
-}
-
-export function createSecretsManagerDirectorCredentials(sm: SecretsManagerClient, secretId: string): DirectorCredentialStore {
+export function createSecretsManagerDirectorCredentials(sm: SecretsManagerClient, secretId: string): DirectorCredentialsStore {
   const readDocument = async (): Promise<Record<string, unknown>> => {
     let secretString: string | undefined;
     try {

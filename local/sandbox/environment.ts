@@ -45,6 +45,11 @@ export interface Sandbox {
   events: PublishedEvent[];
   /** Runs one execution of the synthesized workflow. */
   run(input: Record<string, unknown>, options?: { onEvent?: (event: ExecutionEvent) => void }): Promise<LocalRunResult>;
+  /**
+   * A redeploy with a changed config: the overrides are merged over the current config, the stack
+   * is synthesized again and the functions see the new settings from the next run on.
+   */
+  reconfigure(overrides: Record<string, unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -70,35 +75,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await aws.createTrailBucket({ name: bucketName, layout: 'account', accountIds: [accountId], region, ...options.trail });
     }
     const organizationId = options.trail?.layout === 'organization' ? (options.trail.organizationId ?? SANDBOX_ORGANIZATION_ID) : undefined;
-    const { config } = parseAppConfig(
-      deepMerge(
-        {
-          director: {
-            baseUrl: director.baseUrl,
-            poolUuid: director.poolUuid,
-            logpointId: director.logpointId,
-            credentialSecretId: DIRECTOR_SECRET_NAME,
-          },
-          trail: {
-            bucketName,
-            bucketRegion: region,
-            ...(options.trail?.prefix ? { trailPrefix: options.trail.prefix } : {}),
-            ...(organizationId ? { organizationId } : {}),
-          },
-          onboardAccountId: accountId,
+    let rawConfig = deepMerge(
+      {
+        director: {
+          baseUrl: director.baseUrl,
+          poolUuid: director.poolUuid,
+          logpointId: director.logpointId,
+          credentialSecretId: DIRECTOR_SECRET_NAME,
         },
-        options.config ?? {},
-      ),
-      'sandbox config',
+        trail: {
+          bucketName,
+          bucketRegion: region,
+          ...(options.trail?.prefix ? { trailPrefix: options.trail.prefix } : {}),
+          ...(organizationId ? { organizationId } : {}),
+        },
+        onboardAccountId: accountId,
+      },
+      options.config ?? {},
     );
-    const settings = runtimeSettingsFromConfig(config);
-    const { definition } = synthesizeWorkflow(config);
+    let { config } = parseAppConfig(rawConfig, 'sandbox config');
+    let settings = runtimeSettingsFromConfig(config);
+    let { definition } = synthesizeWorkflow(config);
     const events: PublishedEvent[] = [];
     const clock = new VirtualClock();
     const simulator = director;
 
     const dependencies: WorkflowDependencies = {
-      settings,
+      get settings() {
+        return settings;
+      },
       iam: aws.iam,
       secretsManager: aws.secretsManager,
       s3: aws.s3ForProduct({ region }),
@@ -111,10 +116,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return {
       aws,
       director,
-      config,
-      settings,
-      definition,
+      get config() {
+        return config;
+      },
+      get settings() {
+        return settings;
+      },
+      get definition() {
+        return definition;
+      },
       events,
+      reconfigure: (overrides) => {
+        rawConfig = deepMerge(rawConfig, overrides);
+        ({ config } = parseAppConfig(rawConfig, 'sandbox config'));
+        settings = runtimeSettingsFromConfig(config);
+        ({ definition } = synthesizeWorkflow(config));
+      },
       run: (input, runOptions = {}) =>
         runLocally(definition, input, {
           taskHandlers,

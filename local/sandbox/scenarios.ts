@@ -1,3 +1,4 @@
+import type { JsonObject } from '../director-simulator/index.js';
 import type { Sandbox, SandboxOptions } from './environment.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID } from './constants.js';
 import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
@@ -50,6 +51,30 @@ export const scenarios: Scenario[] = [
       const second = await onboard(sampleInput);
       return [first, second];
     },
+  },
+  {
+    name: 'rerun-changed',
+    summary: 'Onboards, then the config changes (interval, normalizers, routing) and a re-run edits the same log source with PUT.',
+    expected: 'SUCCEEDED',
+    play: async ({ sandbox, onboard, say }) => {
+      const first = await onboard(sampleInput);
+      say('Redeploying with a changed config: 15-minute interval, an extra normalizer, catch-all repo "default"…');
+      sandbox.reconfigure({
+        logSource: {
+          intervalMinutes: 15,
+          normalizers: [{ name: 'CloudTrailCompiledNormalizer' }, { name: 'JSONCompiledNormalizer' }],
+          routing: { catchAll: 'default', criteria: [] },
+        },
+      });
+      const second = await onboard(sampleInput);
+      return [first, second];
+    },
+  },
+  {
+    name: 'not-owned',
+    summary: 'Director already has a hand-made log source with the account\'s name: NOT_OWNED, it is left untouched, and what the run created is removed.',
+    expected: 'FAILED',
+    sandbox: { director: { seed: { logSources: [handMadeLogSource(`CloudTrail-${SANDBOX_ACCOUNT_ID}`)] } } },
   },
   {
     name: 'bucket-missing',
@@ -109,4 +134,32 @@ export async function playScenario(
     say: hooks.say ?? (() => undefined),
   };
   return scenario.play ? scenario.play(context) : [await context.onboard(sampleInput)];
+}
+
+/** A log source an operator created by hand in Director: it carries none of this product's markers. */
+function handMadeLogSource(name: string): JsonObject {
+  return {
+    name,
+    type: 'S3Fetcher',
+    vendor_name: 'AWS',
+    logo: '',
+    description: 'Created by hand in the Director console.',
+    config: {
+      Source: { name, interval: 60, charset: 'utf_8', timezone: 'UTC' },
+      Connector: {
+        endpoint_url: 'https://s3.amazonaws.com',
+        access_key: 'AKIAHANDMADEEXAMPLE1',
+        secret_key: 'hand-made-example-not-a-real-secret-key0',
+        bucket_name: 'some-other-bucket',
+        region_name: 'eu-west-1',
+        filter_date: '2024-08-06T08:44:13.220Z',
+        parser: 'CloudTrailLogParser',
+        enable_proxy: false,
+        protocol: 'http',
+      },
+      RoutingPolicy: { routing_criterion: [], catch_all: '_logpoint' },
+      NormalizationPolicy: { normalizers: [{ name: 'CloudTrailCompiledNormalizer', type: 'compiled' }] },
+    },
+    documentation_link: 'https://docs.logpoint.com/docs/cloud-trail/en/latest/',
+  };
 }
