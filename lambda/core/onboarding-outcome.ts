@@ -46,9 +46,13 @@ export async function finalizeOnboarding(
 
 /**
  * Compensation after any failure: removes what this execution created and is not in use, and
- * describes the failure for the event and the Fail state. When Director already accepted the new
- * key (the order succeeded and only the last bookkeeping failed), the key is kept: deleting it
- * would break a working log source.
+ * describes the failure for the event and the Fail state.
+ *
+ * The new key is kept whenever Director may be using it: when its order succeeded (only the last
+ * bookkeeping failed), and when an edit's order was accepted but its outcome is unknown (deadline
+ * passed, Director unreachable): that order can still apply later, and deleting the key would then
+ * break a log source that works today. A create whose outcome is unknown is cleaned up — nothing
+ * worked before it — and the summary says that a late order would need a re-run to repair.
  */
 export async function compensateOnboarding(
   clients: { iam: IAMClient; secretsManager: SecretsManagerClient },
@@ -57,20 +61,32 @@ export async function compensateOnboarding(
   const { code, message } = caughtError(state.error);
   const request = state.request;
   const accountId = request?.accountId ?? rawAccountId(state);
-  const directorUsesNewKey = state.order !== undefined && 'status' in state.order && state.order.status === 'SUCCEEDED';
+  const registration = state.registration;
+  const orderSucceeded = state.order !== undefined && 'status' in state.order && state.order.status === 'SUCCEEDED';
+  const orderOutcomeUnknown = registration !== undefined && !orderSucceeded && code !== ErrorCode.DIRECTOR_ORDER_FAILED;
 
   let cleanup: Failure['cleanup'] = { deletedAccessKeys: [], deletedUser: false, deletedSecret: false, kept: [] };
-  if (state.reader && directorUsesNewKey) {
+  if (state.reader && orderSucceeded) {
     cleanup.kept.push(`access key ${state.reader.accessKeyId}: Director already uses it`);
+  } else if (state.reader && orderOutcomeUnknown && registration.operation === 'EDIT') {
+    cleanup.kept.push(
+      `access key ${state.reader.accessKeyId}: Director order ${registration.requestId} may still apply it; ` +
+        'the earlier key is kept too, and the next run retires whichever is not in use',
+    );
   } else if (state.reader) {
     cleanup = await removeReaderResources(clients, state.reader);
+    if (orderOutcomeUnknown) {
+      cleanup.kept.push(
+        `log source ${registration.logSourceName}: Director order ${registration.requestId} may still create it; run the onboarding again to repair it`,
+      );
+    }
   }
   return {
     code,
     message,
     accountId,
     logSourceName: request?.logSourceName ?? null,
-    orderRequestId: state.registration?.requestId ?? null,
+    orderRequestId: registration?.requestId ?? null,
     cleanup,
   };
 }

@@ -4,7 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSecretsManagerDirectorCredentials } from '../core/director-credentials-store.js';
-import { DirectorClient, type DirectorLogger } from '../core/director/index.js';
+import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../core/director/index.js';
 import { parseRuntimeSettings, type RuntimeSettings } from '../core/runtime-settings.js';
 import { EnvName, requireEnv } from './env.js';
 import { logger } from './workflow-step.js';
@@ -45,7 +45,7 @@ export function loadRuntimeSettings(): RuntimeSettings {
 export function createDirectorClient(
   settings: RuntimeSettings['director'],
   secretsManager: SecretsManagerClient,
-  options: { caBundle?: string; logger?: DirectorLogger } = {},
+  options: { caBundle?: string; logger?: DirectorLogger; retry?: Partial<RetryPolicy> } = {},
 ): DirectorClient {
   return new DirectorClient({
     baseUrl: settings.baseUrl,
@@ -55,6 +55,7 @@ export function createDirectorClient(
     credentials: createSecretsManagerDirectorCredentials(secretsManager, settings.credentialSecretId),
     ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
 }
 

@@ -108,7 +108,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       secretsManager: aws.secretsManager,
       s3: aws.s3ForProduct({ region }),
       s3ForCredentials: (credentials, bucketRegion) => aws.s3ForCredentials(credentials, { region: bucketRegion }),
-      director: () => createDirectorClient(settings.director, aws.secretsManager),
+      // Same attempts as on Lambda, but backoff in milliseconds: the sandbox should not sleep for real.
+      director: () => createDirectorClient(settings.director, aws.secretsManager, { retry: { baseDelayMs: 5, maxDelayMs: 20 } }),
       now: () => clock.now(),
     };
     const taskHandlers = await localTaskHandlers(() => dependencies, events);
@@ -163,7 +164,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 async function localTaskHandlers(dependencies: DependenciesProvider, events: PublishedEvent[]): Promise<Record<string, LocalTaskHandler>> {
   const handlers: Record<string, LocalTaskHandler> = {};
   for (const [state, file] of Object.entries(OnboardingTask) as [OnboardingTaskName, string][]) {
-    const module = (await import(`../../lambda/handlers/${file}.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
+    // The handler files are known only at run time; Vite must leave this import to Node.
+    const module = (await import(/* @vite-ignore */ `../../lambda/handlers/${file}.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
     handlers[state] = invokeLikeLambda(module.createHandler(dependencies), state);
   }
   for (const state of [OnboardingState.PublishSucceeded, OnboardingState.PublishFailed]) {

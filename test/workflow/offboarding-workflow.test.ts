@@ -1,0 +1,401 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { accountSecretName } from '../../lambda/core/credentials-store.js';
+import { logSourceUuid } from '../../lambda/core/director/index.js';
+import { ErrorCode } from '../../lambda/core/errors.js';
+import { buildLogSourceBody } from '../../lambda/core/log-source-payload.js';
+import { readerUserName } from '../../lambda/core/reader-identity.js';
+import { runtimeSettingsSchema, type RuntimeSettings } from '../../lambda/core/runtime-settings.js';
+import { offboardingSummarySchema, type OffboardingSummary } from '../../lambda/offboarding-schemas.js';
+import { OffboardingEventType, OffboardingState, OffboardingTask, type OffboardingTaskName } from '../../lambda/offboarding-states.js';
+import { createDirectorClient, type WorkflowDependencies } from '../../lambda/runtime/dependencies.js';
+import type { StepHandler } from '../../lambda/runtime/workflow-step.js';
+import { OffboardingWorkflow } from '../../lib/offboarding-workflow.js';
+import { extractDefinition } from '../../local/sandbox/definition.js';
+import { DIRECTOR_SECRET_NAME, startSandbox, type Sandbox } from '../../local/sandbox/environment.js';
+import { runLocally, type LocalRunResult, type LocalTaskHandler } from '../../local/sandbox/state-machine-runner.js';
+
+/**
+ * The synthesized offboarding definition, run with aws-local-stepfunctions. Each Lambda task runs
+ * its real handler in-process against the onboarding sandbox's stand-ins (the same IAM, Secrets
+ * Manager and Director simulator an onboarding run just used), so every case starts from a
+ * genuinely onboarded account.
+ */
+
+const DAY_MS = 86_400_000;
+/** Real milliseconds of each Wait and Retry here, instead of the definition's seconds. */
+const WAIT_MS = 20;
+
+interface PublishedEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+
+let definition: Record<string, unknown>;
+
+beforeAll(() => {
+  definition = synthesizeOffboardingDefinition();
+});
+
+/** A small stack holding only the construct; its template yields the definition CloudFormation would get. */
+function synthesizeOffboardingDefinition(): Record<string, unknown> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'offboarding-synth-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'OffboardingWorkflowTest');
+    // The definition reads only the polling settings; the handlers get each sandbox's real settings.
+    const settings = runtimeSettingsSchema.parse({
+      director: { baseUrl: 'https://director.example.com', poolUuid: 'a'.repeat(32), logpointId: 'b'.repeat(32), credentialSecretId: DIRECTOR_SECRET_NAME },
+      trail: { bucketName: 'sandbox-org-cloudtrail' },
+      logSource: {},
+    });
+    new OffboardingWorkflow(stack, 'Offboarding', { settings, directorSecret: Secret.fromSecretNameV2(stack, 'DirectorSecret', DIRECTOR_SECRET_NAME) });
+    return extractDefinition(app.synth().getStackByName(stack.stackName).template as Record<string, unknown>);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+interface Offboarding {
+  run(input: Record<string, unknown>): Promise<LocalRunResult>;
+  events: PublishedEvent[];
+}
+
+/**
+ * Runs the offboarding definition against the sandbox's stand-ins. The clock moves by each Wait's
+ * seconds in the definition, so the order deadline is measured as on AWS while the test waits ms.
+ */
+async function offboardingOf(sandbox: Sandbox, settings: RuntimeSettings = sandbox.settings): Promise<Offboarding> {
+  let offsetMs = 0;
+  const dependencies: WorkflowDependencies = {
+    settings,
+    iam: sandbox.aws.iam,
+    secretsManager: sandbox.aws.secretsManager,
+    s3: sandbox.aws.s3ForProduct(),
+    s3ForCredentials: (credentials, region) => sandbox.aws.s3ForCredentials(credentials, { region }),
+    director: () => createDirectorClient(settings.director, sandbox.aws.secretsManager),
+    now: () => new Date(Date.now() + offsetMs),
+  };
+  const events: PublishedEvent[] = [];
+  const taskHandlers: Record<string, LocalTaskHandler> = {};
+  for (const [state, file] of Object.entries(OffboardingTask) as [OffboardingTaskName, string][]) {
+    // Resolved at run time from the state table, like the sandbox does; vite must not try to bundle it.
+    const module = (await import(/* @vite-ignore */ `../../lambda/handlers/${file}.js`)) as { createHandler: (deps: () => WorkflowDependencies) => StepHandler };
+    taskHandlers[state] = invokeLikeLambda(module.createHandler(() => dependencies), state);
+  }
+  for (const state of [OffboardingState.PublishOffboarded, OffboardingState.PublishOffboardingFailed]) {
+    taskHandlers[state] = (input) => Promise.resolve(recordPutEvents(input, events));
+  }
+  return {
+    events,
+    run: (input) =>
+      runLocally(definition, input, {
+        taskHandlers,
+        executionName: `offboard-${typeof input.accountId === 'string' ? input.accountId : 'invalid'}-${randomUUID()}`,
+        waitOverridesMs: { [OffboardingState.WaitForOrder]: WAIT_MS },
+        retryOverridesMs: Object.fromEntries(Object.keys(OffboardingTask).map((name) => [name, WAIT_MS])),
+        onEvent: (event) => {
+          if (event.kind === 'entered' && event.state === OffboardingState.WaitForOrder) {
+            const seconds = (event.input as { order?: { nextWaitSeconds?: unknown } }).order?.nextWaitSeconds;
+            offsetMs += (typeof seconds === 'number' ? seconds : 0) * 1000;
+          }
+        },
+      }),
+  };
+}
+
+/** Only JSON crosses the Lambda boundary, and an error arrives as its type (our typed code) and message. */
+function invokeLikeLambda(handler: StepHandler, functionName: string): LocalTaskHandler {
+  return async (input) => {
+    const context = { functionName, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+    try {
+      return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(input)) as unknown, context)) ?? null)) as unknown;
+    } catch (caught) {
+      const crossing = new Error(caught instanceof Error ? caught.message : String(caught));
+      crossing.name = caught instanceof Error ? caught.name : 'Error';
+      throw crossing;
+    }
+  };
+}
+
+function recordPutEvents(input: unknown, events: PublishedEvent[]): unknown {
+  const entries = (input as { Entries?: { Source: string; DetailType: string; Detail: unknown }[] }).Entries ?? [];
+  for (const entry of entries) {
+    const detail = typeof entry.Detail === 'string' ? (JSON.parse(entry.Detail) as Record<string, unknown>) : (entry.Detail as Record<string, unknown>);
+    events.push({ source: entry.Source, detailType: entry.DetailType, detail });
+  }
+  return { Entries: entries.map(() => ({ EventId: randomUUID() })), FailedEntryCount: 0 };
+}
+
+const entered = (result: LocalRunResult): string[] => result.events.flatMap((event) => (event.kind === 'entered' ? [event.state] : []));
+
+/** One onboarded account of the shared sandbox: each test gets its own, with its own trail bucket. */
+interface Account {
+  accountId: string;
+  userName: string;
+  secretName: string;
+  logSourceName: string;
+}
+
+const accountFor = (accountId: string): Account => ({
+  accountId,
+  userName: readerUserName(accountId),
+  secretName: accountSecretName(accountId),
+  logSourceName: `CloudTrail-${accountId}`,
+});
+
+function directorStateOf(sandbox: Sandbox, account: Account, logSourceId?: string) {
+  const uuid = logSourceId === undefined ? undefined : logSourceUuid(logSourceId);
+  return {
+    logSources: sandbox.director.logSources().filter((source) => source.name === account.logSourceName),
+    deletes: sandbox.director.operations.filter((operation) => operation.startsWith('DELETE ') && uuid !== undefined && operation.endsWith(`/LogSources/${uuid}`)),
+  };
+}
+
+function awsStateOf(sandbox: Sandbox, account: Account) {
+  const summary = sandbox.aws.summary();
+  const secret = sandbox.aws.fakes.secretsManager.secrets().find((candidate) => candidate.name === account.secretName);
+  return {
+    userExists: summary.users.includes(account.userName),
+    accessKeys: summary.accessKeys.filter((key) => key.userName === account.userName).map(({ accessKeyId, status }) => ({ accessKeyId, status })),
+    secret: secret === undefined ? null : { scheduledForDeletion: secret.scheduledForDeletion, deletedDate: secret.deletedDate, deletionDate: secret.deletionDate },
+  };
+}
+
+function expectFreeOfSecrets(what: unknown, secrets: string[]): void {
+  const text = JSON.stringify(what);
+  expect(secrets.length).toBeGreaterThan(0);
+  for (const secret of secrets) expect(text.includes(secret), `a secret value (${secret.slice(0, 3)}…) leaked`).toBe(false);
+}
+
+function expectFailedWith(result: LocalRunResult, events: PublishedEvent[], code: string, accountId: string): void {
+  expect(result.status).toBe('FAILED');
+  expect(result.error?.code).toBe(code);
+  expect(entered(result).slice(-3)).toEqual(['DescribeOffboardingFailure', OffboardingState.PublishOffboardingFailed, OffboardingState.OffboardingFailed]);
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({ source: 'logpoint.onboarding', detailType: OffboardingEventType.Failed, detail: { accountId, errorCode: code } });
+}
+
+describe('offboarding workflow (synthesized definition, run locally)', () => {
+  let sandbox: Sandbox;
+  let nextAccount = 210_000_000_000;
+
+  beforeAll(async () => {
+    // One sandbox for the file (each test uses its own account): starting one synthesizes the onboarding stack.
+    sandbox = await startSandbox({ waitMs: WAIT_MS, director: { orderDelayMs: 40 } });
+  });
+
+  afterEach(() => {
+    (sandbox as Sandbox | undefined)?.director.faults.clear();
+  });
+
+  afterAll(async () => {
+    // Undefined when beforeAll failed; its error is the one worth reading.
+    await (sandbox as Sandbox | undefined)?.stop();
+  });
+
+  const freshAccount = (): Account => accountFor(String((nextAccount += 1)));
+
+  /** A real onboarding of a new account through the onboarding state machine, from its own trail bucket. */
+  async function onboardedAccount(): Promise<Account & { logSourceId: string; accessKeyId: string; readerSecret: string }> {
+    const account = freshAccount();
+    const bucketName = `trail-${account.accountId}`;
+    await sandbox.aws.createTrailBucket({ name: bucketName, layout: 'account', accountIds: [account.accountId] });
+    const result = await sandbox.run({ accountId: account.accountId, bucketName });
+    expect(result.status, `${JSON.stringify(result.error)}`).toBe('SUCCEEDED');
+    const output = result.output as { logSourceId: string; accessKeyId: string };
+    return { ...account, ...output, readerSecret: sandbox.aws.fakes.iam.revealSecretAccessKeyForTest(output.accessKeyId) };
+  }
+
+  it('offboards an onboarded account: DELETE in Director, no user or key left, secret scheduled for 7 days, event published', async () => {
+    // Prepare
+    const account = await onboardedAccount();
+    const offboarding = await offboardingOf(sandbox);
+
+    // Act
+    const result = await offboarding.run({ accountId: account.accountId, reason: 'account-closed', trigger: 'test' });
+
+    // Assess
+    expect(result.status, `${JSON.stringify(result.error)}`).toBe('SUCCEEDED');
+    const summary = offboardingSummarySchema.parse(result.output);
+    expect(summary).toMatchObject({
+      accountId: account.accountId,
+      reason: 'account-closed',
+      trigger: 'test',
+      logSourceDeleted: true,
+      logSourceId: account.logSourceId,
+      deletedAccessKeys: [account.accessKeyId],
+      deletedUser: true,
+      neverOnboarded: false,
+      alreadyGone: [],
+    } satisfies Partial<OffboardingSummary>);
+    const director = directorStateOf(sandbox, account, account.logSourceId);
+    expect(director.logSources).toEqual([]);
+    expect(director.deletes).toEqual([
+      `DELETE /configapi/${sandbox.director.poolUuid}/${sandbox.director.logpointId}/LogSources/${logSourceUuid(account.logSourceId)}`,
+    ]);
+    const aws = awsStateOf(sandbox, account);
+    expect(aws).toMatchObject({ userExists: false, accessKeys: [], secret: { scheduledForDeletion: true } });
+    expect((aws.secret?.deletionDate?.getTime() ?? 0) - (aws.secret?.deletedDate?.getTime() ?? 0)).toBe(7 * DAY_MS);
+    expect(summary.secretDeletionDate).toBe(aws.secret?.deletionDate?.toISOString());
+    // The key went only after Director confirmed the deletion.
+    const states = entered(result);
+    expect(states.indexOf('RemoveReader')).toBeGreaterThan(states.lastIndexOf('CheckOrder'));
+    expect(offboarding.events).toEqual([
+      {
+        source: 'logpoint.onboarding',
+        detailType: OffboardingEventType.Succeeded,
+        detail: { ...summary, executionId: expect.stringContaining(`offboard-${account.accountId}`) },
+      },
+    ]);
+    expectFreeOfSecrets([result.events, result.output, offboarding.events], [account.readerSecret, sandbox.director.secretKey]);
+  });
+
+  it('offboards an account that was never onboarded: succeeds, says neverOnboarded, touches nothing', async () => {
+    // Prepare
+    const bystander = await onboardedAccount();
+    const account = freshAccount();
+    const offboarding = await offboardingOf(sandbox);
+    const operationsBefore = sandbox.director.operations.length;
+
+    // Act
+    const result = await offboarding.run({ accountId: account.accountId });
+
+    // Assess
+    expect(result.status, `${JSON.stringify(result.error)}`).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({
+      accountId: account.accountId,
+      reason: 'manual',
+      logSourceDeleted: false,
+      logSourceId: null,
+      deletedAccessKeys: [],
+      deletedUser: false,
+      secretDeletionDate: null,
+      neverOnboarded: true,
+      alreadyGone: [],
+    });
+    expect(entered(result)).not.toContain('DeleteLogSource');
+    expect(sandbox.director.operations).toHaveLength(operationsBefore);
+    expect(directorStateOf(sandbox, bystander).logSources).toHaveLength(1);
+    expect(awsStateOf(sandbox, bystander)).toMatchObject({ userExists: true, accessKeys: [{ accessKeyId: bystander.accessKeyId }], secret: { scheduledForDeletion: false } });
+    expect(offboarding.events).toMatchObject([{ detailType: OffboardingEventType.Succeeded, detail: { accountId: account.accountId, neverOnboarded: true } }]);
+  });
+
+  it('offboards the same account twice: the second run succeeds and reports every part as already gone', async () => {
+    // Prepare
+    const account = await onboardedAccount();
+    const offboarding = await offboardingOf(sandbox);
+    const first = await offboarding.run({ accountId: account.accountId });
+    expect(first.status).toBe('SUCCEEDED');
+
+    // Act
+    const second = await offboarding.run({ accountId: account.accountId });
+
+    // Assess
+    expect(second.status, `${JSON.stringify(second.error)}`).toBe('SUCCEEDED');
+    expect(second.output).toMatchObject({
+      logSourceDeleted: false,
+      deletedAccessKeys: [],
+      deletedUser: false,
+      secretDeletionDate: null,
+      neverOnboarded: false,
+      alreadyGone: ['logSource', 'readerUser', 'secret'],
+    });
+    expect(directorStateOf(sandbox, account, account.logSourceId).deletes).toHaveLength(1);
+    expect(offboarding.events.map((event) => event.detailType)).toEqual([OffboardingEventType.Succeeded, OffboardingEventType.Succeeded]);
+    expect(offboarding.events[1]?.detail).toMatchObject({ alreadyGone: ['logSource', 'readerUser', 'secret'], neverOnboarded: false });
+  });
+
+  it("refuses a foreign log source of the account's name with NOT_OWNED and deletes nothing", async () => {
+    // Prepare: our source was removed by hand and someone registered their own under the same name.
+    const account = await onboardedAccount();
+    const director = createDirectorClient(sandbox.settings.director, sandbox.aws.secretsManager);
+    const quickly = { initialDelayMs: 20, maxDelayMs: 50 };
+    await director.waitForOrder(await director.deleteLogSource(account.logSourceId), quickly);
+    const foreignBody = buildLogSourceBody(
+      sandbox.settings.logSource,
+      { accountId: account.accountId, bucketName: 'their-bucket', bucketRegion: 'eu-west-1', accessKeyId: 'AKIAFOREIGNEXAMPLE00', secretAccessKey: 'their-secret', filterDate: new Date().toISOString() },
+      { name: account.logSourceName, markOwnership: false },
+    );
+    await director.waitForOrder(await director.createLogSource(foreignBody), quickly);
+    const operationsBefore = sandbox.director.operations.length;
+    const offboarding = await offboardingOf(sandbox);
+
+    // Act
+    const result = await offboarding.run({ accountId: account.accountId });
+
+    // Assess
+    expectFailedWith(result, offboarding.events, ErrorCode.NOT_OWNED, account.accountId);
+    expect(result.error?.message).toContain(`"${account.logSourceName}"`);
+    expect(sandbox.director.operations).toHaveLength(operationsBefore);
+    expect(directorStateOf(sandbox, account).logSources).toHaveLength(1);
+    expect(awsStateOf(sandbox, account)).toMatchObject({ userExists: true, accessKeys: [{ accessKeyId: account.accessKeyId }], secret: { scheduledForDeletion: false } });
+    expect(offboarding.events[0]?.detail.kept).toEqual(['everything: the run failed before it deleted anything']);
+  });
+
+  it("keeps the key and the user when Director's DELETE order fails, and fails with DIRECTOR_ORDER_FAILED", async () => {
+    // Prepare
+    const account = await onboardedAccount();
+    sandbox.director.faults.failOrders(1, { errors: ['LogSource is locked by a running collector.'] });
+    const offboarding = await offboardingOf(sandbox);
+
+    // Act
+    const result = await offboarding.run({ accountId: account.accountId });
+
+    // Assess
+    expectFailedWith(result, offboarding.events, ErrorCode.DIRECTOR_ORDER_FAILED, account.accountId);
+    expect(result.error?.message).toContain('LogSource is locked by a running collector.');
+    expect(entered(result)).not.toContain('RemoveReader');
+    expect(directorStateOf(sandbox, account).logSources).toMatchObject([
+      { id: account.logSourceId, config: { Connector: { access_key: account.accessKeyId } } },
+    ]);
+    expect(sandbox.director.connectorSecretMatches(account.logSourceId, account.readerSecret)).toBe(true);
+    expect(awsStateOf(sandbox, account)).toMatchObject({
+      userExists: true,
+      accessKeys: [{ accessKeyId: account.accessKeyId, status: 'Active' }],
+      secret: { scheduledForDeletion: false },
+    });
+    expect(offboarding.events[0]?.detail.kept).toEqual([
+      `log source "${account.logSourceName}" (${account.logSourceId}): still in Director`,
+      `IAM user ${account.userName} with its access keys: not (fully) removed, Director may still use its key`,
+      `secret ${account.secretName}: not scheduled for deletion`,
+    ]);
+    expectFreeOfSecrets([result.events, result.error, offboarding.events], [account.readerSecret, sandbox.director.secretKey]);
+  });
+
+  it('keeps the key when the DELETE order never finishes, and fails with DIRECTOR_ORDER_TIMEOUT at the deadline', async () => {
+    // Prepare
+    const account = await onboardedAccount();
+    sandbox.director.faults.neverFinishOrders(1);
+    const offboarding = await offboardingOf(sandbox, { ...sandbox.settings, orderPolling: { initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 120 } });
+
+    // Act
+    const result = await offboarding.run({ accountId: account.accountId });
+
+    // Assess
+    expectFailedWith(result, offboarding.events, ErrorCode.DIRECTOR_ORDER_TIMEOUT, account.accountId);
+    expect(entered(result).filter((state) => state === 'CheckOrder').length).toBeGreaterThan(1);
+    expect(entered(result)).not.toContain('RemoveReader');
+    expect(awsStateOf(sandbox, account)).toMatchObject({ userExists: true, accessKeys: [{ accessKeyId: account.accessKeyId }] });
+  });
+
+  it('fails an invalid input with INVALID_INPUT before looking at anything', async () => {
+    // Prepare
+    const offboarding = await offboardingOf(sandbox);
+    const requestsBefore = sandbox.director.requests.length;
+
+    // Act
+    const result = await offboarding.run({ accountId: '12345', reason: 'bored' });
+
+    // Assess
+    expectFailedWith(result, offboarding.events, ErrorCode.INVALID_INPUT, '12345');
+    expect(sandbox.director.requests).toHaveLength(requestsBefore);
+  });
+});
