@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadAppConfig } from '../lib/app-config.js';
 import { OnboardingStack } from '../lib/onboarding-stack.js';
 
@@ -20,4 +21,6 @@ try {
   }
   throw error;
 }
+// cdk-nag runs on every synth: any finding that is not acknowledged with a reason fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -21,6 +21,22 @@ export const appConfigSchema = z.strictObject({
   orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800 }),
   /** The account `cdk deploy` onboards; omit to onboard only accounts that triggers report. */
   onboardAccountId: accountIdSchema.optional(),
+  /** Which new-account events start an onboarding. */
+  triggers: z
+    .strictObject({
+      /** AWS Organizations `CreateAccountResult` (emitted only in us-east-1). */
+      organizations: z.boolean().default(true),
+      /** Control Tower `CreateManagedAccount` (emitted in the Control Tower home region). */
+      controlTower: z.boolean().default(true),
+    })
+    .default({ organizations: true, controlTower: true }),
+  /** Where failure alarms go besides the SNS topic. */
+  notifications: z
+    .strictObject({
+      /** Subscribed to the alarm topic; AWS sends a confirmation mail first. */
+      email: z.email('must be an e-mail address').optional(),
+    })
+    .default({}),
   tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
@@ -35,6 +51,7 @@ export class ConfigError extends Error {
 }
 
 export interface LoadedConfig {
+  /** The validated config; `director.caBundleFile`, when set, is resolved to an absolute path. */
   config: AppConfig;
   /** PEM contents of `director.caBundleFile`, when set. */
   caBundle?: string;
@@ -70,7 +87,7 @@ export function parseAppConfig(raw: unknown, source = '<inline>'): LoadedConfig 
   if (!caBundle.includes('-----BEGIN CERTIFICATE-----')) {
     throw new ConfigError(`Invalid config ${source}:\n  - director.caBundleFile: ${caPath} is not a PEM certificate bundle`);
   }
-  return { config, caBundle, source };
+  return { config: { ...config, director: { ...config.director, caBundleFile: caPath } }, caBundle, source };
 }
 
 /** The secret-free settings every workflow Lambda receives, derived from the config in one place. */

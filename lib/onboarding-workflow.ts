@@ -31,6 +31,7 @@ import {
   OnboardingTask,
   type OnboardingTaskName,
 } from '../lambda/workflow-states.js';
+import { acknowledgeFinding, acknowledgeWildcardResource, NagReason } from './nag-acknowledgements.js';
 import { OnboardingFunction } from './onboarding-function.js';
 
 /** Where the reader users and per-account secrets live; IAM grants are scoped to exactly these. */
@@ -59,7 +60,16 @@ export interface OnboardingWorkflowProps {
   directorSecret: ISecret;
   /** @default 90 days of state machine logs */
   logRetention?: RetentionDays;
+  /**
+   * Absolute path of a PEM CA bundle for a Director behind a private CA, shipped only with the
+   * functions that call Director.
+   * @default none: the Lambda runtime's public CAs
+   */
+  directorCaBundleFile?: string;
 }
+
+/** The steps that call Director: the only ones that read the Director secret or get the CA bundle. */
+const DIRECTOR_TASKS: readonly OnboardingTaskName[] = ['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding'];
 
 /**
  * The onboarding state machine and its Lambdas: validate → check bucket → provision reader →
@@ -75,12 +85,14 @@ export class OnboardingWorkflow extends Construct {
     const stack = Stack.of(this);
     const environment = { [EnvName.SETTINGS]: JSON.stringify(props.settings) };
 
+    const caBundleFile = props.directorCaBundleFile;
     const fn = (name: OnboardingTaskName, description: string, timeout?: Duration): OnboardingFunction =>
       new OnboardingFunction(this, `${name}Function`, {
         handlerFile: OnboardingTask[name],
         description,
         environment,
         ...(timeout ? { timeout } : {}),
+        ...(caBundleFile !== undefined && DIRECTOR_TASKS.includes(name) ? { caBundleFile } : {}),
       });
 
     const functions = {
@@ -281,6 +293,12 @@ export class OnboardingWorkflow extends Construct {
       timeout: Duration.seconds(polling.deadlineSeconds).plus(Duration.hours(1)),
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
+
+    const machinePolicy = this.stateMachine.role.node.findChild('DefaultPolicy');
+    acknowledgeFinding(machinePolicy, 'AwsSolutions-IAM5[Resource::*]', NagReason.STATE_MACHINE_XRAY_AND_LOG_DELIVERY);
+    for (const workflowFunction of Object.values(functions)) {
+      acknowledgeWildcardResource(machinePolicy, `${workflowFunction.functionArn}:*`, NagReason.LAMBDA_INVOKE_VERSIONS);
+    }
   }
 
   private grantPermissions(stack: Stack, fns: Record<OnboardingTaskName, OnboardingFunction>, props: OnboardingWorkflowProps): void {
@@ -395,16 +413,31 @@ export class OnboardingWorkflow extends Construct {
         resources: [accountSecrets],
       }),
     );
-    for (const director of [fns.RegisterLogSource, fns.CheckOrder, fns.FinalizeOnboarding]) {
+    // A secret imported by name has a partial ARN; IAM matches the real one only with the random
+    // 6-character suffix Secrets Manager appends (what grantRead uses too).
+    const directorSecretArn = props.directorSecret.secretFullArn ?? `${props.directorSecret.secretArn}-??????`;
+    for (const director of DIRECTOR_TASKS.map((name) => fns[name])) {
       // Write access too: a token refresh stores the new token (and a rotated secretKey) back.
       props.directorSecret.grantRead(director);
       director.addToRolePolicy(
         new PolicyStatement({
           sid: 'StoreRefreshedDirectorToken',
           actions: ['secretsmanager:PutSecretValue'],
-          resources: [props.directorSecret.secretArn],
+          resources: [directorSecretArn],
         }),
       );
+    }
+
+    const policyOf = (fn: OnboardingFunction) => {
+      if (fn.role === undefined) throw new Error(`${fn.node.path} has no role.`);
+      return fn.role.node.findChild('DefaultPolicy');
+    };
+    acknowledgeWildcardResource(policyOf(fns.CheckBucket), `${bucketArn}/*AWSLogs/*`, NagReason.TRAIL_LOG_OBJECTS);
+    for (const fn of [fns.ProvisionReader, fns.FinalizeOnboarding, fns.Compensate]) {
+      acknowledgeWildcardResource(policyOf(fn), readerUsers, NagReason.READER_USERS);
+    }
+    for (const fn of [fns.ProvisionReader, fns.VerifyAccess, fns.RegisterLogSource, fns.FinalizeOnboarding, fns.Compensate]) {
+      acknowledgeWildcardResource(policyOf(fn), accountSecrets, NagReason.ACCOUNT_SECRETS);
     }
   }
 }

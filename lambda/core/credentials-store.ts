@@ -27,6 +27,7 @@ import { TagKey, describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecre
 export const ACCOUNT_SECRET_PREFIX = 'logpoint/cloudtrail/';
 const CURRENT = 'AWSCURRENT';
 const PREVIOUS = 'AWSPREVIOUS';
+const PENDING = 'AWSPENDING';
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 
 export function accountSecretName(accountId: string): string {
@@ -69,6 +70,18 @@ export interface AccountSecretDescription {
   kmsKeyId: string | null;
   currentVersionId: string | null;
   previousVersionId: string | null;
+  /** The version labelled AWSPENDING (during a rotation; it may equal currentVersionId afterwards). */
+  pendingVersionId: string | null;
+  /** Every labelled version and its staging labels, as DescribeSecret lists them. */
+  versionStages: Record<string, string[]>;
+  rotation: AccountSecretRotation;
+}
+
+export interface AccountSecretRotation {
+  enabled: boolean;
+  lambdaArn: string | null;
+  automaticallyAfterDays: number | null;
+  scheduleExpression: string | null;
 }
 
 /** The secret's metadata, or null when no such secret exists. Never reads the value. */
@@ -93,6 +106,14 @@ export async function describeAccountSecret(sm: SecretsManagerClient, accountId:
     kmsKeyId: output.KmsKeyId ?? null,
     currentVersionId: versionWith(CURRENT),
     previousVersionId: versionWith(PREVIOUS),
+    pendingVersionId: versionWith(PENDING),
+    versionStages: Object.fromEntries(stages.map(([versionId, labels]) => [versionId, [...labels]])),
+    rotation: {
+      enabled: output.RotationEnabled === true,
+      lambdaArn: output.RotationLambdaARN ?? null,
+      automaticallyAfterDays: output.RotationRules?.AutomaticallyAfterDays ?? null,
+      scheduleExpression: output.RotationRules?.ScheduleExpression ?? null,
+    },
   };
 }
 
@@ -230,6 +251,88 @@ export async function readAccessKeyId(sm: SecretsManagerClient, accountId: strin
     if (error instanceof OnboardingError && (error.code === ErrorCode.SECRET_NOT_FOUND || error.code === ErrorCode.SECRET_INVALID)) return null;
     throw error;
   }
+}
+
+// ---- Rotation: the AWSPENDING version ---------------------------------------------------------
+
+export interface WritePendingAccessKeyRequest extends AccessKeyPair {
+  accountId: string;
+  /** The rotation's ClientRequestToken: it becomes the new version's id. */
+  clientRequestToken: string;
+  /** Passed through when Secrets Manager sent one (required for rotation with an assumed role). */
+  rotationToken?: string;
+}
+
+/**
+ * Stores a key pair as the AWSPENDING version `clientRequestToken` of the account's secret, leaving
+ * AWSCURRENT where it is. Idempotent: the same token with the same value is accepted again.
+ */
+export async function writePendingAccessKey(sm: SecretsManagerClient, request: WritePendingAccessKeyRequest): Promise<{ versionId: string }> {
+  const { accountId, accessKeyId, secretAccessKey } = request;
+  const secretName = accountSecretName(accountId);
+  const secretString = JSON.stringify({ accessKeyId, secretAccessKey });
+  try {
+    const output = await sm.send(
+      new PutSecretValueCommand({
+        SecretId: secretName,
+        SecretString: secretString,
+        ClientRequestToken: request.clientRequestToken,
+        VersionStages: [PENDING],
+        ...(request.rotationToken === undefined ? {} : { RotationToken: request.rotationToken }),
+      }),
+    );
+    return { versionId: output.VersionId ?? request.clientRequestToken };
+  } catch (error) {
+    const message = error instanceof Error ? redactSecrets(error.message, [secretAccessKey, secretString]) : '';
+    throw new OnboardingError(
+      ErrorCode.ROTATION_FAILED,
+      `Could not store the pending access key ${accessKeyId} in secret ${secretName}: ${describeAwsError(error)}${message ? ` — ${message}` : ''}`,
+      { details: { secretName, accessKeyId, awsError: describeAwsError(error) } },
+    );
+  }
+}
+
+/**
+ * Moves AWSCURRENT to `versionId` (Secrets Manager moves AWSPREVIOUS to the version that held it).
+ * Nothing to do when `versionId` is already current.
+ */
+export async function promoteSecretVersion(sm: SecretsManagerClient, accountId: string, versionId: string): Promise<'promoted' | 'already-current'> {
+  const description = await describeAccountSecret(sm, accountId);
+  if (description === null || description.scheduledForDeletion) {
+    throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${accountSecretName(accountId)} does not exist or is scheduled for deletion.`, {
+      details: { secretName: accountSecretName(accountId) },
+    });
+  }
+  if (description.currentVersionId === versionId) return 'already-current';
+  await sm.send(
+    new UpdateSecretVersionStageCommand({
+      SecretId: description.secretArn,
+      VersionStage: CURRENT,
+      MoveToVersionId: versionId,
+      ...(description.currentVersionId === null ? {} : { RemoveFromVersionId: description.currentVersionId }),
+    }),
+  );
+  return 'promoted';
+}
+
+/**
+ * Takes AWSPENDING off `versionId`: that ends an abandoned rotation (Secrets Manager refuses a new
+ * rotation while AWSPENDING sits on a version that is not current) or tidies a finished one.
+ * Returns false when the label was not there. A current version keeps the label unless
+ * `evenIfCurrent` is set (a rollback must never touch the version in use).
+ */
+export async function removePendingLabel(
+  sm: SecretsManagerClient,
+  accountId: string,
+  versionId: string,
+  options: { evenIfCurrent?: boolean } = {},
+): Promise<boolean> {
+  const description = await describeAccountSecret(sm, accountId);
+  if (description === null) return false;
+  const labels = description.versionStages[versionId] ?? [];
+  if (!labels.includes(PENDING) || (labels.includes(CURRENT) && options.evenIfCurrent !== true)) return false;
+  await sm.send(new UpdateSecretVersionStageCommand({ SecretId: description.secretArn, VersionStage: PENDING, RemoveFromVersionId: versionId }));
+  return true;
 }
 
 export type RestorePreviousOutcome =

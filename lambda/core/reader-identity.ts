@@ -110,8 +110,11 @@ export async function provisionReader(clients: ReaderClients, request: Provision
     await iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: READER_POLICY_NAME, PolicyDocument: policyDocument }));
 
     const secretKeyId = await readAccessKeyId(secretsManager, accountId);
-    await makeRoomForNewKey(iam, userName, secretKeyId, accountSecretName(accountId));
-    newKey = await createAccessKey(iam, userName);
+    newKey = await createAccessKeyWithinLimit(iam, {
+      userName,
+      protectedAccessKeyIds: secretKeyId === null ? [] : [secretKeyId],
+      secretName: accountSecretName(accountId),
+    });
 
     const secret = await writeAccessKey(secretsManager, {
       accountId,
@@ -254,10 +257,12 @@ interface KeyAssessment {
   createdAt: number;
 }
 
-async function assessKey(iam: IAMClient, key: AccessKeyMetadata, secretKeyId: string | null, secretName: string): Promise<KeyAssessment> {
+async function assessKey(iam: IAMClient, key: AccessKeyMetadata, protectedKeyIds: readonly string[], secretName: string): Promise<KeyAssessment> {
   const accessKeyId = key.AccessKeyId ?? '';
   const base = { accessKeyId, inactive: key.Status === 'Inactive', createdAt: key.CreateDate?.getTime() ?? 0 };
-  if (accessKeyId === secretKeyId) return { ...base, deletable: false, why: `${accessKeyId} is the key in secret ${secretName} (Director may be using it)` };
+  if (protectedKeyIds.includes(accessKeyId)) {
+    return { ...base, deletable: false, why: `${accessKeyId} is the key in secret ${secretName} (Director may be using it)` };
+  }
   if (base.inactive) return { ...base, deletable: true, why: `${accessKeyId} is Inactive` };
   try {
     const output = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
@@ -269,12 +274,34 @@ async function assessKey(iam: IAMClient, key: AccessKeyMetadata, secretKeyId: st
   }
 }
 
+export interface CreateAccessKeyWithinLimitRequest {
+  userName: string;
+  /** Keys that must survive whatever happens: the one the account secret holds (AWSCURRENT). */
+  protectedAccessKeyIds: readonly string[];
+  /** Named in messages: where the protected key lives. */
+  secretName: string;
+}
+
+/**
+ * Creates an access key without ever holding more than IAM's two keys: when both slots are taken,
+ * first deletes a provably idle key (never one of `protectedAccessKeyIds`, and only an Inactive or
+ * never-used one), else fails with ACCESS_KEY_LIMIT. Shared by provisioning and key rotation.
+ * The secret half of the returned pair must go straight into the account secret.
+ */
+export async function createAccessKeyWithinLimit(
+  iam: IAMClient,
+  request: CreateAccessKeyWithinLimitRequest,
+): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  await makeRoomForNewKey(iam, request.userName, request.protectedAccessKeyIds, request.secretName);
+  return createAccessKey(iam, request.userName);
+}
+
 /** Frees one key slot when the user is at the limit, deleting only a provably idle key. */
-async function makeRoomForNewKey(iam: IAMClient, userName: string, secretKeyId: string | null, secretName: string): Promise<void> {
+async function makeRoomForNewKey(iam: IAMClient, userName: string, protectedKeyIds: readonly string[], secretName: string): Promise<void> {
   const keys = await listAccessKeys(iam, userName);
   const excess = keys.length - IAM_KEY_LIMIT + 1;
   if (excess <= 0) return;
-  const assessed = await Promise.all(keys.map((key) => assessKey(iam, key, secretKeyId, secretName)));
+  const assessed = await Promise.all(keys.map((key) => assessKey(iam, key, protectedKeyIds, secretName)));
   // Inactive keys first, then the oldest.
   const deletable = assessed.filter((key) => key.deletable).sort((a, b) => Number(b.inactive) - Number(a.inactive) || a.createdAt - b.createdAt);
   if (deletable.length < excess) {
@@ -283,7 +310,7 @@ async function makeRoomForNewKey(iam: IAMClient, userName: string, secretKeyId: 
       `IAM user ${userName} already has ${keys.length} access keys and none can be deleted safely: ${assessed.map((key) => key.why).join('; ')}. ` +
         `Make sure Director uses the key stored in secret ${secretName}, then deactivate or delete the other key ` +
         `(aws iam update-access-key --user-name ${userName} --access-key-id <id> --status Inactive) and re-run.`,
-      { details: { userName, accessKeyIds: assessed.map((key) => key.accessKeyId), secretKeyId } },
+      { details: { userName, accessKeyIds: assessed.map((key) => key.accessKeyId), protectedAccessKeyIds: [...protectedKeyIds] } },
     );
   }
   for (const key of deletable.slice(0, excess)) {
@@ -308,6 +335,33 @@ async function createAccessKey(iam: IAMClient, userName: string): Promise<{ acce
       { details: { userName } },
     );
   }
+}
+
+/** Deletes one access key of a reader user; a key (or user) that is already gone counts as done. */
+export async function deleteReaderAccessKey(iam: IAMClient, userName: string, accessKeyId: string): Promise<void> {
+  await deleteAccessKey(iam, userName, accessKeyId);
+}
+
+/** The ids of the user's access keys (any status); none when the user does not exist. */
+export async function listReaderAccessKeyIds(iam: IAMClient, userName: string): Promise<string[]> {
+  try {
+    return (await listAccessKeys(iam, userName)).map((key) => key.AccessKeyId ?? '').filter((id) => id !== '');
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchEntityException')) return [];
+    throw error;
+  }
+}
+
+/**
+ * The account's reader user when it exists and is this product's (path and tags), else null.
+ * A user of that name that is not ours fails with NOT_OWNED.
+ */
+export async function findOwnedReaderUser(iam: IAMClient, accountId: string): Promise<{ userName: string; userArn: string } | null> {
+  const userName = readerUserName(accountId);
+  const user = await getUser(iam, userName);
+  if (user === null) return null;
+  await assertOwnedUser(iam, user, accountId);
+  return { userName, userArn: requireArn(user, userName) };
 }
 
 /** Deleting a key that is already gone counts as done. */

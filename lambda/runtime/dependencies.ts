@@ -1,8 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createSecretsManagerDirectorCredentials } from '../core/director-credentials-store.js';
 import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../core/director/index.js';
 import { parseRuntimeSettings, type RuntimeSettings } from '../core/runtime-settings.js';
@@ -59,13 +57,6 @@ export function createDirectorClient(
   });
 }
 
-/** The private-CA bundle the construct shipped next to the handler, if any. */
-function bundledCaBundle(): string | undefined {
-  const file = process.env[EnvName.DIRECTOR_CA_BUNDLE_FILE];
-  if (!file) return undefined;
-  return readFileSync(path.join(import.meta.dirname, file), 'utf8');
-}
-
 /** The Director client's log lines, through the step's structured logger. */
 const directorLogger: DirectorLogger = {
   debug: (message, attributes) => logger.debug(message, attributes ?? {}),
@@ -87,12 +78,9 @@ export const awsDependencies: DependenciesProvider = () => {
     secretsManager,
     s3: new S3Client({ followRegionRedirects: true }),
     s3ForCredentials: (credentials, region) => new S3Client({ region, credentials }),
+    // A private-CA Director is trusted through NODE_EXTRA_CA_CERTS, set by the construct.
     director: () => {
-      const caBundle = bundledCaBundle();
-      director ??= createDirectorClient(settings.director, secretsManager, {
-        ...(caBundle === undefined ? {} : { caBundle }),
-        logger: directorLogger,
-      });
+      director ??= createDirectorClient(settings.director, secretsManager, { logger: directorLogger });
       return director;
     },
     now: () => new Date(),

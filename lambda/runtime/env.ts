@@ -5,8 +5,6 @@
 export const EnvName = {
   /** JSON of {@link RuntimeSettings}: Director location and log source defaults; never a secret. */
   SETTINGS: 'ONBOARDING_SETTINGS',
-  /** File name, next to the handler bundle, of the PEM CA bundle for a private-CA Director. */
-  DIRECTOR_CA_BUNDLE_FILE: 'DIRECTOR_CA_BUNDLE_FILE',
   /** Overrides the S3 endpoint (local sandbox only). */
   S3_ENDPOINT: 'ONBOARDING_S3_ENDPOINT',
 } as const;

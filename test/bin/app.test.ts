@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG_PATH } from '../../lib/app-config.js';
+
+/**
+ * Runs bin/app.ts the way the CDK CLI does: a child process that gets its context in
+ * CDK_CONTEXT_JSON and writes the cloud assembly to CDK_OUTDIR.
+ */
+const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
+
+let workDir: string;
+
+beforeEach(() => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'bin-app-'));
+});
+
+afterEach(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+function runApp(context: Record<string, unknown>): { status: number | null; stdout: string; stderr: string; outdir: string } {
+  const outdir = path.join(workDir, 'cdk.out');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      // Asset bundling is not what these tests are about; it would only cost time.
+      CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }),
+      CDK_OUTDIR: outdir,
+    },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, outdir };
+}
+
+describe('bin/app.ts', () => {
+  it('stops with exit code 1 and names the field when the config is wrong', () => {
+    // Prepare
+    const example = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
+    const badConfig = path.join(workDir, 'bad.json');
+    writeFileSync(badConfig, JSON.stringify({ ...example, onboardAccountId: '12345' }));
+
+    // Act
+    const result = runApp({ config: badConfig });
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Invalid config ${badConfig}`);
+    expect(result.stderr).toContain('onboardAccountId: must be a 12-digit AWS account id');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('synthesizes the example config with no arguments, cdk-nag finding nothing, and uses the deploy nonce from context', () => {
+    // Act
+    const result = runApp({ deployNonce: 'bin-test-nonce' });
+
+    // Assess
+    expect(result.stderr).not.toMatch(/AwsSolutions-/);
+    expect(result.status).toBe(0);
+    const template = JSON.parse(readFileSync(path.join(result.outdir, 'LogpointCloudTrailOnboarding.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
+    const trigger = Object.values(template.Resources).find((resource) => resource.Type === 'Custom::LogpointCloudTrailOnboarding');
+    expect(trigger?.Properties).toMatchObject({ AccountId: '111122223333', DeployNonce: 'bin-test-nonce' });
+  });
+});
