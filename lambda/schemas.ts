@@ -109,6 +109,8 @@ export const onboardingResultSchema = z.strictObject({
   accessKeyId: z.string(),
   secretName: z.string(),
   retiredAccessKeys: z.array(z.string()),
+  /** Scheduled rotation of the account secret: what finalizing did to it (`off` when not deployed). */
+  keyRotation: z.enum(['enabled', 'updated', 'unchanged', 'rotation-in-progress', 'off']),
 });
 export type OnboardingResult = z.infer<typeof onboardingResultSchema>;
 

@@ -3,6 +3,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Failure, OnboardingRequest, OnboardingResult, OrderPoll, ReaderIdentity, Registration, WorkflowState } from '../schemas.js';
 import { tagAccountSecret } from './credentials-store.js';
 import type { DirectorClient } from './director/index.js';
+import { enableAccountSecretRotation, type EnableRotationOptions } from './key-rotation.js';
 import { ErrorCode, OnboardingError } from './errors.js';
 import { removeReaderResources, retireStaleAccessKeys } from './reader-identity.js';
 
@@ -15,11 +16,13 @@ export interface FinalizeInput {
 
 /**
  * After Director accepted the registration: learn the log source id (a create's order usually
- * does not carry it), record it on the account secret, and delete the keys the new one replaced.
+ * does not carry it), record it on the account secret, delete the keys the new one replaced, and
+ * switch on scheduled rotation of the secret (only now: a half-onboarded account is never rotated).
  */
 export async function finalizeOnboarding(
   clients: { iam: IAMClient; secretsManager: SecretsManagerClient; director: DirectorClient },
   input: FinalizeInput,
+  rotation: EnableRotationOptions | null = null,
 ): Promise<OnboardingResult> {
   const { request, reader, registration, order } = input;
   const logSourceId = order.logSourceId ?? registration.logSourceId ?? (await clients.director.findLogSourceByName(registration.logSourceName))?.id;
@@ -32,6 +35,7 @@ export async function finalizeOnboarding(
   }
   const retired = await retireStaleAccessKeys(clients, { accountId: request.accountId, currentAccessKeyId: reader.accessKeyId });
   await tagAccountSecret(clients.secretsManager, request.accountId, { logSourceId, lastOrder: registration.requestId });
+  const keyRotation = rotation === null ? 'off' : (await enableAccountSecretRotation(clients.secretsManager, request.accountId, rotation)).status;
   return {
     accountId: request.accountId,
     logSourceName: registration.logSourceName,
@@ -41,6 +45,7 @@ export async function finalizeOnboarding(
     accessKeyId: reader.accessKeyId,
     secretName: reader.secretName,
     retiredAccessKeys: retired.deletedAccessKeys,
+    keyRotation,
   };
 }
 

@@ -17,7 +17,7 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
     output: onboardingResultSchema,
     run: (input) => {
       const deps = dependencies();
-      return finalizeOnboarding({ iam: deps.iam, secretsManager: deps.secretsManager, director: deps.director() }, input);
+      return finalizeOnboarding({ iam: deps.iam, secretsManager: deps.secretsManager, director: deps.director() }, input, deps.rotation);
     },
   });
 

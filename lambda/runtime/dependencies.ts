@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerDirectorCredentials } from '../core/director-credentials-store.js';
 import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../core/director/index.js';
+import { rotationSettingsFromEnv, type EnableRotationOptions } from '../core/key-rotation.js';
 import { parseRuntimeSettings, type RuntimeSettings } from '../core/runtime-settings.js';
 import { EnvName, requireEnv } from './env.js';
 import { logger } from './workflow-step.js';
@@ -26,6 +27,8 @@ export interface WorkflowDependencies {
   s3ForCredentials: (credentials: ReaderCredentials, region: string) => S3Client;
   /** The Director client, built on first use (only the Director steps need it). */
   director: () => DirectorClient;
+  /** Where scheduled rotation of account secrets is switched on; null when it is not deployed. */
+  rotation: EnableRotationOptions | null;
   now: () => Date;
 }
 
@@ -83,6 +86,7 @@ export const awsDependencies: DependenciesProvider = () => {
       director ??= createDirectorClient(settings.director, secretsManager, { logger: directorLogger });
       return director;
     },
+    rotation: rotationSettingsFromEnv(process.env),
     now: () => new Date(),
   };
   return awsCache;

@@ -64,9 +64,9 @@ async function main(): Promise<number> {
   print('Starting the sandbox: simulated AWS account, S3 (s3rver), Director simulator, synthesized state machine…');
   const sandbox = await startSandbox(scenario.sandbox);
   try {
-    print(`Director simulator at ${sandbox.director.baseUrl}; onboarding account ${SANDBOX_ACCOUNT_ID}.\n`);
+    print(`Director simulator at ${sandbox.director.baseUrl}; account ${scenario.accountId ?? SANDBOX_ACCOUNT_ID}.\n`);
     const runs = await playScenario(scenario, sandbox, { onEvent: createProgressPrinter(print), say: (line) => print(`\n${line}`) });
-    const summary = summarize(scenario, sandbox, runs, SANDBOX_ACCOUNT_ID);
+    const summary = summarize(scenario, sandbox, runs, scenario.accountId ?? SANDBOX_ACCOUNT_ID);
     for (const line of humanSummary(summary)) print(line);
     if (values.json) print(JSON.stringify(summary));
     return summary.status === 'SUCCEEDED' ? 0 : 1;

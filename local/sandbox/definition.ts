@@ -5,12 +5,18 @@ import path from 'node:path';
 import type { AppConfig } from '../../lib/app-config.js';
 import { OnboardingStack } from '../../lib/onboarding-stack.js';
 
-export interface SynthesizedWorkflow {
-  /** The Amazon States Language definition, with CloudFormation references resolved to fake ARNs. */
-  definition: Record<string, unknown>;
+export interface SynthesizedWorkflows {
+  /** The onboarding definition (Amazon States Language), references resolved to fake ARNs. */
+  onboarding: Record<string, unknown>;
+  /** The offboarding definition, when the config deploys it. */
+  offboarding: Record<string, unknown> | null;
   /** The whole synthesized template, for callers that inspect more. */
   template: Record<string, unknown>;
 }
+
+/** The first state of each workflow tells the state machines of the template apart. */
+export const ONBOARDING_START_STATE = 'ValidateInput';
+export const OFFBOARDING_START_STATE = 'ValidateOffboardInput';
 
 const FAKE_ACCOUNT = '000000000000';
 const FAKE_REGION = 'eu-west-1';
@@ -20,7 +26,7 @@ const FAKE_REGION = 'eu-west-1';
  * template, exactly as CloudFormation would receive it. Asset bundling is skipped: the sandbox
  * runs the handlers in-process, so the bundles are never used here.
  */
-export function synthesizeWorkflow(config: AppConfig): SynthesizedWorkflow {
+export function synthesizeWorkflows(config: AppConfig): SynthesizedWorkflows {
   const outdir = mkdtempSync(path.join(tmpdir(), 'onboarding-synth-'));
   try {
     // CloudFormation validation belongs to `npm run synth`; here it would only cost seconds per run.
@@ -28,7 +34,10 @@ export function synthesizeWorkflow(config: AppConfig): SynthesizedWorkflow {
     const stack = new OnboardingStack(app, config.stackName, { config });
     const assembly = app.synth();
     const template = assembly.getStackByName(stack.stackName).template as Record<string, unknown>;
-    return { definition: extractDefinition(template), template };
+    const definitions = extractDefinitions(template);
+    const onboarding = definitions.find((definition) => definition.StartAt === ONBOARDING_START_STATE);
+    if (!onboarding) throw new Error('The synthesized template has no onboarding state machine.');
+    return { onboarding, offboarding: definitions.find((definition) => definition.StartAt === OFFBOARDING_START_STATE) ?? null, template };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -36,13 +45,21 @@ export function synthesizeWorkflow(config: AppConfig): SynthesizedWorkflow {
 
 /** Finds the one state machine in a template and resolves its DefinitionString. */
 export function extractDefinition(template: Record<string, unknown>): Record<string, unknown> {
+  const definitions = extractDefinitions(template);
+  if (definitions.length !== 1 || !definitions[0]) throw new Error(`Expected one state machine in the template, found ${definitions.length}.`);
+  return definitions[0];
+}
+
+/** Every state machine of a template, each DefinitionString resolved. */
+export function extractDefinitions(template: Record<string, unknown>): Record<string, unknown>[] {
   const resources = (template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-  const machines = Object.values(resources).filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
-  if (machines.length !== 1) throw new Error(`Expected one state machine in the template, found ${machines.length}.`);
-  const definitionString = machines[0]?.Properties?.DefinitionString;
-  const resolved = resolveIntrinsics(definitionString, resources);
-  if (typeof resolved !== 'string') throw new Error('The state machine DefinitionString did not resolve to a string.');
-  return JSON.parse(resolved) as Record<string, unknown>;
+  return Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine')
+    .map((machine) => {
+      const resolved = resolveIntrinsics(machine.Properties?.DefinitionString, resources);
+      if (typeof resolved !== 'string') throw new Error('A state machine DefinitionString did not resolve to a string.');
+      return JSON.parse(resolved) as Record<string, unknown>;
+    });
 }
 
 function resolveIntrinsics(value: unknown, resources: Record<string, { Type: string }>): unknown {

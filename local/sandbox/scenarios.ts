@@ -7,6 +7,10 @@ export interface ScenarioContext {
   sandbox: Sandbox;
   /** Runs one onboarding execution, reporting its events as they happen. */
   onboard: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
+  /** Runs one offboarding execution. */
+  offboard: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
+  /** Rotates the account secret's key now, the four Secrets Manager steps in order. */
+  rotate: (accountId?: string) => Promise<LocalRunResult>;
   /** Tells the person watching what the scenario does next. */
   say: (line: string) => void;
 }
@@ -16,12 +20,15 @@ export interface Scenario {
   summary: string;
   /** What the scenario is expected to end in; the CLI exits 1 whenever the last run failed. */
   expected: 'SUCCEEDED' | 'FAILED';
+  /** The account the scenario is about. @default the sandbox's sample account */
+  accountId?: string;
   sandbox?: SandboxOptions;
   /** The runs of the scenario; by default one onboarding of the sample account. */
   play?: (context: ScenarioContext) => Promise<LocalRunResult[]>;
 }
 
 const sampleInput = { accountId: SANDBOX_ACCOUNT_ID, trigger: 'sandbox' };
+const NEVER_ONBOARDED_ACCOUNT_ID = '444455556666';
 
 export const scenarios: Scenario[] = [
   {
@@ -77,6 +84,44 @@ export const scenarios: Scenario[] = [
     sandbox: { director: { seed: { logSources: [handMadeLogSource(`CloudTrail-${SANDBOX_ACCOUNT_ID}`)] } } },
   },
   {
+    name: 'rotate',
+    summary: 'Onboards, then rotates the reader key: a second key, PUT to Director, verified, promoted; the old key is deleted.',
+    expected: 'SUCCEEDED',
+    play: async ({ onboard, rotate, say }) => {
+      const onboarding = await onboard(sampleInput);
+      say('Rotating the account secret now (createSecret → setSecret → testSecret → finishSecret)…');
+      return [onboarding, await rotate()];
+    },
+  },
+  {
+    name: 'rotate-fails',
+    summary: 'Onboards, then a rotation whose Director edit is rejected: the old key stays active, current and in Director; the new key is removed.',
+    expected: 'FAILED',
+    play: async ({ sandbox, onboard, rotate, say }) => {
+      const onboarding = await onboard(sampleInput);
+      say('Rotating while Director rejects the next order…');
+      sandbox.director.faults.failOrders(1, { validationErrors: { access_key: ['The key could not be validated.'] } });
+      return [onboarding, await rotate()];
+    },
+  },
+  {
+    name: 'offboard',
+    summary: 'Onboards, then offboards the account: DELETE of the log source, keys, policy and user removed, secret scheduled for deletion.',
+    expected: 'SUCCEEDED',
+    play: async ({ onboard, offboard, say }) => {
+      const onboarding = await onboard(sampleInput);
+      say('The account was closed: offboarding it…');
+      return [onboarding, await offboard({ accountId: SANDBOX_ACCOUNT_ID, reason: 'account-closed', trigger: 'sandbox' })];
+    },
+  },
+  {
+    name: 'offboard-unknown',
+    summary: 'Offboards an account that was never onboarded: succeeds, says so, and touches nothing.',
+    expected: 'SUCCEEDED',
+    accountId: NEVER_ONBOARDED_ACCOUNT_ID,
+    play: async ({ offboard }) => [await offboard({ accountId: NEVER_ONBOARDED_ACCOUNT_ID, reason: 'manual', trigger: 'sandbox' })],
+  },
+  {
     name: 'bucket-missing',
     summary: 'The configured trail bucket does not exist: fails with BUCKET_NOT_FOUND before creating anything.',
     expected: 'FAILED',
@@ -128,9 +173,12 @@ export async function playScenario(
   sandbox: Sandbox,
   hooks: { onEvent?: (event: ExecutionEvent) => void; say?: (line: string) => void } = {},
 ): Promise<LocalRunResult[]> {
+  const runOptions = hooks.onEvent ? { onEvent: hooks.onEvent } : {};
   const context: ScenarioContext = {
     sandbox,
-    onboard: (input = sampleInput) => sandbox.run(input, hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
+    onboard: (input = sampleInput) => sandbox.run(input, runOptions),
+    offboard: (input = { accountId: SANDBOX_ACCOUNT_ID, trigger: 'sandbox' }) => sandbox.offboard(input, runOptions),
+    rotate: (accountId = SANDBOX_ACCOUNT_ID) => sandbox.rotate(accountId, runOptions),
     say: hooks.say ?? (() => undefined),
   };
   return scenario.play ? scenario.play(context) : [await context.onboard(sampleInput)];

@@ -1,25 +1,14 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Context } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accountSecretName } from '../../lambda/core/credentials-store.js';
 import { logSourceUuid } from '../../lambda/core/director/index.js';
 import { ErrorCode } from '../../lambda/core/errors.js';
 import { buildLogSourceBody } from '../../lambda/core/log-source-payload.js';
 import { readerUserName } from '../../lambda/core/reader-identity.js';
-import { runtimeSettingsSchema, type RuntimeSettings } from '../../lambda/core/runtime-settings.js';
 import { offboardingSummarySchema, type OffboardingSummary } from '../../lambda/offboarding-schemas.js';
-import { OffboardingEventType, OffboardingState, OffboardingTask, type OffboardingTaskName } from '../../lambda/offboarding-states.js';
-import { createDirectorClient, type WorkflowDependencies } from '../../lambda/runtime/dependencies.js';
-import type { StepHandler } from '../../lambda/runtime/workflow-step.js';
-import { OffboardingWorkflow } from '../../lib/offboarding-workflow.js';
-import { extractDefinition } from '../../local/sandbox/definition.js';
-import { DIRECTOR_SECRET_NAME, startSandbox, type Sandbox } from '../../local/sandbox/environment.js';
-import { runLocally, type LocalRunResult, type LocalTaskHandler } from '../../local/sandbox/state-machine-runner.js';
+import { OffboardingEventType, OffboardingState } from '../../lambda/offboarding-states.js';
+import { createDirectorClient } from '../../lambda/runtime/dependencies.js';
+import { startSandbox, type PublishedEvent, type Sandbox } from '../../local/sandbox/environment.js';
+import type { LocalRunResult } from '../../local/sandbox/state-machine-runner.js';
 
 /**
  * The synthesized offboarding definition, run with aws-local-stepfunctions. Each Lambda task runs
@@ -32,106 +21,24 @@ const DAY_MS = 86_400_000;
 /** Real milliseconds of each Wait and Retry here, instead of the definition's seconds. */
 const WAIT_MS = 20;
 
-interface PublishedEvent {
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
-
-let definition: Record<string, unknown>;
-
-beforeAll(() => {
-  definition = synthesizeOffboardingDefinition();
-});
-
-/** A small stack holding only the construct; its template yields the definition CloudFormation would get. */
-function synthesizeOffboardingDefinition(): Record<string, unknown> {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'offboarding-synth-'));
-  try {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
-    const stack = new Stack(app, 'OffboardingWorkflowTest');
-    // The definition reads only the polling settings; the handlers get each sandbox's real settings.
-    const settings = runtimeSettingsSchema.parse({
-      director: { baseUrl: 'https://director.example.com', poolUuid: 'a'.repeat(32), logpointId: 'b'.repeat(32), credentialSecretId: DIRECTOR_SECRET_NAME },
-      trail: { bucketName: 'sandbox-org-cloudtrail' },
-      logSource: {},
-    });
-    new OffboardingWorkflow(stack, 'Offboarding', { settings, directorSecret: Secret.fromSecretNameV2(stack, 'DirectorSecret', DIRECTOR_SECRET_NAME) });
-    return extractDefinition(app.synth().getStackByName(stack.stackName).template as Record<string, unknown>);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
 interface Offboarding {
   run(input: Record<string, unknown>): Promise<LocalRunResult>;
-  events: PublishedEvent[];
+  readonly events: PublishedEvent[];
 }
 
 /**
- * Runs the offboarding definition against the sandbox's stand-ins. The clock moves by each Wait's
- * seconds in the definition, so the order deadline is measured as on AWS while the test waits ms.
+ * The sandbox's offboarding workflow: the definition synthesized from the real stack, handlers
+ * in-process. `events` holds what was published from this call on.
  */
-async function offboardingOf(sandbox: Sandbox, settings: RuntimeSettings = sandbox.settings): Promise<Offboarding> {
-  let offsetMs = 0;
-  const dependencies: WorkflowDependencies = {
-    settings,
-    iam: sandbox.aws.iam,
-    secretsManager: sandbox.aws.secretsManager,
-    s3: sandbox.aws.s3ForProduct(),
-    s3ForCredentials: (credentials, region) => sandbox.aws.s3ForCredentials(credentials, { region }),
-    director: () => createDirectorClient(settings.director, sandbox.aws.secretsManager),
-    now: () => new Date(Date.now() + offsetMs),
-  };
-  const events: PublishedEvent[] = [];
-  const taskHandlers: Record<string, LocalTaskHandler> = {};
-  for (const [state, file] of Object.entries(OffboardingTask) as [OffboardingTaskName, string][]) {
-    // Resolved at run time from the state table, like the sandbox does; vite must not try to bundle it.
-    const module = (await import(/* @vite-ignore */ `../../lambda/handlers/${file}.js`)) as { createHandler: (deps: () => WorkflowDependencies) => StepHandler };
-    taskHandlers[state] = invokeLikeLambda(module.createHandler(() => dependencies), state);
-  }
-  for (const state of [OffboardingState.PublishOffboarded, OffboardingState.PublishOffboardingFailed]) {
-    taskHandlers[state] = (input) => Promise.resolve(recordPutEvents(input, events));
-  }
+function offboardingOf(sandbox: Sandbox, configOverrides?: Record<string, unknown>): Offboarding {
+  if (configOverrides) sandbox.reconfigure(configOverrides);
+  const before = sandbox.events.length;
   return {
-    events,
-    run: (input) =>
-      runLocally(definition, input, {
-        taskHandlers,
-        executionName: `offboard-${typeof input.accountId === 'string' ? input.accountId : 'invalid'}-${randomUUID()}`,
-        waitOverridesMs: { [OffboardingState.WaitForOrder]: WAIT_MS },
-        retryOverridesMs: Object.fromEntries(Object.keys(OffboardingTask).map((name) => [name, WAIT_MS])),
-        onEvent: (event) => {
-          if (event.kind === 'entered' && event.state === OffboardingState.WaitForOrder) {
-            const seconds = (event.input as { order?: { nextWaitSeconds?: unknown } }).order?.nextWaitSeconds;
-            offsetMs += (typeof seconds === 'number' ? seconds : 0) * 1000;
-          }
-        },
-      }),
+    get events() {
+      return sandbox.events.slice(before);
+    },
+    run: (input) => sandbox.offboard(input),
   };
-}
-
-/** Only JSON crosses the Lambda boundary, and an error arrives as its type (our typed code) and message. */
-function invokeLikeLambda(handler: StepHandler, functionName: string): LocalTaskHandler {
-  return async (input) => {
-    const context = { functionName, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
-    try {
-      return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(input)) as unknown, context)) ?? null)) as unknown;
-    } catch (caught) {
-      const crossing = new Error(caught instanceof Error ? caught.message : String(caught));
-      crossing.name = caught instanceof Error ? caught.name : 'Error';
-      throw crossing;
-    }
-  };
-}
-
-function recordPutEvents(input: unknown, events: PublishedEvent[]): unknown {
-  const entries = (input as { Entries?: { Source: string; DetailType: string; Detail: unknown }[] }).Entries ?? [];
-  for (const entry of entries) {
-    const detail = typeof entry.Detail === 'string' ? (JSON.parse(entry.Detail) as Record<string, unknown>) : (entry.Detail as Record<string, unknown>);
-    events.push({ source: entry.Source, detailType: entry.DetailType, detail });
-  }
-  return { Entries: entries.map(() => ({ EventId: randomUUID() })), FailedEntryCount: 0 };
 }
 
 const entered = (result: LocalRunResult): string[] => result.events.flatMap((event) => (event.kind === 'entered' ? [event.state] : []));
@@ -217,7 +124,7 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
   it('offboards an onboarded account: DELETE in Director, no user or key left, secret scheduled for 7 days, event published', async () => {
     // Prepare
     const account = await onboardedAccount();
-    const offboarding = await offboardingOf(sandbox);
+    const offboarding = offboardingOf(sandbox);
 
     // Act
     const result = await offboarding.run({ accountId: account.accountId, reason: 'account-closed', trigger: 'test' });
@@ -262,7 +169,7 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
     // Prepare
     const bystander = await onboardedAccount();
     const account = freshAccount();
-    const offboarding = await offboardingOf(sandbox);
+    const offboarding = offboardingOf(sandbox);
     const operationsBefore = sandbox.director.operations.length;
 
     // Act
@@ -291,7 +198,7 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
   it('offboards the same account twice: the second run succeeds and reports every part as already gone', async () => {
     // Prepare
     const account = await onboardedAccount();
-    const offboarding = await offboardingOf(sandbox);
+    const offboarding = offboardingOf(sandbox);
     const first = await offboarding.run({ accountId: account.accountId });
     expect(first.status).toBe('SUCCEEDED');
 
@@ -326,7 +233,7 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
     );
     await director.waitForOrder(await director.createLogSource(foreignBody), quickly);
     const operationsBefore = sandbox.director.operations.length;
-    const offboarding = await offboardingOf(sandbox);
+    const offboarding = offboardingOf(sandbox);
 
     // Act
     const result = await offboarding.run({ accountId: account.accountId });
@@ -344,7 +251,7 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
     // Prepare
     const account = await onboardedAccount();
     sandbox.director.faults.failOrders(1, { errors: ['LogSource is locked by a running collector.'] });
-    const offboarding = await offboardingOf(sandbox);
+    const offboarding = offboardingOf(sandbox);
 
     // Act
     const result = await offboarding.run({ accountId: account.accountId });
@@ -374,7 +281,7 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
     // Prepare
     const account = await onboardedAccount();
     sandbox.director.faults.neverFinishOrders(1);
-    const offboarding = await offboardingOf(sandbox, { ...sandbox.settings, orderPolling: { initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 120 } });
+    const offboarding = offboardingOf(sandbox, { orderPolling: { deadlineSeconds: 120 } });
 
     // Act
     const result = await offboarding.run({ accountId: account.accountId });
@@ -388,7 +295,7 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
 
   it('fails an invalid input with INVALID_INPUT before looking at anything', async () => {
     // Prepare
-    const offboarding = await offboardingOf(sandbox);
+    const offboarding = offboardingOf(sandbox);
     const requestsBefore = sandbox.director.requests.length;
 
     // Act
