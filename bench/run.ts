@@ -1,0 +1,61 @@
+import { build } from 'esbuild';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * `npm run bench`: the figures behind any performance statement about the product.
+ * 1. Size of each Lambda bundle as the construct builds it (minified ESM, AWS SDK external).
+ * 2. Wall time of complete onboardings in the local sandbox (median and spread over several runs).
+ * Numbers depend on the machine; compare runs on the same machine only.
+ */
+const HANDLERS = path.join(import.meta.dirname, '..', 'lambda', 'handlers');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+async function bundleSizes(): Promise<void> {
+  console.log('Lambda bundle sizes (minified, @aws-sdk/* and undici external):');
+  for (const file of readdirSync(HANDLERS).filter((name) => name.endsWith('.ts')).sort()) {
+    const result = await build({
+      entryPoints: [path.join(HANDLERS, file)],
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      external: ['@aws-sdk/*', 'undici'],
+      write: false,
+    });
+    const bytes = result.outputFiles.reduce((sum, output) => sum + output.contents.byteLength, 0);
+    console.log(`  ${file.padEnd(40)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB`);
+  }
+}
+
+async function sandboxOnboardings(): Promise<void> {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { startSandbox } = await import('../local/sandbox/environment.js');
+  const started = performance.now();
+  const sandbox = await startSandbox({ waitMs: 20, director: { orderDelayMs: 50 } });
+  console.log(`\nSandbox start (s3rver, simulator, synth): ${(performance.now() - started).toFixed(0)} ms`);
+  try {
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const begin = performance.now();
+      const result = await sandbox.run({ accountId: '111122223333' });
+      if (result.status !== 'SUCCEEDED') throw new Error(`run ${run} failed: ${result.error?.code}`);
+      times.push(performance.now() - begin);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)] ?? 0;
+    console.log(
+      `Onboarding in the sandbox, ${RUNS} runs (first creates, the rest edit): median ${median.toFixed(0)} ms, ` +
+        `min ${(times[0] ?? 0).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms`,
+    );
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+await bundleSizes();
+await sandboxOnboardings();
