@@ -30,6 +30,22 @@ export const appConfigSchema = z.strictObject({
       controlTower: z.boolean().default(true),
     })
     .default({ organizations: true, controlTower: true }),
+  /** Zero-downtime rotation of every account's reader key through Secrets Manager. */
+  keyRotation: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Days between rotations of each account secret. */
+      scheduleDays: z.int().min(1).max(1000).default(90),
+    })
+    .default({ enabled: true, scheduleDays: 90 }),
+  /** Removing an account's log source, reader and secret when it is closed or leaves the organization. */
+  offboarding: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Days Secrets Manager keeps a deleted account secret restorable. */
+      secretRecoveryWindowDays: z.int().min(7).max(30).default(7),
+    })
+    .default({ enabled: true, secretRecoveryWindowDays: 7 }),
   /** Where failure alarms go besides the SNS topic. */
   notifications: z
     .strictObject({

@@ -10,6 +10,8 @@ import { AccountTriggers } from './account-triggers.js';
 import { DeployTrigger } from './deploy-trigger.js';
 import { ExecutionStarter } from './execution-starter.js';
 import { FailureAlarms } from './failure-alarms.js';
+import { KeyRotation } from './key-rotation.js';
+import { OffboardingWorkflow } from './offboarding-workflow.js';
 import type { OnboardingFunction } from './onboarding-function.js';
 import { OnboardingWorkflow } from './onboarding-workflow.js';
 
@@ -74,6 +76,17 @@ export interface CloudTrailOnboardingProps {
    * @default three months
    */
   logRetention?: RetentionDays;
+  /**
+   * Zero-downtime rotation of each account secret by Secrets Manager; `false` turns it off.
+   * @default { scheduleDays: 90 }
+   */
+  keyRotation?: { scheduleDays?: number } | false;
+  /**
+   * The offboarding workflow and its triggers (account closed or removed from the organization);
+   * `false` leaves them out.
+   * @default { secretRecoveryWindowDays: 7 }
+   */
+  offboarding?: { secretRecoveryWindowDays?: number } | false;
 }
 
 export class CloudTrailOnboardingPropsError extends Error {
@@ -104,6 +117,10 @@ export class CloudTrailOnboarding extends Construct {
   readonly alarmTopic: ITopic;
   /** Present when `onboardAccountId` is set. */
   readonly deployTrigger?: DeployTrigger;
+  /** Present unless `keyRotation: false`. */
+  readonly keyRotation?: KeyRotation;
+  /** Present unless `offboarding: false`. */
+  readonly offboardingWorkflow?: OffboardingWorkflow;
   /** The execution the current deployment started; present when `onboardAccountId` is set. */
   readonly deployExecutionArn?: string;
 
@@ -143,6 +160,30 @@ export class CloudTrailOnboarding extends Construct {
     this.alarms.watchStateMachine('Onboarding', this.stateMachine);
     this.alarms.watchFunction('StartExecution', this.starterFunction);
     this.alarms.watchDeadLetterQueue('StartExecutionDeadLetters', this.starter.deadLetterQueue);
+
+    const caBundle = props.directorCaBundleFile === undefined ? {} : { directorCaBundleFile: props.directorCaBundleFile };
+    if (props.keyRotation !== false) {
+      this.keyRotation = new KeyRotation(this, 'KeyRotation', {
+        settings: this.settings,
+        directorSecret: this.directorSecret,
+        alarmTopic: this.alarmTopic,
+        ...caBundle,
+        ...(props.keyRotation?.scheduleDays === undefined ? {} : { scheduleDays: props.keyRotation.scheduleDays }),
+        ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      });
+      // Rotation is switched on for an account once its onboarding has succeeded.
+      this.keyRotation.grantEnableRotation(this.workflow.functions.FinalizeOnboarding);
+    }
+    if (props.offboarding !== false) {
+      this.offboardingWorkflow = new OffboardingWorkflow(this, 'Offboarding', {
+        settings: this.settings,
+        directorSecret: this.directorSecret,
+        ...caBundle,
+        ...(props.offboarding?.secretRecoveryWindowDays === undefined ? {} : { secretRecoveryWindowDays: props.offboarding.secretRecoveryWindowDays }),
+        ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      });
+      this.addOffboarding(this.offboardingWorkflow.stateMachine);
+    }
 
     if (onboardAccountId !== undefined) {
       this.deployTrigger = new DeployTrigger(this, 'DeployTrigger', {

@@ -34,10 +34,6 @@ export interface KeyRotationProps {
   directorCaBundleFile?: string;
 }
 
-/** Why the rotation's wildcard grants are acceptable (cdk-nag AwsSolutions-IAM5). */
-const ROTATION_INVOKE_VERSIONS =
-  'RotateSecret needs lambda:InvokeFunction on the rotation function; the ":*" suffix only covers versions and aliases of that one function.';
-
 /**
  * The Secrets Manager rotation function of the per-account reader secrets, its least-privilege
  * role, the resource policy that lets Secrets Manager (of this account only) invoke it, and an
@@ -149,7 +145,7 @@ export class KeyRotation extends Construct {
     this.rotationFunction.grantInvoke(fn);
     const policy = defaultPolicyOf(fn);
     acknowledgeWildcardResource(policy, accountSecretsArn(Stack.of(this)), NagReason.ACCOUNT_SECRETS);
-    acknowledgeWildcardResource(policy, `${this.rotationFunction.functionArn}:*`, ROTATION_INVOKE_VERSIONS);
+    acknowledgeWildcardResource(policy, `${this.rotationFunction.functionArn}:*`, NagReason.ROTATION_FUNCTION_VERSIONS);
   }
 }
 

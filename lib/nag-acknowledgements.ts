@@ -11,6 +11,8 @@ export const NagReason = {
     'Step Functions requires Resource "*" for X-Ray tracing and for the CloudWatch Logs delivery actions (logs:CreateLogDelivery etc.); neither supports resource-level permissions.',
   LAMBDA_INVOKE_VERSIONS:
     'The state machine may invoke exactly its own workflow functions; the ":*" suffix only covers versions and aliases of those functions.',
+  ROTATION_FUNCTION_VERSIONS:
+    'RotateSecret needs lambda:InvokeFunction on the rotation function; the ":*" suffix only covers versions and aliases of that one function.',
   READER_USERS:
     'Reader users are created per account at run time, so the grant is limited to the user/logpoint/cloudtrail-reader-* name pattern rather than fixed ARNs.',
   ACCOUNT_SECRETS:

@@ -20,7 +20,7 @@ import {
   WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { OWNER_MARKER } from '../lambda/core/log-source-payload.js';
 import { TagKey } from '../lambda/core/ownership.js';
 import type { RuntimeSettings } from '../lambda/core/runtime-settings.js';
@@ -33,6 +33,7 @@ import {
   type OffboardingTaskName,
 } from '../lambda/offboarding-states.js';
 import { EnvName } from '../lambda/runtime/env.js';
+import { acknowledgeFinding, acknowledgeWildcardResource, NagReason } from './nag-acknowledgements.js';
 import { OnboardingFunction } from './onboarding-function.js';
 import { ACCOUNT_SECRET_PREFIX, READER_USER_PATH, RetryPolicy } from './onboarding-workflow.js';
 
@@ -247,6 +248,12 @@ export class OffboardingWorkflow extends Construct {
       timeout: Duration.seconds(polling.deadlineSeconds).plus(Duration.hours(1)),
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
+
+    const machinePolicy = this.stateMachine.role.node.findChild('DefaultPolicy');
+    acknowledgeFinding(machinePolicy, 'AwsSolutions-IAM5[Resource::*]', NagReason.STATE_MACHINE_XRAY_AND_LOG_DELIVERY);
+    for (const workflowFunction of Object.values(functions)) {
+      acknowledgeWildcardResource(machinePolicy, `${workflowFunction.functionArn}:*`, NagReason.LAMBDA_INVOKE_VERSIONS);
+    }
   }
 
   private grantPermissions(fns: Record<OffboardingTaskName, OnboardingFunction>, directorSecret: ISecret): void {
@@ -302,7 +309,18 @@ export class OffboardingWorkflow extends Construct {
         new PolicyStatement({ sid: 'StoreRefreshedDirectorToken', actions: ['secretsmanager:PutSecretValue'], resources: [directorSecretArn] }),
       );
     }
+
+    for (const fn of [fns.FindLogSource, fns.RemoveReader]) acknowledgeWildcardResource(defaultPolicyOf(fn), readerUsers, NagReason.READER_USERS);
+    for (const fn of [fns.FindLogSource, fns.ScheduleSecretDeletion]) {
+      acknowledgeWildcardResource(defaultPolicyOf(fn), accountSecrets, NagReason.ACCOUNT_SECRETS);
+    }
   }
+}
+
+/** The policy cdk-nag reports a function's grants on (its role's DefaultPolicy). */
+function defaultPolicyOf(fn: OnboardingFunction): IConstruct {
+  if (fn.role === undefined) throw new Error(`${fn.node.path} has no role.`);
+  return fn.role.node.findChild('DefaultPolicy');
 }
 
 /** `{"field.$": "$.result.field"}` for each field of the summary. */

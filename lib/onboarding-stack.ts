@@ -36,6 +36,8 @@ export class OnboardingStack extends Stack {
       ...(config.onboardAccountId === undefined ? {} : { onboardAccountId: config.onboardAccountId }),
       ...(deployNonce === undefined ? {} : { deployNonce }),
       ...(config.notifications.email === undefined ? {} : { notificationEmail: config.notifications.email }),
+      keyRotation: config.keyRotation.enabled ? { scheduleDays: config.keyRotation.scheduleDays } : false,
+      offboarding: config.offboarding.enabled ? { secretRecoveryWindowDays: config.offboarding.secretRecoveryWindowDays } : false,
     });
     this.workflow = this.onboarding.workflow;
 
@@ -43,6 +45,12 @@ export class OnboardingStack extends Stack {
       description: 'The onboarding workflow; start an execution with {"accountId": "<12 digits>"} to onboard an account by hand.',
       value: this.onboarding.stateMachine.stateMachineArn,
     });
+    if (this.onboarding.offboardingWorkflow) {
+      new CfnOutput(this, 'OffboardingStateMachineArn', {
+        description: 'The offboarding workflow; start an execution with {"accountId": "<12 digits>", "reason": "manual"} to offboard an account by hand.',
+        value: this.onboarding.offboardingWorkflow.stateMachine.stateMachineArn,
+      });
+    }
     new CfnOutput(this, 'StarterFunctionName', {
       description: 'Invoke with {"accountId": "<12 digits>"} to onboard an account by hand (refuses while a run for it is in progress).',
       value: this.onboarding.starterFunction.functionName,

@@ -1,6 +1,5 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -78,7 +77,7 @@ const DIRECTOR_TASKS: readonly OnboardingTaskName[] = ['RegisterLogSource', 'Che
  */
 export class OnboardingWorkflow extends Construct {
   readonly stateMachine: StateMachine;
-  readonly functions: Record<OnboardingTaskName, IFunction>;
+  readonly functions: Record<OnboardingTaskName, OnboardingFunction>;
 
   constructor(scope: Construct, id: string, props: OnboardingWorkflowProps) {
     super(scope, id);

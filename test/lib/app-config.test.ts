@@ -40,6 +40,8 @@ describe('the bundled example config', () => {
     expect(config.triggers).toEqual({ organizations: true, controlTower: true });
     expect(config.notifications).toEqual({});
     expect(config.orderPolling.deadlineSeconds).toBe(1800);
+    expect(config.keyRotation).toEqual({ enabled: true, scheduleDays: 90 });
+    expect(config.offboarding).toEqual({ enabled: true, secretRecoveryWindowDays: 7 });
   });
 
   it('yields runtime settings without the synth-only CA file path', () => {
@@ -67,6 +69,13 @@ describe('a wrong config fails with the field and what it expects', () => {
     ['orderPolling.deadlineSeconds', { orderPolling: { deadlineSeconds: 5 } }, 'orderPolling.deadlineSeconds'],
     ['notifications.email', { notifications: { email: 'soc-at-example' } }, 'notifications.email: must be an e-mail address'],
     ['triggers.organizations', { triggers: { organizations: 'yes' } }, 'triggers.organizations'],
+    ['keyRotation.enabled', { keyRotation: { enabled: 'no' } }, 'keyRotation.enabled: Invalid input: expected boolean'],
+    ['keyRotation.scheduleDays (zero)', { keyRotation: { scheduleDays: 0 } }, 'keyRotation.scheduleDays: Too small'],
+    ['keyRotation.scheduleDays (fraction)', { keyRotation: { scheduleDays: 1.5 } }, 'keyRotation.scheduleDays: Invalid input: expected int'],
+    ['keyRotation (unknown key)', { keyRotation: { schedule: 30 } }, 'keyRotation: Unrecognized key: "schedule"'],
+    ['offboarding.enabled', { offboarding: { enabled: 1 } }, 'offboarding.enabled: Invalid input: expected boolean'],
+    ['offboarding.secretRecoveryWindowDays (too short)', { offboarding: { secretRecoveryWindowDays: 6 } }, 'offboarding.secretRecoveryWindowDays: Too small'],
+    ['offboarding.secretRecoveryWindowDays (too long)', { offboarding: { secretRecoveryWindowDays: 31 } }, 'offboarding.secretRecoveryWindowDays: Too big'],
     ['an unknown key', { colour: 'blue' }, 'colour'],
   ])('rejects a bad %s', (_field, override, expected) => {
     // Act

@@ -1,4 +1,5 @@
 import { Validations, type Stack } from 'aws-cdk-lib';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -36,13 +37,33 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings(stack)).toEqual([]);
   });
 
-  it('finds nothing unacknowledged once an offboarding workflow is wired in', () => {
-    // Prepare
-    const stack = stackFor();
+  it('finds nothing unacknowledged once a host app wires in an offboarding workflow of its own', () => {
+    // Prepare: the built-in offboarding is off, so addOffboarding is the only one.
+    const stack = stackFor({ offboarding: { enabled: false } });
     stack.onboarding.addOffboarding(StateMachine.fromStateMachineName(stack, 'Offboarding', 'offboarding'));
 
     // Act + Assess
     expect(findings(stack)).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged with key rotation and offboarding turned off', () => {
+    expect(findings(stackFor({ keyRotation: { enabled: false }, offboarding: { enabled: false } }))).toEqual([]);
+  });
+
+  it('accepts a wildcard only on the policy it was acknowledged for: the same grant on another policy of that role is reported', () => {
+    // Prepare: the reader-user grant of the offboarding FindLogSource function, copied to a policy with no acknowledgement.
+    const stack = stackFor();
+    const offboarding = stack.onboarding.offboardingWorkflow;
+    if (offboarding === undefined) throw new Error('The example config turns offboarding on.');
+    const findLogSource = offboarding.functions.FindLogSource;
+    findLogSource.role?.attachInlinePolicy(
+      new Policy(stack, 'UnacknowledgedCopy', {
+        statements: [new PolicyStatement({ actions: ['iam:GetUser'], resources: [stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: 'logpoint/cloudtrail-reader-*' })] })],
+      }),
+    );
+
+    // Act + Assess
+    expect(findings(stack)).toEqual([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:user\/logpoint\/cloudtrail-reader-\*\] at .*\/UnacknowledgedCopy\/Resource$/)]);
   });
 
   it('is really checking: an unencrypted queue without TLS enforcement is reported', () => {

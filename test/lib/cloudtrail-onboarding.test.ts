@@ -43,6 +43,26 @@ describe('CloudTrailOnboarding embedded in another app', () => {
     expect(onboarding.stateMachine).toBe(onboarding.workflow.stateMachine);
     expect(onboarding.starterFunction).toBe(onboarding.starter.function);
     expect(onboarding.deployTrigger).toBeUndefined();
+    expect(onboarding.keyRotation?.scheduleDays).toBe(90);
+    expect(onboarding.offboardingWorkflow?.secretRecoveryWindowDays).toBe(7);
+  });
+
+  it('leaves out key rotation and the offboarding workflow when they are turned off', () => {
+    // Act
+    const { stack, onboarding } = embed({ keyRotation: false, offboarding: false });
+    const template = Template.fromStack(stack);
+
+    // Assess
+    expect(onboarding.keyRotation).toBeUndefined();
+    expect(onboarding.offboardingWorkflow).toBeUndefined();
+    expectResourceCount(template, 'AWS::StepFunctions::StateMachine', 1);
+    expect(Object.keys(onboarding.triggers.rules).sort()).toEqual(['CreateAccountResult', 'CreateManagedAccount']);
+    expect(JSON.stringify(template.toJSON())).not.toContain('secretsmanager:RotateSecret');
+  });
+
+  it('refuses a rotation schedule or secret recovery window out of range, naming the field', () => {
+    expect(() => embed({ keyRotation: { scheduleDays: 0 } })).toThrow(/scheduleDays must be a whole number from 1 to 1000, got 0/);
+    expect(() => embed({ offboarding: { secretRecoveryWindowDays: 31 } })).toThrow(/secretRecoveryWindowDays must be a whole number of days from 7 to 30.*got 31/);
   });
 
   it('reports invalid props with the field path and what it expects', () => {
@@ -77,8 +97,9 @@ describe('CloudTrailOnboarding embedded in another app', () => {
 
 describe('addOffboarding', () => {
   it('adds rules for closed and removed accounts that start the offboarding workflow through the same starter', () => {
-    // Prepare
-    const { stack, onboarding } = embed();
+    // Prepare: without the built-in offboarding workflow, so the host app brings its own.
+    const { stack, onboarding } = embed({ offboarding: false });
+    expect(onboarding.triggers.rules.CloseAccountResult).toBeUndefined();
 
     // Act
     onboarding.addOffboarding(StateMachine.fromStateMachineArn(stack, 'Offboarding', OFFBOARDING_ARN));
@@ -114,6 +135,17 @@ describe('addOffboarding', () => {
       MetricName: 'ExecutionsFailed',
       Dimensions: [{ Name: 'StateMachineArn', Value: OFFBOARDING_ARN }],
     });
+  });
+
+  it('is already done for the built-in offboarding workflow, so a second one is refused', () => {
+    // Prepare
+    const { stack, onboarding } = embed();
+
+    // Act + Assess
+    expect(onboarding.triggers.rules.CloseAccountResult).toBeDefined();
+    expect(() => onboarding.addOffboarding(StateMachine.fromStateMachineArn(stack, 'Offboarding', OFFBOARDING_ARN))).toThrow(
+      /already starts the offboard workflow/,
+    );
   });
 
   it('can also be given to AccountTriggers directly, and a workflow kind binds only once', () => {

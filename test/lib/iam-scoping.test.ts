@@ -1,8 +1,12 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OffboardingTask } from '../../lambda/offboarding-states.js';
+import { OnboardingTask } from '../../lambda/workflow-states.js';
+import { DIRECTOR_CALLING_TASKS } from '../../lib/offboarding-workflow.js';
+import { OFFBOARDING_START_STATE, ONBOARDING_START_STATE } from '../../local/sandbox/definition.js';
 import { OnboardingStack } from '../../lib/onboarding-stack.js';
-import { exampleConfig, resourcesOf, synthStack, testApp, type Resources } from './stack-fixture.js';
+import { exampleConfig, pathBelowOnboarding, resourceById, resourcesOf, synthStack, testApp, type Resources } from './stack-fixture.js';
 
 /**
  * Walks every statement of every IAM policy in the template (AWS::IAM::Policy, inline role
@@ -113,6 +117,35 @@ function leastPrivilegeViolations(resources: Resources): string[] {
   return violations;
 }
 
+/**
+ * Every function of the default stack: one per onboarding task and per offboarding task, the
+ * execution starter and the key rotation function.
+ */
+const EXPECTED_FUNCTION_COUNT = Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + 2;
+
+/** A role or function as `<part>/<name>` (`Workflow/CheckOrder`, `Offboarding/CheckOrder`, `KeyRotation/RotateAccessKey`). */
+function functionNameOf(logicalId: string): string {
+  return pathBelowOnboarding(resourceById(resources, logicalId)).replace(/Function(Role)?\/Resource$/, '');
+}
+
+/** The logical id of the resource at `pathBelow` (see {@link pathBelowOnboarding}). */
+function logicalIdOfPath(pathBelow: string): string {
+  const ids = Object.entries(resources)
+    .filter(([, resource]) => pathBelowOnboarding(resource) === pathBelow)
+    .map(([id]) => id);
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+}
+
+/** The logical id of the state machine that starts at `startAt`. */
+function stateMachineStartingAt(startAt: string): string {
+  const machines = Object.entries(resources).filter(
+    ([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine' && flatten(resource.Properties?.DefinitionString).includes(`"StartAt":"${startAt}"`),
+  );
+  expect(machines).toHaveLength(1);
+  return machines[0]![0];
+}
+
 let resources: Resources;
 
 beforeAll(() => {
@@ -131,9 +164,19 @@ describe('IAM policies of the stack', () => {
   });
 
   it('let functions write logs only to their own log group', () => {
+    // Prepare
+    const functions = Object.values(resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
     const logWrites = allStatements(resources).filter(({ actions }) => actions.includes('logs:PutLogEvents'));
-    expect(logWrites).toHaveLength(9);
-    for (const { resources: targets } of logWrites) expect(targets).toEqual([expect.stringMatching(/^<[A-Za-z0-9]+FunctionLogs[0-9A-F]{8}\.Arn>$/)]);
+
+    // Assess: one log-writing statement per function, on its role, naming exactly the log group the function logs to.
+    expect(functions).toHaveLength(EXPECTED_FUNCTION_COUNT);
+    expect(logWrites).toHaveLength(EXPECTED_FUNCTION_COUNT);
+    for (const fn of functions) {
+      const roleId = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const logGroupId = (fn.Properties?.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      const ownWrites = logWrites.filter(({ roles }) => roles.includes(roleId));
+      expect(ownWrites.map(({ resources: targets }) => targets)).toEqual([[`<${logGroupId}.Arn>`]]);
+    }
   });
 
   it('manage reader users only under user/logpoint/cloudtrail-reader-*', () => {
@@ -142,20 +185,76 @@ describe('IAM policies of the stack', () => {
     for (const { resources: targets } of iamStatements) expect(targets).toEqual([READER_USERS]);
   });
 
-  it('let only the Lambdas that call Director read the Director secret', () => {
+  it('let only the Lambdas that call Director read the Director secret: onboarding, offboarding and key rotation', () => {
+    // Prepare
+    const directorCalling = [
+      ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding'].map((task) => `Workflow/${task}`),
+      ...DIRECTOR_CALLING_TASKS.map((task) => `Offboarding/${task}`),
+      'KeyRotation/RotateAccessKey',
+    ];
+
+    // Act
     const readers = allStatements(resources)
       .filter(({ actions, resources: targets }) => targets.includes(DIRECTOR_SECRET) && actions.includes('secretsmanager:GetSecretValue'))
       .flatMap(({ roles }) => roles)
-      .map((role) => role.replace(/^OnboardingWorkflow|FunctionRole[0-9A-F]{8}$/g, ''))
-      .sort();
-    expect(readers).toEqual(['CheckOrder', 'FinalizeOnboarding', 'RegisterLogSource']);
+      .map(functionNameOf);
+
+    // Assess
+    expect(readers.sort()).toEqual(directorCalling.sort());
   });
 
-  it('let the starter start and list executions of the onboarding state machine only', () => {
+  it('let the starter start and list executions of each workflow, every statement scoped to exactly one state machine', () => {
+    // Prepare
+    const starterRole = logicalIdOfPath('Starter/FunctionRole/Resource');
+    const onboarding = stateMachineStartingAt(ONBOARDING_START_STATE);
+    const offboarding = stateMachineStartingAt(OFFBOARDING_START_STATE);
+
+    // Act
     const statesStatements = allStatements(resources).filter(({ actions }) => actions.some((action) => action.startsWith('states:')));
-    expect(statesStatements).toHaveLength(1);
-    expect(statesStatements[0]?.actions).toEqual(['states:StartExecution', 'states:ListExecutions']);
-    expect(statesStatements[0]?.resources).toEqual([expect.stringMatching(/^<OnboardingWorkflowStateMachine[0-9A-F]{8}>$/)]);
+
+    // Assess
+    expect(statesStatements.map(({ roles, statement, actions, resources: targets }) => ({ roles, sid: statement.Sid, actions, targets }))).toEqual(
+      expect.arrayContaining([
+        { roles: [starterRole], sid: 'StartOnboarding', actions: ['states:StartExecution', 'states:ListExecutions'], targets: [`<${onboarding}>`] },
+        { roles: [starterRole], sid: 'StartOffboarding', actions: ['states:StartExecution', 'states:ListExecutions'], targets: [`<${offboarding}>`] },
+      ]),
+    );
+    expect(statesStatements).toHaveLength(2);
+  });
+
+  it('let each state machine invoke only its own functions, and the onboarding finalizer only the rotation function', () => {
+    // Prepare
+    const owner = (roleId: string): string => {
+      const rolePath = pathBelowOnboarding(resourceById(resources, roleId));
+      return rolePath.endsWith('StateMachine/Role/Resource') ? `${rolePath.split('/')[0]} state machine` : functionNameOf(roleId);
+    };
+
+    // Act: who may invoke which function (each statement's targets reduced to the function they name).
+    const invokes = allStatements(resources)
+      .filter(({ actions }) => actions.includes('lambda:InvokeFunction'))
+      .flatMap(({ roles, actions, resources: targets }) => {
+        expect(actions).toEqual(['lambda:InvokeFunction']);
+        // A function's ARN and its `:*` versions, nothing else.
+        const functionIds = new Set(targets.map((target) => /^<([A-Za-z0-9]+)\.Arn>(:\*)?$/.exec(target)?.[1] ?? `unexpected target ${target}`));
+        expect(functionIds.size).toBe(1);
+        return roles.map((role) => `${owner(role)} -> ${functionNameOf([...functionIds][0]!)}`);
+      });
+
+    // Assess
+    expect(invokes.sort()).toEqual(
+      [
+        ...Object.keys(OnboardingTask).map((task) => `Workflow state machine -> Workflow/${task}`),
+        ...Object.keys(OffboardingTask).map((task) => `Offboarding state machine -> Offboarding/${task}`),
+        'Workflow/FinalizeOnboarding -> KeyRotation/RotateAccessKey',
+      ].sort(),
+    );
+  });
+
+  it('let only the onboarding finalizer switch rotation on, and only for account secrets', () => {
+    const rotateStatements = allStatements(resources).filter(({ actions }) => actions.includes('secretsmanager:RotateSecret'));
+    expect(rotateStatements.map(({ roles, resources: targets }) => ({ roles: roles.map(functionNameOf), targets }))).toEqual([
+      { roles: ['Workflow/FinalizeOnboarding'], targets: [ACCOUNT_SECRETS] },
+    ]);
   });
 
   it('stay scoped with an explicit account and region in the config', () => {
@@ -178,6 +277,11 @@ describe('the least-privilege walker', () => {
     stack.onboarding.workflow.functions.CheckOrder.addToRolePolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:*'] }),
     );
+    // The offboarding and rotation functions are walked as well.
+    stack.onboarding.offboardingWorkflow?.functions.RemoveReader.addToRolePolicy(new PolicyStatement({ actions: ['iam:DeleteUser'], resources: ['*'] }));
+    stack.onboarding.keyRotation?.rotationFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::another-bucket/*'] }),
+    );
 
     // Act
     const violations = leastPrivilegeViolations(resourcesOf(Template.fromStack(stack)));
@@ -189,6 +293,8 @@ describe('the least-privilege walker', () => {
         expect.stringContaining('Resource "*"'),
         expect.stringContaining('wildcard resource arn:aws:secretsmanager:eu-west-1:123456789012:secret:*'),
         expect.stringContaining('secret beyond logpoint/cloudtrail/*'),
+        expect.stringMatching(/^OnboardingOffboardingRemoveReaderFunctionRoleDefaultPolicy.* iam:DeleteUser: Resource "\*"$/),
+        expect.stringMatching(/^OnboardingKeyRotationRotateAccessKeyFunctionRoleDefaultPolicy.* s3:GetObject: wildcard resource arn:aws:s3:::another-bucket\/\*$/),
       ]),
     );
   });

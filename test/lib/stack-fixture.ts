@@ -33,10 +33,35 @@ export function synthStack(config: AppConfig = exampleConfig(), context: Record<
   return { app, stack, template: Template.fromStack(stack) };
 }
 
-export type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] }>;
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string[];
+  Metadata?: Record<string, unknown>;
+}
+export type Resources = Record<string, Resource>;
 
 export function resourcesOf(template: Template): Resources {
   return (template.toJSON() as { Resources: Resources }).Resources;
+}
+
+/** The resource with this logical id; throws when there is none. */
+export function resourceById(resources: Resources, logicalId: string): Resource {
+  const resource = resources[logicalId];
+  if (resource === undefined) throw new Error(`The template has no resource ${logicalId}.`);
+  return resource;
+}
+
+/**
+ * Where a resource sits below the stack's CloudTrailOnboarding construct, e.g.
+ * `Offboarding/CheckOrderFunction/Resource` (from the path metadata that {@link testApp} turns on).
+ */
+export function pathBelowOnboarding(resource: Resource): string {
+  const cdkPath = resource.Metadata?.['aws:cdk:path'];
+  if (typeof cdkPath !== 'string') throw new Error(`A ${resource.Type} has no aws:cdk:path metadata.`);
+  const [, construct, ...below] = cdkPath.split('/');
+  if (construct !== 'Onboarding') throw new Error(`${cdkPath} is not below the stack's Onboarding construct.`);
+  return below.join('/');
 }
 
 /** The logical id of the single resource of a type whose cdk path ends with `pathSuffix`. */
