@@ -2,7 +2,6 @@ import {
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
-  GetSecretValueCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
   TagResourceCommand,
@@ -13,6 +12,8 @@ import type { DescribeSecretCommandOutput, SecretsManagerClient } from '@aws-sdk
 import { ErrorCode, OnboardingError } from './errors.js';
 import { OWNER_MARKER } from './log-source-payload.js';
 import { TagKey, describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
+import { invalidSecret, readSecretJsonObject } from './secret-json.js';
+import type { SecretJsonErrors } from './secret-json.js';
 
 /**
  * The per-account Secrets Manager record `logpoint/cloudtrail/<account>`: the reader's access key
@@ -198,45 +199,20 @@ export interface ReadAccessKeyOptions {
 /** Reads the key pair. Missing (or scheduled for deletion) → SECRET_NOT_FOUND; not our JSON → SECRET_INVALID. */
 export async function readAccessKey(sm: SecretsManagerClient, accountId: string, options: ReadAccessKeyOptions = {}): Promise<AccessKeyPair> {
   const secretName = accountSecretName(accountId);
-  let secretString: string | undefined;
-  try {
-    const output = await sm.send(
-      new GetSecretValueCommand({
-        SecretId: secretName,
-        ...(options.versionId === undefined ? { VersionStage: options.versionStage ?? CURRENT } : { VersionId: options.versionId }),
-      }),
-    );
-    secretString = output.SecretString;
-  } catch (error) {
-    // GetSecretValue on a secret scheduled for deletion fails with InvalidRequestException.
-    if (isAwsError(error, 'ResourceNotFoundException', 'InvalidRequestException')) {
-      throw new OnboardingError(
-        ErrorCode.SECRET_NOT_FOUND,
-        `Secret ${secretName}${options.versionStage ? ` (${options.versionStage})` : ''} does not exist or is scheduled for deletion (${describeAwsError(error)}).`,
-        { details: { secretName } },
-      );
-    }
-    throw error;
-  }
-  return parseAccessKeyPair(secretString, secretName);
-}
-
-function parseAccessKeyPair(secretString: string | undefined, secretName: string): AccessKeyPair {
-  const invalid = (why: string): OnboardingError =>
-    new OnboardingError(ErrorCode.SECRET_INVALID, `Secret ${secretName} ${why}; expected {"accessKeyId","secretAccessKey"} JSON.`, {
-      details: { secretName },
-    });
-  if (secretString === undefined) throw invalid('has no SecretString');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secretString);
-  } catch {
-    throw invalid('is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('is not a JSON object');
-  const { accessKeyId, secretAccessKey } = parsed as Record<string, unknown>;
-  if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID.test(accessKeyId)) throw invalid('has no valid accessKeyId');
-  if (typeof secretAccessKey !== 'string' || secretAccessKey.length === 0) throw invalid('has no secretAccessKey');
+  const errors: SecretJsonErrors = {
+    details: { secretName },
+    notFoundMessage: (awsError) =>
+      `Secret ${secretName}${options.versionStage ? ` (${options.versionStage})` : ''} does not exist or is scheduled for deletion (${awsError}).`,
+    invalidMessage: (why) => `Secret ${secretName} ${why}; expected {"accessKeyId","secretAccessKey"} JSON.`,
+  };
+  const document = await readSecretJsonObject(
+    sm,
+    { SecretId: secretName, ...(options.versionId === undefined ? { VersionStage: options.versionStage ?? CURRENT } : { VersionId: options.versionId }) },
+    errors,
+  );
+  const { accessKeyId, secretAccessKey } = document;
+  if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID.test(accessKeyId)) throw invalidSecret(errors, 'has no valid accessKeyId');
+  if (typeof secretAccessKey !== 'string' || secretAccessKey.length === 0) throw invalidSecret(errors, 'has no secretAccessKey');
   return { accessKeyId, secretAccessKey };
 }
 

@@ -1,8 +1,10 @@
-import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DirectorCredentials, DirectorCredentialsStore } from './director/credentials.js';
 import { ErrorCode, OnboardingError } from './errors.js';
-import { describeAwsError, isAwsError } from './ownership.js';
+import { describeAwsError } from './ownership.js';
+import { invalidSecret, readSecretJsonObject } from './secret-json.js';
+import type { SecretJsonErrors } from './secret-json.js';
 
 /**
  * The operator's Director secret in Secrets Manager: `{"secretKey": "...", "token"?: "..."}`.
@@ -12,36 +14,16 @@ import { describeAwsError, isAwsError } from './ownership.js';
  */
 
 export function createSecretsManagerDirectorCredentials(sm: SecretsManagerClient, secretId: string): DirectorCredentialsStore {
+  const errors: SecretJsonErrors = {
+    details: { secretId },
+    notFoundMessage: (awsError) =>
+      `Director credential secret ${secretId} does not exist or is scheduled for deletion (${awsError}). ` +
+      'Create it with {"secretKey": "<Director secret key>"}.',
+    invalidMessage: (why) => `Director credential secret ${secretId} ${why}; expected {"secretKey": "...", "token"?: "..."} JSON.`,
+  };
   const readDocument = async (): Promise<Record<string, unknown>> => {
-    let secretString: string | undefined;
-    try {
-      secretString = (await sm.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-    } catch (error) {
-      // InvalidRequestException: the secret is scheduled for deletion.
-      if (isAwsError(error, 'ResourceNotFoundException', 'InvalidRequestException')) {
-        throw new OnboardingError(
-          ErrorCode.SECRET_NOT_FOUND,
-          `Director credential secret ${secretId} does not exist or is scheduled for deletion (${describeAwsError(error)}). ` +
-            'Create it with {"secretKey": "<Director secret key>"}.',
-          { details: { secretId } },
-        );
-      }
-      throw error;
-    }
-    const invalid = (why: string): OnboardingError =>
-      new OnboardingError(ErrorCode.SECRET_INVALID, `Director credential secret ${secretId} ${why}; expected {"secretKey": "...", "token"?: "..."} JSON.`, {
-        details: { secretId },
-      });
-    if (secretString === undefined) throw invalid('has no SecretString');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(secretString);
-    } catch {
-      throw invalid('is not JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('is not a JSON object');
-    const document = parsed as Record<string, unknown>;
-    if (typeof document.secretKey !== 'string' || document.secretKey.length === 0) throw invalid('has no secretKey');
+    const document = await readSecretJsonObject(sm, { SecretId: secretId }, errors);
+    if (typeof document.secretKey !== 'string' || document.secretKey.length === 0) throw invalidSecret(errors, 'has no secretKey');
     return document;
   };
 

@@ -9,7 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   checkTrailBucket,
   cloudTrailLogPrefix,
@@ -19,42 +19,25 @@ import {
   verifyReaderAccess,
 } from '../../../lambda/core/cloudtrail-bucket.js';
 import { readAccessKey } from '../../../lambda/core/credentials-store.js';
-import { ErrorCode, OnboardingError } from '../../../lambda/core/errors.js';
+import { ErrorCode } from '../../../lambda/core/errors.js';
 import { provisionReader } from '../../../lambda/core/reader-identity.js';
 import { bucketFactsSchema } from '../../../lambda/schemas.js';
 import type { BucketFacts } from '../../../lambda/schemas.js';
-import { createAwsSandbox } from '../../../local/aws/index.js';
 import type { AwsSandbox } from '../../../local/aws/index.js';
+import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
+import { onboardingErrorOf } from '../../support/rejections.js';
 
-const HOME_ACCOUNT = '999988887777';
-const ACCOUNT = '111122223333';
 const ORG = 'o-a1b2c3d4e5';
-const REGION = 'eu-west-1';
 const PROPAGATION_MS = 60_000;
 
-let sandbox: AwsSandbox;
 let now: number;
 
 /** Each test that touches AWS gets a fresh account; pure helpers need none. */
-function withSandbox(): void {
-  beforeEach(async () => {
+function withSandbox(): () => AwsSandbox {
+  beforeEach(() => {
     now = Date.parse('2025-06-01T12:00:00Z');
-    sandbox = await createAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, propagationDelayMs: PROPAGATION_MS, clock: () => now });
   });
-
-  afterEach(async () => {
-    await sandbox.stop();
-  });
-}
-
-async function caught(promise: Promise<unknown>): Promise<OnboardingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OnboardingError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
+  return useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, propagationDelayMs: PROPAGATION_MS, clock: () => now });
 }
 
 describe('cloudTrailLogPrefix', () => {
@@ -97,14 +80,14 @@ describe('small bucket helpers', () => {
 });
 
 describe('checkTrailBucket', () => {
-  withSandbox();
+  const sandbox = withSandbox();
 
   it('describes an account-trail bucket: region, prefix, no KMS key and a real log object', async () => {
     // Prepare
-    const bucket = await sandbox.createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
+    const bucket = await sandbox().createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
 
     // Act
-    const facts = await checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: bucket.name, bucketRegion: REGION });
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: bucket.name, bucketRegion: REGION });
 
     // Assess
     expect(bucketFactsSchema.parse(facts)).toEqual(facts);
@@ -116,7 +99,7 @@ describe('checkTrailBucket', () => {
 
   it('finds the logs of one account in an organization trail bucket behind a custom prefix', async () => {
     // Prepare
-    await sandbox.createTrailBucket({
+    await sandbox().createTrailBucket({
       name: 'org-trail',
       layout: 'organization',
       organizationId: ORG,
@@ -125,7 +108,7 @@ describe('checkTrailBucket', () => {
     });
 
     // Act
-    const facts = await checkTrailBucket(sandbox.s3ForProduct(), {
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), {
       accountId: ACCOUNT,
       bucketName: 'org-trail',
       organizationId: ORG,
@@ -141,10 +124,10 @@ describe('checkTrailBucket', () => {
   it('reports the SSE-KMS key the logs are encrypted with', async () => {
     // Prepare
     const keyArn = `arn:aws:kms:${REGION}:${HOME_ACCOUNT}:key/0b3c1a2e-9f1d-4a57-8b6e-2f4c5d6e7f80`;
-    await sandbox.createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS', kmsKeyArn: keyArn });
+    await sandbox().createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS', kmsKeyArn: keyArn });
 
     // Act
-    const facts = await checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: 'kms-trail' });
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'kms-trail' });
 
     // Assess
     expect(facts.kmsKeyArn).toBe(keyArn);
@@ -153,10 +136,10 @@ describe('checkTrailBucket', () => {
   it('qualifies a bare KMS key id with the bucket region and owner account', async () => {
     // Prepare
     const keyId = '0b3c1a2e-9f1d-4a57-8b6e-2f4c5d6e7f80';
-    await sandbox.createTrailBucket({ name: 'kms-id-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS', kmsKeyArn: keyId });
+    await sandbox().createTrailBucket({ name: 'kms-id-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS', kmsKeyArn: keyId });
 
     // Act
-    const facts = await checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: 'kms-id-trail', bucketOwnerAccountId: HOME_ACCOUNT });
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'kms-id-trail', bucketOwnerAccountId: HOME_ACCOUNT });
 
     // Assess
     expect(facts.kmsKeyArn).toBe(`arn:aws:kms:${REGION}:${HOME_ACCOUNT}:key/${keyId}`);
@@ -164,10 +147,10 @@ describe('checkTrailBucket', () => {
 
   it('reports no KMS key for a bucket without default encryption', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'plain-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'none' });
+    await sandbox().createTrailBucket({ name: 'plain-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'none' });
 
     // Act
-    const facts = await checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: 'plain-trail' });
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'plain-trail' });
 
     // Assess
     expect(facts.kmsKeyArn).toBeNull();
@@ -175,14 +158,14 @@ describe('checkTrailBucket', () => {
 
   it('fails with BUCKET_REGION_MISMATCH naming both regions when the bucket is elsewhere', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'virginia-trail', region: 'us-east-1', layout: 'account', accountIds: [ACCOUNT] });
+    await sandbox().createTrailBucket({ name: 'virginia-trail', region: 'us-east-1', layout: 'account', accountIds: [ACCOUNT] });
 
     // Act: once through a client in the bucket's region, once through one S3 redirects (HTTP 301).
-    const direct = await caught(
-      checkTrailBucket(sandbox.s3ForProduct({ region: 'us-east-1' }), { accountId: ACCOUNT, bucketName: 'virginia-trail', bucketRegion: REGION }),
+    const direct = await onboardingErrorOf(
+      checkTrailBucket(sandbox().s3ForProduct({ region: 'us-east-1' }), { accountId: ACCOUNT, bucketName: 'virginia-trail', bucketRegion: REGION }),
     );
-    const redirected = await caught(
-      checkTrailBucket(sandbox.s3ForProduct({ region: REGION }), { accountId: ACCOUNT, bucketName: 'virginia-trail', bucketRegion: REGION }),
+    const redirected = await onboardingErrorOf(
+      checkTrailBucket(sandbox().s3ForProduct({ region: REGION }), { accountId: ACCOUNT, bucketName: 'virginia-trail', bucketRegion: REGION }),
     );
 
     // Assess
@@ -196,17 +179,17 @@ describe('checkTrailBucket', () => {
 
   it('follows a region redirect with a client for the bucket region when no region is expected', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'virginia-trail', region: 'us-east-1', layout: 'account', accountIds: [ACCOUNT] });
+    await sandbox().createTrailBucket({ name: 'virginia-trail', region: 'us-east-1', layout: 'account', accountIds: [ACCOUNT] });
     const regionsAsked: string[] = [];
 
     // Act
     const facts = await checkTrailBucket(
-      sandbox.s3ForProduct({ region: REGION }),
+      sandbox().s3ForProduct({ region: REGION }),
       { accountId: ACCOUNT, bucketName: 'virginia-trail' },
       {
         clientForRegion: (region) => {
           regionsAsked.push(region);
-          return sandbox.s3ForProduct({ region });
+          return sandbox().s3ForProduct({ region });
         },
       },
     );
@@ -218,7 +201,7 @@ describe('checkTrailBucket', () => {
 
   it('fails with BUCKET_NOT_FOUND for a bucket that does not exist', async () => {
     // Act
-    const error = await caught(checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: 'no-such-trail-bucket' }));
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'no-such-trail-bucket' }));
 
     // Assess
     expect(error.code).toBe(ErrorCode.BUCKET_NOT_FOUND);
@@ -227,10 +210,10 @@ describe('checkTrailBucket', () => {
 
   it('fails with BUCKET_ACCESS_DENIED when the bucket policy shuts the product out', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'locked-trail', layout: 'account', accountIds: [ACCOUNT], denyProductAccess: true });
+    await sandbox().createTrailBucket({ name: 'locked-trail', layout: 'account', accountIds: [ACCOUNT], denyProductAccess: true });
 
     // Act
-    const error = await caught(checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: 'locked-trail' }));
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'locked-trail' }));
 
     // Assess
     expect(error.code).toBe(ErrorCode.BUCKET_ACCESS_DENIED);
@@ -239,10 +222,10 @@ describe('checkTrailBucket', () => {
 
   it('fails with NO_CLOUDTRAIL_LOGS naming the searched prefix when only digests exist', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'quiet-trail', layout: 'account', accountIds: [ACCOUNT], withLogs: false });
+    await sandbox().createTrailBucket({ name: 'quiet-trail', layout: 'account', accountIds: [ACCOUNT], withLogs: false });
 
     // Act
-    const error = await caught(checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: 'quiet-trail' }));
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'quiet-trail' }));
 
     // Assess
     expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
@@ -252,10 +235,10 @@ describe('checkTrailBucket', () => {
 
   it('hints at the organization layout when the logs are under an organization folder', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'org-only', layout: 'organization', organizationId: ORG, accountIds: [ACCOUNT] });
+    await sandbox().createTrailBucket({ name: 'org-only', layout: 'organization', organizationId: ORG, accountIds: [ACCOUNT] });
 
     // Act
-    const error = await caught(checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: 'org-only' }));
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'org-only' }));
 
     // Assess
     expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
@@ -266,10 +249,10 @@ describe('checkTrailBucket', () => {
 
   it('hints at the account layout when an organization id was given for an account trail', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'account-only', layout: 'account', accountIds: [ACCOUNT] });
+    await sandbox().createTrailBucket({ name: 'account-only', layout: 'account', accountIds: [ACCOUNT] });
 
     // Act
-    const error = await caught(checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: 'account-only', organizationId: ORG }));
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'account-only', organizationId: ORG }));
 
     // Assess
     expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
@@ -304,7 +287,7 @@ describe('checkTrailBucket', () => {
     const found = await checkTrailBucket(s3, { accountId: ACCOUNT, bucketName: 'paged-trail' }, { pageSize: 2, maxPages: 3 });
     const listsForFound = mock.commandCalls(ListObjectsV2Command).length;
     mock.resetHistory();
-    const tooFew = await caught(checkTrailBucket(s3, { accountId: ACCOUNT, bucketName: 'paged-trail' }, { pageSize: 2, maxPages: 2 }));
+    const tooFew = await onboardingErrorOf(checkTrailBucket(s3, { accountId: ACCOUNT, bucketName: 'paged-trail' }, { pageSize: 2, maxPages: 2 }));
 
     // Assess
     expect(found.sampleObjectKey).toBe(logKey);
@@ -317,22 +300,22 @@ describe('checkTrailBucket', () => {
 });
 
 describe('verifyReaderAccess', () => {
-  withSandbox();
+  const sandbox = withSandbox();
 
   async function provisionedReader(bucketName: string, factsOverride: Partial<BucketFacts> = {}) {
-    const facts = { ...(await checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName })), ...factsOverride };
-    await provisionReader({ iam: sandbox.iam, secretsManager: sandbox.secretsManager }, { accountId: ACCOUNT, bucket: facts });
-    const credentials = await readAccessKey(sandbox.secretsManager, ACCOUNT);
-    return { facts, credentials, s3: sandbox.s3ForCredentials(credentials, { region: facts.bucketRegion }) };
+    const facts = { ...(await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName })), ...factsOverride };
+    await provisionReader({ iam: sandbox().iam, secretsManager: sandbox().secretsManager }, { accountId: ACCOUNT, bucket: facts });
+    const credentials = await readAccessKey(sandbox().secretsManager, ACCOUNT);
+    return { facts, credentials, s3: sandbox().s3ForCredentials(credentials, { region: facts.bucketRegion }) };
   }
 
   it('reports ACCESS_NOT_YET_EFFECTIVE while the new key propagates, then reads a real log file', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
+    await sandbox().createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
     const { facts, s3 } = await provisionedReader('account-trail');
 
     // Act
-    const early = await caught(verifyReaderAccess(s3, facts));
+    const early = await onboardingErrorOf(verifyReaderAccess(s3, facts));
     now += PROPAGATION_MS;
     const check = await verifyReaderAccess(s3, facts);
 
@@ -346,7 +329,7 @@ describe('verifyReaderAccess', () => {
 
   it('reads SSE-KMS logs because the policy grants kms:Decrypt on the trail key', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS' });
+    await sandbox().createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS' });
     const { facts, s3 } = await provisionedReader('kms-trail');
     now += PROPAGATION_MS;
 
@@ -360,12 +343,12 @@ describe('verifyReaderAccess', () => {
 
   it('is denied on SSE-KMS logs when the policy lacks the key, which proves the KMS statement is needed', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS' });
+    await sandbox().createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS' });
     const { facts, s3 } = await provisionedReader('kms-trail', { kmsKeyArn: null });
     now += PROPAGATION_MS;
 
     // Act
-    const error = await caught(verifyReaderAccess(s3, facts));
+    const error = await onboardingErrorOf(verifyReaderAccess(s3, facts));
 
     // Assess
     expect(error.code).toBe(ErrorCode.ACCESS_NOT_YET_EFFECTIVE);
@@ -378,14 +361,14 @@ describe('verifyReaderAccess', () => {
     ['JSON without Records', gzipSync(JSON.stringify({ events: [] }))],
   ])('fails with ACCESS_VERIFICATION_FAILED when the object read is %s', async (_what, body) => {
     // Prepare: the bad object sorts first under the prefix, so it is the one read.
-    const bucket = await sandbox.createTrailBucket({ name: 'odd-trail', layout: 'account', accountIds: [ACCOUNT] });
+    const bucket = await sandbox().createTrailBucket({ name: 'odd-trail', layout: 'account', accountIds: [ACCOUNT] });
     const prefix = bucket.logPrefixes[ACCOUNT] ?? '';
-    await sandbox.fakes.s3.putObjects(bucket.name, [{ key: `${prefix}0-odd.json.gz`, body, contentType: 'application/json' }]);
+    await sandbox().fakes.s3.putObjects(bucket.name, [{ key: `${prefix}0-odd.json.gz`, body, contentType: 'application/json' }]);
     const { facts, s3 } = await provisionedReader(bucket.name);
     now += PROPAGATION_MS;
 
     // Act
-    const error = await caught(verifyReaderAccess(s3, facts));
+    const error = await onboardingErrorOf(verifyReaderAccess(s3, facts));
 
     // Assess
     expect(error.code).toBe(ErrorCode.ACCESS_VERIFICATION_FAILED);
@@ -395,10 +378,10 @@ describe('verifyReaderAccess', () => {
   it('gives the reader key nothing beyond its own account prefix in a shared organization bucket', async () => {
     // Prepare
     const other = '444455556666';
-    const bucket = await sandbox.createTrailBucket({ name: 'org-trail', layout: 'organization', organizationId: ORG, accountIds: [other, ACCOUNT] });
-    const facts = await checkTrailBucket(sandbox.s3ForProduct(), { accountId: ACCOUNT, bucketName: bucket.name, organizationId: ORG });
-    await provisionReader({ iam: sandbox.iam, secretsManager: sandbox.secretsManager }, { accountId: ACCOUNT, bucket: facts });
-    const s3 = sandbox.s3ForCredentials(await readAccessKey(sandbox.secretsManager, ACCOUNT));
+    const bucket = await sandbox().createTrailBucket({ name: 'org-trail', layout: 'organization', organizationId: ORG, accountIds: [other, ACCOUNT] });
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: bucket.name, organizationId: ORG });
+    await provisionReader({ iam: sandbox().iam, secretsManager: sandbox().secretsManager }, { accountId: ACCOUNT, bucket: facts });
+    const s3 = sandbox().s3ForCredentials(await readAccessKey(sandbox().secretsManager, ACCOUNT));
     now += PROPAGATION_MS;
     const otherKey = bucket.objectKeys.find((key) => key.startsWith(bucket.logPrefixes[other] ?? '-')) ?? '';
     const denied = async (call: () => Promise<unknown>) => {
@@ -424,11 +407,11 @@ describe('verifyReaderAccess', () => {
 
   it('never puts the reader secret into an error message or its result', async () => {
     // Prepare
-    await sandbox.createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
+    await sandbox().createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
     const { facts, credentials, s3 } = await provisionedReader('account-trail');
 
     // Act
-    const early = await caught(verifyReaderAccess(s3, facts));
+    const early = await onboardingErrorOf(verifyReaderAccess(s3, facts));
     now += PROPAGATION_MS;
     const check = await verifyReaderAccess(s3, facts);
 

@@ -1,5 +1,5 @@
 import { CreateSecretCommand, DeleteSecretCommand, InternalServiceError, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accountSecretName,
   deleteAccountSecret,
@@ -10,41 +10,21 @@ import {
   tagAccountSecret,
   writeAccessKey,
 } from '../../../lambda/core/credentials-store.js';
-import { ErrorCode, OnboardingError } from '../../../lambda/core/errors.js';
+import { ErrorCode } from '../../../lambda/core/errors.js';
+import type { OnboardingError } from '../../../lambda/core/errors.js';
 import { OWNER_MARKER } from '../../../lambda/core/log-source-payload.js';
-import { createAwsSandbox } from '../../../local/aws/index.js';
-import type { AwsSandbox } from '../../../local/aws/index.js';
+import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
+import { onboardingErrorOf } from '../../support/rejections.js';
 
-const HOME_ACCOUNT = '999988887777';
-const ACCOUNT = '111122223333';
-const REGION = 'eu-west-1';
 const SECRET = accountSecretName(ACCOUNT);
 const USER = `cloudtrail-reader-${ACCOUNT}`;
 const KEY_1 = { accessKeyId: 'AKIAEXAMPLEKEY000001', secretAccessKey: 'first/Secret+Access+Key/EXAMPLE/0000001' };
 const KEY_2 = { accessKeyId: 'AKIAEXAMPLEKEY000002', secretAccessKey: 'second/Secret+Access+Key/EXAMPLE/000002' };
 
-let sandbox: AwsSandbox;
+const sandbox = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
 
-beforeEach(async () => {
-  sandbox = await createAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
-});
-
-afterEach(async () => {
-  await sandbox.stop();
-});
-
-const sm = () => sandbox.secretsManager;
+const sm = () => sandbox().secretsManager;
 const write = (key: { accessKeyId: string; secretAccessKey: string }) => writeAccessKey(sm(), { accountId: ACCOUNT, userName: USER, ...key });
-
-async function caught(promise: Promise<unknown>): Promise<OnboardingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OnboardingError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function expectFreeOfSecrets(error: OnboardingError, secrets: string[]): void {
   const text = JSON.stringify([error.message, error.toJSON(), error.details]);
@@ -59,8 +39,8 @@ describe('writeAccessKey', () => {
     // Assess
     expect(result).toMatchObject({ secretName: SECRET, created: true, restored: false });
     expect(result.secretArn).toMatch(new RegExp(`^arn:aws:secretsmanager:${REGION}:${HOME_ACCOUNT}:secret:${SECRET}-`));
-    expect(JSON.parse(sandbox.fakes.secretsManager.revealSecretValueForTest(SECRET) ?? '')).toEqual(KEY_1);
-    expect(sandbox.fakes.secretsManager.secrets()[0]?.tags).toEqual({
+    expect(JSON.parse(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET) ?? '')).toEqual(KEY_1);
+    expect(sandbox().fakes.secretsManager.secrets()[0]?.tags).toEqual({
       'logpoint:managed-by': OWNER_MARKER,
       'logpoint:account-id': ACCOUNT,
       'logpoint:reader-user': USER,
@@ -91,7 +71,7 @@ describe('writeAccessKey', () => {
 
     // Assess
     expect(result).toMatchObject({ created: false, restored: true });
-    expect(sandbox.summary().secretsScheduledForDeletion).toEqual([]);
+    expect(sandbox().summary().secretsScheduledForDeletion).toEqual([]);
     expect(await readAccessKey(sm(), ACCOUNT)).toEqual(KEY_2);
   });
 
@@ -103,25 +83,25 @@ describe('writeAccessKey', () => {
     await sm().send(new CreateSecretCommand({ Name: SECRET, SecretString: 'foreign', Tags: tags }));
 
     // Act
-    const error = await caught(write(KEY_1));
+    const error = await onboardingErrorOf(write(KEY_1));
 
     // Assess
     expect(error.code).toBe(ErrorCode.NOT_OWNED);
     expect(error.message).toContain(SECRET);
-    expect(sandbox.fakes.secretsManager.revealSecretValueForTest(SECRET)).toBe('foreign');
+    expect(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET)).toBe('foreign');
     expectFreeOfSecrets(error, [KEY_1.secretAccessKey]);
   });
 
   it('redacts the secret from a failure message that echoes it', async () => {
     // Prepare
     await write(KEY_1);
-    sandbox.fakes.secretsManager.failNext(
+    sandbox().fakes.secretsManager.failNext(
       'PutSecretValue',
       new InternalServiceError({ message: `could not store ${KEY_2.secretAccessKey}`, $metadata: { httpStatusCode: 500 } }),
     );
 
     // Act
-    const error = await caught(write(KEY_2));
+    const error = await onboardingErrorOf(write(KEY_2));
 
     // Assess
     expect(error.code).toBe(ErrorCode.READER_PROVISIONING_FAILED);
@@ -134,7 +114,7 @@ describe('writeAccessKey', () => {
 describe('readAccessKey', () => {
   it('fails with SECRET_NOT_FOUND when there is no secret, and readAccessKeyId answers null', async () => {
     // Act
-    const error = await caught(readAccessKey(sm(), ACCOUNT));
+    const error = await onboardingErrorOf(readAccessKey(sm(), ACCOUNT));
 
     // Assess
     expect(error.code).toBe(ErrorCode.SECRET_NOT_FOUND);
@@ -148,7 +128,7 @@ describe('readAccessKey', () => {
     await sm().send(new DeleteSecretCommand({ SecretId: written.secretArn, RecoveryWindowInDays: 7 }));
 
     // Act
-    const error = await caught(readAccessKey(sm(), ACCOUNT));
+    const error = await onboardingErrorOf(readAccessKey(sm(), ACCOUNT));
 
     // Assess
     expect(error.code).toBe(ErrorCode.SECRET_NOT_FOUND);
@@ -166,7 +146,7 @@ describe('readAccessKey', () => {
     await sm().send(new PutSecretValueCommand({ SecretId: written.secretArn, SecretString: value }));
 
     // Act
-    const error = await caught(readAccessKey(sm(), ACCOUNT));
+    const error = await onboardingErrorOf(readAccessKey(sm(), ACCOUNT));
 
     // Assess
     expect(error.code).toBe(ErrorCode.SECRET_INVALID);
@@ -237,7 +217,7 @@ describe('tagAccountSecret', () => {
     });
 
     // Assess
-    expect(sandbox.fakes.secretsManager.secrets()[0]?.tags).toMatchObject({
+    expect(sandbox().fakes.secretsManager.secrets()[0]?.tags).toMatchObject({
       'logpoint:log-source-id': 'LogSources/0f2b8c1e-4d5a-4c3b-9e7f-1a2b3c4d5e6f',
       'logpoint:last-order': 'monitorapi/pool/lp/orders/abc123',
       'logpoint:managed-by': OWNER_MARKER,
@@ -246,18 +226,18 @@ describe('tagAccountSecret', () => {
 
   it('refuses to tag a foreign or missing secret, and values Secrets Manager would reject', async () => {
     // Prepare
-    const missing = await caught(tagAccountSecret(sm(), ACCOUNT, { lastOrder: 'x' }));
+    const missing = await onboardingErrorOf(tagAccountSecret(sm(), ACCOUNT, { lastOrder: 'x' }));
     await sm().send(new CreateSecretCommand({ Name: SECRET, SecretString: 'foreign' }));
 
     // Act
-    const foreign = await caught(tagAccountSecret(sm(), ACCOUNT, { lastOrder: 'x' }));
-    const invalid = await caught(tagAccountSecret(sm(), ACCOUNT, { lastOrder: 'orders?id=<1>' }));
+    const foreign = await onboardingErrorOf(tagAccountSecret(sm(), ACCOUNT, { lastOrder: 'x' }));
+    const invalid = await onboardingErrorOf(tagAccountSecret(sm(), ACCOUNT, { lastOrder: 'orders?id=<1>' }));
 
     // Assess
     expect(missing.code).toBe(ErrorCode.SECRET_NOT_FOUND);
     expect(foreign.code).toBe(ErrorCode.NOT_OWNED);
     expect(invalid.code).toBe(ErrorCode.INVALID_INPUT);
-    expect(sandbox.fakes.secretsManager.secrets()[0]?.tags).toEqual({});
+    expect(sandbox().fakes.secretsManager.secrets()[0]?.tags).toEqual({});
   });
 });
 
@@ -274,6 +254,6 @@ describe('deleteAccountSecret', () => {
 
     // Assess
     expect([deleted, absent, foreign]).toEqual(['deleted', 'absent', 'not-owned']);
-    expect(sandbox.summary().secrets).toEqual([SECRET]);
+    expect(sandbox().summary().secrets).toEqual([SECRET]);
   });
 });

@@ -1,37 +1,19 @@
 import { CreateSecretCommand, DeleteSecretCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSecretsManagerDirectorCredentials } from '../../../lambda/core/director-credentials-store.js';
-import { ErrorCode, OnboardingError } from '../../../lambda/core/errors.js';
-import { createAwsSandbox } from '../../../local/aws/index.js';
-import type { AwsSandbox } from '../../../local/aws/index.js';
+import { ErrorCode } from '../../../lambda/core/errors.js';
+import { useAwsSandbox } from '../../support/aws-sandbox.js';
+import { onboardingErrorOf } from '../../support/rejections.js';
 
 const SECRET_ID = 'logpoint/director/api';
 const SECRET_KEY = 'director-secret-key-0123456789abcdef';
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJl';
 
-let sandbox: AwsSandbox;
+const sandbox = useAwsSandbox({ accountId: '999988887777', region: 'eu-west-1' });
 
-beforeEach(async () => {
-  sandbox = await createAwsSandbox({ accountId: '999988887777', region: 'eu-west-1' });
-});
-
-afterEach(async () => {
-  await sandbox.stop();
-});
-
-const createSecret = (value: string) => sandbox.secretsManager.send(new CreateSecretCommand({ Name: SECRET_ID, SecretString: value }));
-const store = () => createSecretsManagerDirectorCredentials(sandbox.secretsManager, SECRET_ID);
-const stored = () => JSON.parse(sandbox.fakes.secretsManager.revealSecretValueForTest(SECRET_ID) ?? '{}') as Record<string, unknown>;
-
-async function caught(promise: Promise<unknown>): Promise<OnboardingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OnboardingError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const createSecret = (value: string) => sandbox().secretsManager.send(new CreateSecretCommand({ Name: SECRET_ID, SecretString: value }));
+const store = () => createSecretsManagerDirectorCredentials(sandbox().secretsManager, SECRET_ID);
+const stored = () => JSON.parse(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET_ID) ?? '{}') as Record<string, unknown>;
 
 describe('createSecretsManagerDirectorCredentials', () => {
   it('loads the secretKey alone, or with the token when one is stored', async () => {
@@ -72,13 +54,13 @@ describe('createSecretsManagerDirectorCredentials', () => {
 
   it('fails with SECRET_NOT_FOUND when the secret is missing or scheduled for deletion', async () => {
     // Prepare
-    const missing = await caught(store().load());
+    const missing = await onboardingErrorOf(store().load());
     await createSecret(JSON.stringify({ secretKey: SECRET_KEY }));
-    await sandbox.secretsManager.send(new DeleteSecretCommand({ SecretId: SECRET_ID, RecoveryWindowInDays: 7 }));
+    await sandbox().secretsManager.send(new DeleteSecretCommand({ SecretId: SECRET_ID, RecoveryWindowInDays: 7 }));
 
     // Act
-    const scheduled = await caught(store().load());
-    const saving = await caught(store().save({ secretKey: SECRET_KEY, token: TOKEN }));
+    const scheduled = await onboardingErrorOf(store().load());
+    const saving = await onboardingErrorOf(store().save({ secretKey: SECRET_KEY, token: TOKEN }));
 
     // Assess
     for (const error of [missing, scheduled, saving]) {
@@ -99,7 +81,7 @@ describe('createSecretsManagerDirectorCredentials', () => {
     await createSecret(value);
 
     // Act
-    const error = await caught(store().load());
+    const error = await onboardingErrorOf(store().load());
 
     // Assess
     expect(error.code).toBe(ErrorCode.SECRET_INVALID);
@@ -111,13 +93,13 @@ describe('createSecretsManagerDirectorCredentials', () => {
   it('reports a failed save by name only, never with the values it tried to store', async () => {
     // Prepare
     await createSecret(JSON.stringify({ secretKey: SECRET_KEY }));
-    sandbox.fakes.secretsManager.failNext(
+    sandbox().fakes.secretsManager.failNext(
       'PutSecretValue',
       new InternalServiceError({ message: `failed storing ${TOKEN}`, $metadata: { httpStatusCode: 500 } }),
     );
 
     // Act
-    const error = await caught(store().save({ secretKey: SECRET_KEY, token: TOKEN }));
+    const error = await onboardingErrorOf(store().save({ secretKey: SECRET_KEY, token: TOKEN }));
 
     // Assess
     expect(error.code).toBe(ErrorCode.INTERNAL);

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, OnboardingError } from '../../../lambda/core/errors.js';
+import { ErrorCode } from '../../../lambda/core/errors.js';
 import {
   AccountEvent,
   executionArnFor,
@@ -22,6 +22,7 @@ import {
   type StartedExecution,
 } from '../../../lambda/core/execution-starter.js';
 import { onboardingInputSchema } from '../../../lambda/schemas.js';
+import { onboardingErrorOf } from '../../support/rejections.js';
 
 const ACCOUNT = '444455556666';
 const OTHER_ACCOUNT = '777788889999';
@@ -186,16 +187,6 @@ afterEach(() => {
   sfnMock.reset();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<OnboardingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OnboardingError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 function startInput(): Record<string, unknown> {
   const call = sfnMock.commandCalls(StartExecutionCommand)[0];
   if (!call) throw new Error('StartExecution was not called');
@@ -257,7 +248,7 @@ describe('account events become start requests', () => {
     const noAccount = createAccountResult('SUCCEEDED', null);
 
     // Act
-    const errors = await Promise.all([unknown, badAccount, noAccount].map((event) => rejection(handleStartEvent(event, dependencies()))));
+    const errors = await Promise.all([unknown, badAccount, noAccount].map((event) => onboardingErrorOf(handleStartEvent(event, dependencies()))));
 
     // Assess
     for (const error of errors) expect(error.code).toBe(ErrorCode.INVALID_INPUT);
@@ -367,7 +358,7 @@ describe('one run per account at a time', () => {
 
   it('refuses an offboarding event when no offboarding workflow is deployed', async () => {
     // Act
-    const error = await rejection(handleStartEvent(closeAccountResult(), dependencies({ stateMachines: { onboard: ONBOARDING_ARN } })));
+    const error = await onboardingErrorOf(handleStartEvent(closeAccountResult(), dependencies({ stateMachines: { onboard: ONBOARDING_ARN } })));
 
     // Assess
     expect(error.code).toBe(ErrorCode.CONFIG_INVALID);
@@ -490,7 +481,7 @@ describe('manual starts', () => {
 
   it('rejects an input the workflow would refuse, before starting anything', async () => {
     // Act
-    const error = await rejection(handleStartEvent({ accountId: ACCOUNT, bucketName: 'Not_A_Bucket' }, dependencies()));
+    const error = await onboardingErrorOf(handleStartEvent({ accountId: ACCOUNT, bucketName: 'Not_A_Bucket' }, dependencies()));
 
     // Assess
     expect(error.code).toBe(ErrorCode.INVALID_INPUT);
@@ -534,7 +525,7 @@ describe('putCustomResourceResponse', () => {
   it('fails when CloudFormation refuses the response, without revealing the pre-signed URL', async () => {
     await withServer(403, async (url) => {
       // Act
-      const error = await rejection(putCustomResourceResponse(fetch, url, '{}'));
+      const error = await onboardingErrorOf(putCustomResourceResponse(fetch, url, '{}'));
 
       // Assess
       expect(error.message).toContain('403');

@@ -6,7 +6,6 @@ import { vi } from 'vitest';
 import { checkTrailBucket } from '../../../lambda/core/cloudtrail-bucket.js';
 import { accountSecretName } from '../../../lambda/core/credentials-store.js';
 import { DirectorClient, InMemoryDirectorCredentialsStore } from '../../../lambda/core/director/index.js';
-import type { DirectorLogger } from '../../../lambda/core/director/index.js';
 import type { KeyRotationContext, RotationTimeouts } from '../../../lambda/core/key-rotation.js';
 import { registerLogSource } from '../../../lambda/core/log-source-registration.js';
 import { finalizeOnboarding } from '../../../lambda/core/onboarding-outcome.js';
@@ -18,6 +17,11 @@ import { createAwsSandbox } from '../../../local/aws/index.js';
 import type { AwsSandbox } from '../../../local/aws/index.js';
 import { startDirectorSimulator } from '../../../local/director-simulator/index.js';
 import type { DirectorSimulator, DirectorSimulatorOptions, JsonObject } from '../../../local/director-simulator/index.js';
+import { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
+import { RecordingLogger } from '../../support/recording-logger.js';
+
+export { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
+export { rejectionOf } from '../../support/rejections.js';
 
 /**
  * A simulated AWS account (IAM, Secrets Manager, S3 with a CloudTrail bucket) and Director, with
@@ -25,9 +29,6 @@ import type { DirectorSimulator, DirectorSimulatorOptions, JsonObject } from '..
  * seen by IAM moves only when the rotation sleeps, so IAM propagation is played without waiting.
  */
 
-export const HOME_ACCOUNT = '999988887777';
-export const ACCOUNT = '111122223333';
-export const REGION = 'eu-west-1';
 export const BUCKET = 'org-trail-bucket';
 export const SECRET = accountSecretName(ACCOUNT);
 export const USER = readerUserName(ACCOUNT);
@@ -46,19 +47,6 @@ export interface PublishedEvent {
   source: string;
   detailType: string;
   detail: Record<string, unknown>;
-}
-
-export class RecordingLogger implements DirectorLogger {
-  readonly lines: string[] = [];
-  debug(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push(`DEBUG ${message} ${JSON.stringify(attributes ?? {})}`);
-  }
-  info(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push(`INFO ${message} ${JSON.stringify(attributes ?? {})}`);
-  }
-  warn(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push(`WARN ${message} ${JSON.stringify(attributes ?? {})}`);
-  }
 }
 
 export interface RotationFixture {
@@ -235,16 +223,6 @@ export function watchKeyCount(fixture: RotationFixture): () => number {
     }
   }) as never);
   return () => highest;
-}
-
-/** The rejection of `promise`, failing the test when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }
 
 /** Fails when any of `secrets` appears anywhere in the JSON of `values`. */

@@ -33,6 +33,7 @@ import {
   watchKeyCount,
 } from './key-rotation-fixture.js';
 import type { RotationFixture, RotationFixtureOptions } from './key-rotation-fixture.js';
+import { seedLogSourceBody } from '../../support/seed-log-source.js';
 
 const ROTATION_LAMBDA_ARN = `arn:aws:lambda:${REGION}:${HOME_ACCOUNT}:function:rotate-access-key`;
 
@@ -417,27 +418,9 @@ describe('setSecretStep', () => {
     // Prepare: an account whose reader exists but whose log source name is taken by a foreign source.
     const otherAccount = '444455556666';
     const name = logSourceNameFor(fixture.settings.logSource.namePattern, { accountId: otherAccount, bucketName: BUCKET, bucketRegion: REGION });
-    const order = await fixture.directorClient.createLogSource({
-      name,
-      type: 'S3Fetcher',
-      description: 'Created by hand.',
-      config: {
-        Source: { name, interval: 60, charset: 'utf_8', timezone: 'UTC' },
-        Connector: {
-          endpoint_url: 'https://s3.amazonaws.com',
-          access_key: 'AKIAHANDMADEKEY00001',
-          secret_key: 'hand-made-secret',
-          bucket_name: BUCKET,
-          region_name: REGION,
-          filter_date: '2024-08-06T08:44:13.220Z',
-          parser: 'CloudTrailLogParser',
-          enable_proxy: false,
-          protocol: 'http',
-        },
-        RoutingPolicy: { routing_criterion: [], catch_all: '_logpoint' },
-        NormalizationPolicy: { normalizers: [{ name: 'CloudTrailCompiledNormalizer', type: 'compiled' }] },
-      },
-    });
+    const order = await fixture.directorClient.createLogSource(
+      seedLogSourceBody({ name, description: 'Created by hand.', accessKey: 'AKIAHANDMADEKEY00001', secretKey: 'hand-made-secret', bucketName: BUCKET, regionName: REGION }),
+    );
     await fixture.directorClient.waitForOrder(order, { deadlineMs: 3_000, initialDelayMs: 5, maxDelayMs: 20 });
     const bucket = { bucketName: BUCKET, bucketRegion: REGION, logPrefix: `AWSLogs/${otherAccount}/CloudTrail/`, kmsKeyArn: null, sampleObjectKey: 'x.json.gz' };
     await provisionReader({ iam: fixture.aws.iam, secretsManager: fixture.aws.secretsManager }, { accountId: otherAccount, bucket });

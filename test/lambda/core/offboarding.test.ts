@@ -1,6 +1,6 @@
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { accountSecretName, readAccessKey, tagAccountSecret } from '../../../lambda/core/credentials-store.js';
 import { ErrorCode, OnboardingError } from '../../../lambda/core/errors.js';
 import { buildLogSourceBody } from '../../../lambda/core/log-source-payload.js';
@@ -27,13 +27,10 @@ import {
   type ReaderRemoval,
   type SecretDeletion,
 } from '../../../lambda/offboarding-schemas.js';
-import { createAwsSandbox, type AwsSandbox } from '../../../local/aws/index.js';
 import { iamErrors } from '../../../local/aws/iam-errors.js';
-import { rejectionOf, startHarness, type Harness } from './director/support.js';
+import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
+import { harnessPerTest, rejectionOf, type Harness } from './director/support.js';
 
-const HOME_ACCOUNT = '999988887777';
-const ACCOUNT = '111122223333';
-const REGION = 'eu-west-1';
 const USER = readerUserName(ACCOUNT);
 const SECRET = accountSecretName(ACCOUNT);
 const START = Date.parse('2026-03-01T12:00:00.000Z');
@@ -49,31 +46,28 @@ const settings: RuntimeSettings = runtimeSettingsSchema.parse({
 const request: OffboardingRequest = { accountId: ACCOUNT, reason: 'account-closed', logSourceName: `CloudTrail-${ACCOUNT}`, trigger: null };
 
 let nowMs: number;
-let aws: AwsSandbox;
 let harness: Harness;
 
-beforeEach(async () => {
+beforeEach(() => {
   nowMs = START;
-  // One clock for IAM, Secrets Manager, Director orders and tokens: tests move it instead of waiting.
-  aws = await createAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, clock: () => nowMs });
-  harness = await startHarness({ simulator: { clock: () => nowMs, orderDelayMs: ORDER_DELAY_MS }, client: { now: () => nowMs } });
 });
-
-afterEach(async () => {
-  await harness.close();
-  await aws.stop();
+// One clock for IAM, Secrets Manager, Director orders and tokens: tests move it instead of waiting.
+const aws = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, clock: () => nowMs });
+const startDirector = harnessPerTest();
+beforeEach(async () => {
+  harness = await startDirector({ simulator: { clock: () => nowMs, orderDelayMs: ORDER_DELAY_MS }, client: { now: () => nowMs } });
 });
 
 const now = (): Date => new Date(nowMs);
 const advance = (ms: number): void => {
   nowMs += ms;
 };
-const clients = () => ({ iam: aws.iam, secretsManager: aws.secretsManager, director: harness.client });
+const clients = () => ({ iam: aws().iam, secretsManager: aws().secretsManager, director: harness.client });
 const directorContext = () => ({ director: harness.client, polling: settings.orderPolling, now });
 const deletes = () => harness.director.operations.filter((operation) => operation.startsWith('DELETE '));
-const userNames = () => aws.fakes.iam.users().map((user) => user.userName);
-const keyIds = () => aws.fakes.iam.accessKeys().map((key) => key.accessKeyId);
-const secretView = (name = SECRET) => aws.fakes.secretsManager.secrets().find((secret) => secret.name === name);
+const userNames = () => aws().fakes.iam.users().map((user) => user.userName);
+const keyIds = () => aws().fakes.iam.accessKeys().map((key) => key.accessKeyId);
+const secretView = (name = SECRET) => aws().fakes.secretsManager.secrets().find((secret) => secret.name === name);
 
 /** Submits a log source body and lets the simulator's order complete. */
 async function createInDirector(body: ReturnType<typeof buildLogSourceBody>): Promise<string> {
@@ -86,15 +80,15 @@ async function createInDirector(body: ReturnType<typeof buildLogSourceBody>): Pr
 /** What a successful onboarding leaves: the tagged user, its policy and key, the secret, and the log source recorded on it. */
 async function onboard(accountId = ACCOUNT, options: { name?: string; markOwnership?: boolean } = {}): Promise<{ logSourceId: string; accessKeyId: string; secretAccessKey: string }> {
   const bucket = { bucketName: 'org-trail-bucket', bucketRegion: REGION, logPrefix: `AWSLogs/${accountId}/CloudTrail/`, kmsKeyArn: null, sampleObjectKey: `AWSLogs/${accountId}/CloudTrail/x.json.gz` };
-  await provisionReader({ iam: aws.iam, secretsManager: aws.secretsManager }, { accountId, bucket });
-  const key = await readAccessKey(aws.secretsManager, accountId);
+  await provisionReader({ iam: aws().iam, secretsManager: aws().secretsManager }, { accountId, bucket });
+  const key = await readAccessKey(aws().secretsManager, accountId);
   const body = buildLogSourceBody(
     settings.logSource,
     { accountId, bucketName: bucket.bucketName, bucketRegion: REGION, ...key, filterDate: now().toISOString() },
     { name: options.name ?? `CloudTrail-${accountId}`, markOwnership: options.markOwnership ?? true },
   );
   const logSourceId = await createInDirector(body);
-  if (options.markOwnership !== false) await tagAccountSecret(aws.secretsManager, accountId, { logSourceId });
+  if (options.markOwnership !== false) await tagAccountSecret(aws().secretsManager, accountId, { logSourceId });
   return { logSourceId, ...key };
 }
 
@@ -171,7 +165,7 @@ describe('takeInventory (FindLogSource)', () => {
   it('finds our log source under a different name through its ownership marker (the name pattern changed)', async () => {
     // Prepare: onboarded under an old name, and the id was never recorded on the secret.
     const { logSourceId } = await onboard(ACCOUNT, { name: 'old-pattern-111122223333' });
-    await aws.secretsManager.send(new DeleteSecretCommand({ SecretId: SECRET, ForceDeleteWithoutRecovery: true }));
+    await aws().secretsManager.send(new DeleteSecretCommand({ SecretId: SECRET, ForceDeleteWithoutRecovery: true }));
 
     // Act
     const found = await takeInventory(clients(), request);
@@ -195,7 +189,7 @@ describe('takeInventory (FindLogSource)', () => {
 
   it('fails with NOT_OWNED naming an IAM user of the reader name that is not tagged as ours', async () => {
     // Prepare
-    await aws.iam.send(new CreateUserCommand({ UserName: USER, Path: '/logpoint/' }));
+    await aws().iam.send(new CreateUserCommand({ UserName: USER, Path: '/logpoint/' }));
 
     // Act
     const error = await caught(takeInventory(clients(), request));
@@ -208,7 +202,7 @@ describe('takeInventory (FindLogSource)', () => {
 
   it('fails with NOT_OWNED naming a secret of the account name that is not tagged as ours', async () => {
     // Prepare
-    await aws.secretsManager.send(new CreateSecretCommand({ Name: SECRET, SecretString: '{"note":"not ours"}' }));
+    await aws().secretsManager.send(new CreateSecretCommand({ Name: SECRET, SecretString: '{"note":"not ours"}' }));
 
     // Act
     const error = await caught(takeInventory(clients(), request));
@@ -221,7 +215,7 @@ describe('takeInventory (FindLogSource)', () => {
   it('sees a secret that an earlier offboarding scheduled for deletion', async () => {
     // Prepare
     await onboard();
-    await scheduleSecretDeletion(aws.secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
+    await scheduleSecretDeletion(aws().secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
 
     // Act
     const found = await takeInventory(clients(), request);
@@ -359,7 +353,7 @@ describe('removeReaderUser (RemoveReader)', () => {
     const { accessKeyId } = await onboard();
 
     // Act
-    const removal = await removeReaderUser(aws.iam, ACCOUNT);
+    const removal = await removeReaderUser(aws().iam, ACCOUNT);
 
     // Assess
     expect(removal).toEqual({ userName: USER, userFound: true, deletedAccessKeys: [accessKeyId], deletedPolicies: [READER_POLICY_NAME], deletedUser: true });
@@ -369,7 +363,7 @@ describe('removeReaderUser (RemoveReader)', () => {
 
   it('reports a user that does not exist as not found, and succeeds', async () => {
     // Act
-    const removal = await removeReaderUser(aws.iam, ACCOUNT);
+    const removal = await removeReaderUser(aws().iam, ACCOUNT);
 
     // Assess
     expect(removal).toEqual({ userName: USER, userFound: false, deletedAccessKeys: [], deletedPolicies: [], deletedUser: false });
@@ -377,25 +371,25 @@ describe('removeReaderUser (RemoveReader)', () => {
 
   it('fails with NOT_OWNED and deletes nothing when the user of that name is not ours', async () => {
     // Prepare
-    await aws.iam.send(new CreateUserCommand({ UserName: USER, Path: '/logpoint/', Tags: [{ Key: 'logpoint:managed-by', Value: 'someone-else' }] }));
-    await aws.iam.send(new PutUserPolicyCommand({ UserName: USER, PolicyName: 'theirs', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}' }));
+    await aws().iam.send(new CreateUserCommand({ UserName: USER, Path: '/logpoint/', Tags: [{ Key: 'logpoint:managed-by', Value: 'someone-else' }] }));
+    await aws().iam.send(new PutUserPolicyCommand({ UserName: USER, PolicyName: 'theirs', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}' }));
 
     // Act
-    const error = await caught(removeReaderUser(aws.iam, ACCOUNT));
+    const error = await caught(removeReaderUser(aws().iam, ACCOUNT));
 
     // Assess
     expect(error.code).toBe(ErrorCode.NOT_OWNED);
     expect(error.message).toContain(USER);
-    expect(aws.fakes.iam.users()).toMatchObject([{ userName: USER, policyNames: ['theirs'] }]);
+    expect(aws().fakes.iam.users()).toMatchObject([{ userName: USER, policyNames: ['theirs'] }]);
   });
 
   it('deletes a second key a concurrent rotation added, and the user', async () => {
     // Prepare
     const { accessKeyId } = await onboard();
-    const second = (await aws.iam.send(new CreateAccessKeyCommand({ UserName: USER }))).AccessKey?.AccessKeyId;
+    const second = (await aws().iam.send(new CreateAccessKeyCommand({ UserName: USER }))).AccessKey?.AccessKeyId;
 
     // Act
-    const removal = await removeReaderUser(aws.iam, ACCOUNT);
+    const removal = await removeReaderUser(aws().iam, ACCOUNT);
 
     // Assess
     expect(removal.deletedAccessKeys.sort()).toEqual([accessKeyId, second].sort());
@@ -406,10 +400,10 @@ describe('removeReaderUser (RemoveReader)', () => {
   it('tries once more when IAM reports a conflict (something was added meanwhile), then deletes the user', async () => {
     // Prepare
     await onboard();
-    aws.fakes.iam.failNext('DeleteUser', iamErrors.deleteConflict('access keys'));
+    aws().fakes.iam.failNext('DeleteUser', iamErrors.deleteConflict('access keys'));
 
     // Act
-    const removal = await removeReaderUser(aws.iam, ACCOUNT);
+    const removal = await removeReaderUser(aws().iam, ACCOUNT);
 
     // Assess
     expect(removal.deletedUser).toBe(true);
@@ -419,10 +413,10 @@ describe('removeReaderUser (RemoveReader)', () => {
   it('fails with NOT_OWNED, naming what blocks it, when IAM refuses to delete the user because of foreign attachments', async () => {
     // Prepare
     await onboard();
-    aws.fakes.iam.failNext('DeleteUser', iamErrors.deleteConflict('policies'), 2);
+    aws().fakes.iam.failNext('DeleteUser', iamErrors.deleteConflict('policies'), 2);
 
     // Act
-    const error = await caught(removeReaderUser(aws.iam, ACCOUNT));
+    const error = await caught(removeReaderUser(aws().iam, ACCOUNT));
 
     // Assess
     expect(error.code).toBe(ErrorCode.NOT_OWNED);
@@ -437,7 +431,7 @@ describe('scheduleSecretDeletion (ScheduleSecretDeletion)', () => {
     await onboard();
 
     // Act
-    const outcome = await scheduleSecretDeletion(aws.secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
+    const outcome = await scheduleSecretDeletion(aws().secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
 
     // Assess
     const expectedDate = new Date(START + ORDER_DELAY_MS + 7 * DAY_MS).toISOString();
@@ -451,7 +445,7 @@ describe('scheduleSecretDeletion (ScheduleSecretDeletion)', () => {
     await onboard();
 
     // Act
-    const outcome = await scheduleSecretDeletion(aws.secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 30 });
+    const outcome = await scheduleSecretDeletion(aws().secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 30 });
 
     // Assess
     expect(outcome.deletionDate).toBe(new Date(START + ORDER_DELAY_MS + 30 * DAY_MS).toISOString());
@@ -460,11 +454,11 @@ describe('scheduleSecretDeletion (ScheduleSecretDeletion)', () => {
   it('reports a secret already scheduled, and one that does not exist, as done', async () => {
     // Prepare
     await onboard();
-    await scheduleSecretDeletion(aws.secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
+    await scheduleSecretDeletion(aws().secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
 
     // Act
-    const again = await scheduleSecretDeletion(aws.secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
-    const missing = await scheduleSecretDeletion(aws.secretsManager, { accountId: '222233334444', recoveryWindowDays: 7 });
+    const again = await scheduleSecretDeletion(aws().secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
+    const missing = await scheduleSecretDeletion(aws().secretsManager, { accountId: '222233334444', recoveryWindowDays: 7 });
 
     // Assess
     expect(again).toMatchObject({ outcome: 'ALREADY_SCHEDULED', deletionDate: null });
@@ -473,10 +467,10 @@ describe('scheduleSecretDeletion (ScheduleSecretDeletion)', () => {
 
   it('fails with NOT_OWNED and leaves a foreign secret of that name alone', async () => {
     // Prepare
-    await aws.secretsManager.send(new CreateSecretCommand({ Name: SECRET, SecretString: '{"note":"not ours"}' }));
+    await aws().secretsManager.send(new CreateSecretCommand({ Name: SECRET, SecretString: '{"note":"not ours"}' }));
 
     // Act
-    const error = await caught(scheduleSecretDeletion(aws.secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 }));
+    const error = await caught(scheduleSecretDeletion(aws().secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 }));
 
     // Assess
     expect(error.code).toBe(ErrorCode.NOT_OWNED);
@@ -606,8 +600,8 @@ describe('secrets', () => {
     const retried = await deleteAccountLogSource(directorContext(), input);
     advance(ORDER_DELAY_MS);
     const poll = await checkDeletionOrder(harness.client, settings.orderPolling, { deletion: retried, attempt: 0 }, now());
-    const removal = await removeReaderUser(aws.iam, ACCOUNT);
-    const secret = await scheduleSecretDeletion(aws.secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
+    const removal = await removeReaderUser(aws().iam, ACCOUNT);
+    const secret = await scheduleSecretDeletion(aws().secretsManager, { accountId: ACCOUNT, recoveryWindowDays: 7 });
 
     // Assess
     expect(logSourceId).toBe(input.inventory.logSourceId);

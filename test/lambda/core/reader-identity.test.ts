@@ -1,6 +1,6 @@
 import { CreateAccessKeyCommand, CreateUserCommand, UntagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountSecretName } from '../../../lambda/core/credentials-store.js';
 import { ErrorCode, OnboardingError } from '../../../lambda/core/errors.js';
 import { OWNER_MARKER } from '../../../lambda/core/log-source-payload.js';
@@ -15,26 +15,15 @@ import {
 import { READER_POLICY_NAME, buildReaderPolicy } from '../../../lambda/core/reader-policy.js';
 import { readerIdentitySchema } from '../../../lambda/schemas.js';
 import type { BucketFacts, ReaderIdentity } from '../../../lambda/schemas.js';
-import { createAwsSandbox } from '../../../local/aws/index.js';
-import type { AwsSandbox } from '../../../local/aws/index.js';
+import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
+import { onboardingErrorOf } from '../../support/rejections.js';
 
-const HOME_ACCOUNT = '999988887777';
-const ACCOUNT = '111122223333';
-const REGION = 'eu-west-1';
 const USER = readerUserName(ACCOUNT);
 const SECRET = accountSecretName(ACCOUNT);
 const PREFIX = `AWSLogs/${ACCOUNT}/CloudTrail/`;
 const KEY_ARN = `arn:aws:kms:${REGION}:${HOME_ACCOUNT}:key/0b3c1a2e-9f1d-4a57-8b6e-2f4c5d6e7f80`;
 
-let sandbox: AwsSandbox;
-
-beforeEach(async () => {
-  sandbox = await createAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
-});
-
-afterEach(async () => {
-  await sandbox.stop();
-});
+const sandbox = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
 
 function bucketFacts(overrides: Partial<BucketFacts> = {}): BucketFacts {
   return {
@@ -47,23 +36,13 @@ function bucketFacts(overrides: Partial<BucketFacts> = {}): BucketFacts {
   };
 }
 
-const clients = () => ({ iam: sandbox.iam, secretsManager: sandbox.secretsManager });
+const clients = () => ({ iam: sandbox().iam, secretsManager: sandbox().secretsManager });
 const provision = (bucket = bucketFacts()) => provisionReader(clients(), { accountId: ACCOUNT, bucket });
-const keyIds = () => sandbox.fakes.iam.accessKeys().map((key) => key.accessKeyId);
+const keyIds = () => sandbox().fakes.iam.accessKeys().map((key) => key.accessKeyId);
 const secretKeyId = (stage = 'AWSCURRENT') =>
-  (JSON.parse(sandbox.fakes.secretsManager.revealSecretValueForTest(SECRET, stage) ?? '{}') as { accessKeyId?: string }).accessKeyId;
+  (JSON.parse(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET, stage) ?? '{}') as { accessKeyId?: string }).accessKeyId;
 /** Every secret access key the fake IAM currently holds. */
-const allSecrets = () => keyIds().map((id) => sandbox.fakes.iam.revealSecretAccessKeyForTest(id));
-
-async function caught(promise: Promise<unknown>): Promise<OnboardingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OnboardingError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const allSecrets = () => keyIds().map((id) => sandbox().fakes.iam.revealSecretAccessKeyForTest(id));
 
 function expectFreeOf(value: unknown, secrets: string[]): void {
   const text = JSON.stringify(value instanceof OnboardingError ? [value.message, value.toJSON(), value.details] : value);
@@ -84,18 +63,18 @@ describe('provisionReader', () => {
       secretName: SECRET,
       created: { user: true, secret: true, accessKey: true },
     });
-    const [user] = sandbox.fakes.iam.users();
+    const [user] = sandbox().fakes.iam.users();
     expect(user).toMatchObject({ userName: USER, path: READER_USER_PATH, policyNames: [READER_POLICY_NAME] });
     expect(user?.tags).toMatchObject({ 'logpoint:managed-by': OWNER_MARKER, 'logpoint:account-id': ACCOUNT });
-    expect(sandbox.fakes.iam.policies(USER)[0]?.document).toEqual(
+    expect(sandbox().fakes.iam.policies(USER)[0]?.document).toEqual(
       buildReaderPolicy({ bucketName: 'trail-bucket', logPrefix: PREFIX, kmsKeyArn: KEY_ARN, bucketRegion: REGION }),
     );
     expect(keyIds()).toEqual([reader.accessKeyId]);
-    expect(JSON.parse(sandbox.fakes.secretsManager.revealSecretValueForTest(SECRET) ?? '')).toEqual({
+    expect(JSON.parse(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET) ?? '')).toEqual({
       accessKeyId: reader.accessKeyId,
-      secretAccessKey: sandbox.fakes.iam.revealSecretAccessKeyForTest(reader.accessKeyId),
+      secretAccessKey: sandbox().fakes.iam.revealSecretAccessKeyForTest(reader.accessKeyId),
     });
-    expect(sandbox.fakes.secretsManager.secrets()[0]?.tags).toMatchObject({
+    expect(sandbox().fakes.secretsManager.secrets()[0]?.tags).toMatchObject({
       'logpoint:managed-by': OWNER_MARKER,
       'logpoint:account-id': ACCOUNT,
       'logpoint:reader-user': USER,
@@ -111,14 +90,14 @@ describe('provisionReader', () => {
     const second = await provision(bucketFacts({ kmsKeyArn: KEY_ARN }));
 
     // Assess
-    expect(sandbox.fakes.iam.users()).toHaveLength(1);
+    expect(sandbox().fakes.iam.users()).toHaveLength(1);
     expect(second.created).toEqual({ user: false, secret: false, accessKey: true });
     expect(second.userArn).toBe(first.userArn);
     expect(second.secretArn).toBe(first.secretArn);
-    const actions = sandbox.fakes.iam.policies(USER)[0]?.document.Statement.flatMap((statement) => [statement.Action].flat());
+    const actions = sandbox().fakes.iam.policies(USER)[0]?.document.Statement.flatMap((statement) => [statement.Action].flat());
     expect(actions).toContain('kms:Decrypt');
     expect(keyIds()).toEqual([first.accessKeyId, second.accessKeyId]);
-    expect(sandbox.fakes.iam.accessKeys().every((key) => key.status === 'Active')).toBe(true);
+    expect(sandbox().fakes.iam.accessKeys().every((key) => key.status === 'Active')).toBe(true);
     expect(secretKeyId()).toBe(second.accessKeyId);
     expect(secretKeyId('AWSPREVIOUS')).toBe(first.accessKeyId);
   });
@@ -141,8 +120,8 @@ describe('provisionReader', () => {
     // Prepare
     const first = await provision();
     const second = await provision();
-    sandbox.fakes.iam.recordKeyUse(first.accessKeyId, 's3', REGION);
-    await sandbox.iam.send(new UpdateAccessKeyCommand({ UserName: USER, AccessKeyId: first.accessKeyId, Status: 'Inactive' }));
+    sandbox().fakes.iam.recordKeyUse(first.accessKeyId, 's3', REGION);
+    await sandbox().iam.send(new UpdateAccessKeyCommand({ UserName: USER, AccessKeyId: first.accessKeyId, Status: 'Inactive' }));
 
     // Act
     const third = await provision();
@@ -155,11 +134,11 @@ describe('provisionReader', () => {
     // Prepare: K1 is in use (by Director, say); K2 is in the secret and has never been used.
     const first = await provision();
     const second = await provision();
-    sandbox.fakes.iam.recordKeyUse(first.accessKeyId, 's3', REGION);
+    sandbox().fakes.iam.recordKeyUse(first.accessKeyId, 's3', REGION);
     const secretsBefore = allSecrets();
 
     // Act
-    const error = await caught(provision());
+    const error = await onboardingErrorOf(provision());
 
     // Assess
     expect(error.code).toBe(ErrorCode.ACCESS_KEY_LIMIT);
@@ -177,46 +156,46 @@ describe('provisionReader', () => {
     ['tagged for another account', READER_USER_PATH, [{ Key: 'logpoint:managed-by', Value: OWNER_MARKER }, { Key: 'logpoint:account-id', Value: '444455556666' }]],
   ])('fails with NOT_OWNED and changes nothing when a user of that name exists %s', async (_what, path, tags) => {
     // Prepare
-    await sandbox.iam.send(new CreateUserCommand({ UserName: USER, Path: path, Tags: tags }));
+    await sandbox().iam.send(new CreateUserCommand({ UserName: USER, Path: path, Tags: tags }));
 
     // Act
-    const error = await caught(provision());
+    const error = await onboardingErrorOf(provision());
 
     // Assess
     expect(error.code).toBe(ErrorCode.NOT_OWNED);
     expect(error.message).toContain(USER);
-    expect(sandbox.fakes.iam.users()[0]?.policyNames).toEqual([]);
+    expect(sandbox().fakes.iam.users()[0]?.policyNames).toEqual([]);
     expect(keyIds()).toEqual([]);
-    expect(sandbox.summary().secrets).toEqual([]);
+    expect(sandbox().summary().secrets).toEqual([]);
   });
 
   it('fails with NOT_OWNED on a foreign secret and removes the user and key it created', async () => {
     // Prepare
-    await sandbox.secretsManager.send(new CreateSecretCommand({ Name: SECRET, SecretString: '{"someone":"else"}' }));
+    await sandbox().secretsManager.send(new CreateSecretCommand({ Name: SECRET, SecretString: '{"someone":"else"}' }));
 
     // Act
-    const error = await caught(provision());
+    const error = await onboardingErrorOf(provision());
 
     // Assess
     expect(error.code).toBe(ErrorCode.NOT_OWNED);
     expect(error.message).toContain(SECRET);
-    expect(sandbox.summary().users).toEqual([]);
+    expect(sandbox().summary().users).toEqual([]);
     expect(keyIds()).toEqual([]);
-    expect(sandbox.fakes.secretsManager.revealSecretValueForTest(SECRET)).toBe('{"someone":"else"}');
+    expect(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET)).toBe('{"someone":"else"}');
   });
 
   it('deletes the new key when writing the secret fails, and never echoes its secret', async () => {
     // Prepare: a re-run whose PutSecretValue fails with a message that (absurdly) echoes the new secret.
     const first = await provision();
-    const newestSecret = () => sandbox.fakes.iam.revealSecretAccessKeyForTest(keyIds().at(-1) ?? '');
+    const newestSecret = () => sandbox().fakes.iam.revealSecretAccessKeyForTest(keyIds().at(-1) ?? '');
     let echoed = '';
-    sandbox.fakes.secretsManager.failNext('PutSecretValue', () => {
+    sandbox().fakes.secretsManager.failNext('PutSecretValue', () => {
       echoed = newestSecret();
       return new InternalServiceError({ message: `internal failure near ${echoed}`, $metadata: { httpStatusCode: 500 } });
     });
 
     // Act
-    const error = await caught(provision());
+    const error = await onboardingErrorOf(provision());
 
     // Assess
     expect(error.code).toBe(ErrorCode.READER_PROVISIONING_FAILED);
@@ -224,30 +203,30 @@ describe('provisionReader', () => {
     expect(echoed).not.toBe('');
     expectFreeOf(error, [echoed]);
     expect(keyIds()).toEqual([first.accessKeyId]);
-    expect(sandbox.summary().users).toEqual([USER]);
+    expect(sandbox().summary().users).toEqual([USER]);
     expect(secretKeyId()).toBe(first.accessKeyId);
   });
 
   it('removes the user it created when creating the secret fails', async () => {
     // Prepare
-    sandbox.fakes.secretsManager.failNext('CreateSecret', new InternalServiceError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
+    sandbox().fakes.secretsManager.failNext('CreateSecret', new InternalServiceError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
 
     // Act
-    const error = await caught(provision());
+    const error = await onboardingErrorOf(provision());
 
     // Assess
     expect(error.code).toBe(ErrorCode.READER_PROVISIONING_FAILED);
     expect(error.details.rolledBack).toEqual([expect.stringContaining('access key'), `user ${USER}`]);
-    expect(sandbox.summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
+    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
   });
 
   it('refuses a prefix that would widen the grant before creating anything', async () => {
     // Act
-    const error = await caught(provision(bucketFacts({ logPrefix: 'AWSLogs/*/CloudTrail/' })));
+    const error = await onboardingErrorOf(provision(bucketFacts({ logPrefix: 'AWSLogs/*/CloudTrail/' })));
 
     // Assess
     expect(error.code).toBe(ErrorCode.INVALID_INPUT);
-    expect(sandbox.summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
+    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
   });
 });
 
@@ -292,7 +271,7 @@ describe('removeReaderResources', () => {
     // Assess
     expect(first).toEqual({ deletedAccessKeys: [reader.accessKeyId], deletedUser: true, deletedSecret: true, kept: [] });
     expect(again).toEqual(first);
-    expect(sandbox.summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
+    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
   });
 
   it('after a re-run removes only the new key and rolls the secret back to the key Director still uses', async () => {
@@ -318,7 +297,7 @@ describe('removeReaderResources', () => {
   it('keeps a user it created when another key appeared on it meanwhile', async () => {
     // Prepare
     const reader = await provision();
-    const other = await sandbox.iam.send(new CreateAccessKeyCommand({ UserName: USER }));
+    const other = await sandbox().iam.send(new CreateAccessKeyCommand({ UserName: USER }));
 
     // Act
     const cleanup = await removeReaderResources(clients(), reader);
@@ -333,7 +312,7 @@ describe('removeReaderResources', () => {
   it('keeps a user it created once its ownership tags were removed by someone else', async () => {
     // Prepare
     const reader = await provision();
-    await sandbox.iam.send(new UntagUserCommand({ UserName: USER, TagKeys: ['logpoint:managed-by'] }));
+    await sandbox().iam.send(new UntagUserCommand({ UserName: USER, TagKeys: ['logpoint:managed-by'] }));
 
     // Act
     const cleanup = await removeReaderResources(clients(), reader);
@@ -341,7 +320,7 @@ describe('removeReaderResources', () => {
     // Assess
     expect(cleanup.deletedUser).toBe(false);
     expect(cleanup.kept).toEqual([`user ${USER}: no longer carries this product's path and tags`]);
-    expect(sandbox.summary().users).toEqual([USER]);
+    expect(sandbox().summary().users).toEqual([USER]);
   });
 
   it('leaves everything alone that this execution did not create', async () => {
@@ -356,7 +335,7 @@ describe('removeReaderResources', () => {
     expect(cleanup).toMatchObject({ deletedAccessKeys: [], deletedUser: false, deletedSecret: false });
     expect(cleanup.kept).toHaveLength(3);
     expect(keyIds()).toEqual([reader.accessKeyId]);
-    expect(sandbox.summary().secrets).toEqual([SECRET]);
+    expect(sandbox().summary().secrets).toEqual([SECRET]);
   });
 });
 
@@ -372,18 +351,18 @@ describe('offboardReader', () => {
     // Assess
     expect(cleanup.deletedAccessKeys).toHaveLength(2);
     expect(cleanup).toMatchObject({ deletedUser: true, deletedSecret: true, kept: [] });
-    expect(sandbox.summary()).toMatchObject({ users: [], accessKeys: [], secretsScheduledForDeletion: [SECRET] });
+    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secretsScheduledForDeletion: [SECRET] });
   });
 
   it('keeps a user that is not ours', async () => {
     // Prepare
-    await sandbox.iam.send(new CreateUserCommand({ UserName: USER, Path: READER_USER_PATH }));
+    await sandbox().iam.send(new CreateUserCommand({ UserName: USER, Path: READER_USER_PATH }));
 
     // Act
     const cleanup = await offboardReader(clients(), { accountId: ACCOUNT });
 
     // Assess
     expect(cleanup.kept).toEqual([`user ${USER}: not owned by ${OWNER_MARKER}`]);
-    expect(sandbox.summary().users).toEqual([USER]);
+    expect(sandbox().summary().users).toEqual([USER]);
   });
 });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDirectorSimulator } from '../../../local/director-simulator/index.js';
-import type { DirectorSimulator } from '../../../local/director-simulator/index.js';
-import { call, configPath, manualClock } from './director-http.js';
+import { call, configPath, manualClock, useDirectorSimulator } from './director-http.js';
 
 const TTL_SECONDS = 60;
 
@@ -12,24 +11,15 @@ function jwtPayload(token: string): Record<string, unknown> {
 
 describe('Director simulator tokens and authorization', () => {
   const clock = manualClock();
-  let director: DirectorSimulator;
-  beforeAll(async () => {
-    director = await startDirectorSimulator({ clock: clock.now, tokenTtlSeconds: TTL_SECONDS, secretKey: 'refresh-key-1', token: 'operator-token' });
-  });
-  afterAll(async () => {
-    await director.stop();
-  });
-  beforeEach(() => {
-    director.reset();
-  });
+  const director = useDirectorSimulator({ clock: clock.now, tokenTtlSeconds: TTL_SECONDS, secretKey: 'refresh-key-1', token: 'operator-token' });
 
-  const charsets = (): string => configPath(director, 'Charsets');
+  const charsets = (): string => configPath(director(), 'Charsets');
 
   it('refreshes a JWT-shaped token with the right secretKey and accepts it as a bearer token', async () => {
-    const refreshed = await call(director, 'POST', '/refreshToken', { token: null, body: { secretKey: 'refresh-key-1' } });
+    const refreshed = await call(director(), 'POST', '/refreshToken', { token: null, body: { secretKey: 'refresh-key-1' } });
     const token = refreshed.body.tokenDetails.token as string;
 
-    const answer = await call(director, 'GET', charsets(), { token });
+    const answer = await call(director(), 'GET', charsets(), { token });
 
     expect(refreshed.status).toBe(200);
     expect(refreshed.body).toEqual({ status: 'Success', tokenDetails: { secretKey: 'refresh-key-1', token: expect.any(String) } });
@@ -39,8 +29,8 @@ describe('Director simulator tokens and authorization', () => {
   });
 
   it('answers 401 to a wrong secretKey and 400 to a refresh without one', async () => {
-    const wrong = await call(director, 'POST', '/refreshToken', { token: null, body: { secretKey: 'guess' } });
-    const missing = await call(director, 'POST', '/refreshToken', { token: null, body: {} });
+    const wrong = await call(director(), 'POST', '/refreshToken', { token: null, body: { secretKey: 'guess' } });
+    const missing = await call(director(), 'POST', '/refreshToken', { token: null, body: {} });
 
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ status: 'Error', message: expect.any(String) });
@@ -49,11 +39,11 @@ describe('Director simulator tokens and authorization', () => {
   });
 
   it('answers 401 once a token passes its exp', async () => {
-    const token = director.issueToken();
-    const before = await call(director, 'GET', charsets(), { token });
+    const token = director().issueToken();
+    const before = await call(director(), 'GET', charsets(), { token });
 
     clock.advance(TTL_SECONDS * 1000);
-    const after = await call(director, 'GET', charsets(), { token });
+    const after = await call(director(), 'GET', charsets(), { token });
 
     expect(before.status).toBe(200);
     expect(after.status).toBe(401);
@@ -61,7 +51,7 @@ describe('Director simulator tokens and authorization', () => {
   });
 
   it('answers 401 with an Error body to a call without Authorization header', async () => {
-    const answer = await call(director, 'GET', charsets(), { token: null });
+    const answer = await call(director(), 'GET', charsets(), { token: null });
 
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ status: 'Error', message: 'Authentication credentials were not provided.' });
@@ -71,7 +61,7 @@ describe('Director simulator tokens and authorization', () => {
     ['a token that is not a JWT', 'not-a-token'],
     ['a JWT signed by someone else', 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjk5OTk5OTk5OTksImdlbiI6MCwicmlnaHRzIjoiZnVsbCJ9.c2lnbmF0dXJl'],
   ])('answers 401 with an Error body to %s, without echoing the token', async (_case, token) => {
-    const answer = await call(director, 'GET', charsets(), { token });
+    const answer = await call(director(), 'GET', charsets(), { token });
 
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ status: 'Error', message: expect.any(String) });
@@ -80,53 +70,53 @@ describe('Director simulator tokens and authorization', () => {
 
   it('answers 401 on every protected route, including orders and unknown pools', async () => {
     const paths = [
-      configPath(director, 'LogSources'),
-      `/monitorapi/${director.poolUuid}/${director.logpointId}/orders/3f2b8c1e-0d4a-4e5b-9c6d-7e8f9a0b1c2d`,
-      `/configapi/${'0'.repeat(32)}/${director.logpointId}/LogSources`,
+      configPath(director(), 'LogSources'),
+      `/monitorapi/${director().poolUuid}/${director().logpointId}/orders/3f2b8c1e-0d4a-4e5b-9c6d-7e8f9a0b1c2d`,
+      `/configapi/${'0'.repeat(32)}/${director().logpointId}/LogSources`,
     ];
 
-    const statuses = await Promise.all(paths.map(async (path) => (await call(director, 'GET', path, { token: null })).status));
+    const statuses = await Promise.all(paths.map(async (path) => (await call(director(), 'GET', path, { token: null })).status));
 
     expect(statuses).toEqual([401, 401, 401]);
   });
 
   it('accepts the extra token option until expireAllTokens', async () => {
-    const before = await call(director, 'GET', charsets(), { token: 'operator-token' });
+    const before = await call(director(), 'GET', charsets(), { token: 'operator-token' });
     clock.advance(10 * TTL_SECONDS * 1000);
-    const muchLater = await call(director, 'GET', charsets(), { token: 'operator-token' });
+    const muchLater = await call(director(), 'GET', charsets(), { token: 'operator-token' });
 
-    director.faults.expireAllTokens();
-    const afterExpiry = await call(director, 'GET', charsets(), { token: 'operator-token' });
+    director().faults.expireAllTokens();
+    const afterExpiry = await call(director(), 'GET', charsets(), { token: 'operator-token' });
 
     expect([before.status, muchLater.status, afterExpiry.status]).toEqual([200, 200, 401]);
   });
 
   it('expireAllTokens invalidates issued tokens but a refresh still works', async () => {
-    const token = director.issueToken();
+    const token = director().issueToken();
 
-    director.faults.expireAllTokens();
-    const expired = await call(director, 'GET', charsets(), { token });
-    const refreshed = await call(director, 'POST', '/refreshToken', { token: null, body: { secretKey: director.secretKey } });
-    const fresh = await call(director, 'GET', charsets(), { token: refreshed.body.tokenDetails.token });
+    director().faults.expireAllTokens();
+    const expired = await call(director(), 'GET', charsets(), { token });
+    const refreshed = await call(director(), 'POST', '/refreshToken', { token: null, body: { secretKey: director().secretKey } });
+    const fresh = await call(director(), 'GET', charsets(), { token: refreshed.body.tokenDetails.token });
 
     expect(expired.status).toBe(401);
     expect(fresh.status).toBe(200);
   });
 
   it('answers 403 to a valid token without rights', async () => {
-    const token = director.issueToken({ withoutRights: true });
+    const token = director().issueToken({ withoutRights: true });
 
-    const answer = await call(director, 'GET', charsets(), { token });
+    const answer = await call(director(), 'GET', charsets(), { token });
 
     expect(answer.status).toBe(403);
     expect(answer.body).toEqual({ status: 'Error', message: expect.any(String) });
   });
 
   it('answers 403 to the next N authenticated calls with forbidTokens(N)', async () => {
-    director.faults.forbidTokens(2);
+    director().faults.forbidTokens(2);
 
     const statuses = [];
-    for (let index = 0; index < 3; index += 1) statuses.push((await call(director, 'GET', charsets())).status);
+    for (let index = 0; index < 3; index += 1) statuses.push((await call(director(), 'GET', charsets())).status);
 
     expect(statuses).toEqual([403, 403, 200]);
   });

@@ -1,11 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DirectorSimulator } from '../../../local/director-simulator/index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startDirectorSimulator } from '../../../local/director-simulator/index.js';
+import type { DirectorSimulator, DirectorSimulatorOptions } from '../../../local/director-simulator/index.js';
 
 /** Shared by the simulator's tests: plain fetch calls against a running simulator. */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers have many JSON shapes; each test asserts the one it reads
 export type AnyJson = any;
+
+/**
+ * One simulator for the enclosing suite: started before its first test, reset before each test
+ * (the suite's clock is the caller's to keep) and stopped after the last. Returns a getter.
+ */
+export function useDirectorSimulator(options: DirectorSimulatorOptions): () => DirectorSimulator {
+  let director: DirectorSimulator | undefined;
+  beforeAll(async () => {
+    director = await startDirectorSimulator(options);
+  });
+  afterAll(async () => {
+    await director?.stop();
+    director = undefined;
+  });
+  beforeEach(() => {
+    director?.reset();
+  });
+  return () => {
+    if (director === undefined) throw new Error('the Director simulator runs only while the suite runs');
+    return director;
+  };
+}
 
 export interface DirectorAnswer {
   status: number;

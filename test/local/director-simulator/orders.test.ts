@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDirectorSimulator } from '../../../local/director-simulator/index.js';
-import type { DirectorSimulator, OrderPathStyle } from '../../../local/director-simulator/index.js';
-import { call, configPath, createAndComplete, manualClock, orderPathOf, seedCreateRequest, seedEditRequest } from './director-http.js';
+import type { OrderPathStyle } from '../../../local/director-simulator/index.js';
+import { call, configPath, createAndComplete, manualClock, orderPathOf, seedCreateRequest, seedEditRequest, useDirectorSimulator } from './director-http.js';
 import type { AnyJson } from './director-http.js';
 
 const ORDER_DELAY_MS = 40;
@@ -9,19 +9,10 @@ const INVALID_FORM = 'Some of the form fields are invalid, please check.';
 
 describe('Director simulator orders', () => {
   const clock = manualClock();
-  let director: DirectorSimulator;
-  beforeAll(async () => {
-    director = await startDirectorSimulator({ orderDelayMs: ORDER_DELAY_MS, clock: clock.now });
-  });
-  afterAll(async () => {
-    await director.stop();
-  });
-  beforeEach(() => {
-    director.reset();
-  });
+  const director = useDirectorSimulator({ orderDelayMs: ORDER_DELAY_MS, clock: clock.now });
 
   async function submit(method: string, resource: string, body?: unknown): Promise<string> {
-    const answer = await call(director, method, configPath(director, resource), { body });
+    const answer = await call(director(), method, configPath(director(), resource), { body });
     expect(answer.status).toBe(200);
     return orderPathOf(answer);
   }
@@ -32,22 +23,22 @@ describe('Director simulator orders', () => {
     const order = await submit('POST', 'LogSources', body);
 
     // Act
-    const queued = (await call(director, 'GET', order)).body;
+    const queued = (await call(director(), 'GET', order)).body;
     clock.advance(ORDER_DELAY_MS / 2);
-    const running = (await call(director, 'GET', order)).body;
-    const listWhileRunning = director.logSources();
+    const running = (await call(director(), 'GET', order)).body;
+    const listWhileRunning = director().logSources();
     clock.advance(ORDER_DELAY_MS / 2);
-    const done = (await call(director, 'GET', order)).body;
+    const done = (await call(director(), 'GET', order)).body;
 
     // Assess
     const shown = structuredClone(body.data);
     shown.config.Connector.secret_key = '********';
-    const location = { pool_uuid: director.poolUuid, logpoint_identifier: director.logpointId };
+    const location = { pool_uuid: director().poolUuid, logpoint_identifier: director().logpointId };
     expect(queued).toEqual({ request: { data: shown, action: 'create' }, response: {}, ...location });
     expect(running).toEqual({ request: { data: shown, action: 'create', in_progress: true }, response: {}, ...location });
     expect(listWhileRunning).toEqual([]);
     expect(done).toEqual({ request: {}, response: { success: true, message: expect.any(String), errors: [] }, ...location });
-    expect(director.logSources()).toHaveLength(1);
+    expect(director().logSources()).toHaveLength(1);
   });
 
   it('completes orders on the real clock after orderDelayMs', async () => {
@@ -69,11 +60,11 @@ describe('Director simulator orders', () => {
   });
 
   it('shows the action of edit and delete orders', async () => {
-    await createAndComplete(director, clock, seedCreateRequest(), ORDER_DELAY_MS);
-    const uuid = (director.logSources()[0]?.id as string).slice('LogSources/'.length);
+    await createAndComplete(director(), clock, seedCreateRequest(), ORDER_DELAY_MS);
+    const uuid = (director().logSources()[0]?.id as string).slice('LogSources/'.length);
 
-    const edit = (await call(director, 'GET', await submit('PUT', `LogSources/${uuid}`, seedEditRequest()))).body;
-    const remove = (await call(director, 'GET', await submit('DELETE', `LogSources/${uuid}`))).body;
+    const edit = (await call(director(), 'GET', await submit('PUT', `LogSources/${uuid}`, seedEditRequest()))).body;
+    const remove = (await call(director(), 'GET', await submit('DELETE', `LogSources/${uuid}`))).body;
 
     expect(edit.request.action).toBe('edit');
     expect(edit.request.data.config.Connector.secret_key).toBe('********');
@@ -83,8 +74,8 @@ describe('Director simulator orders', () => {
   it('answers 404 to an unknown request_id, on both monitorapi forms', async () => {
     const unknown = '3f2b8c1e-0d4a-4e5b-9c6d-7e8f9a0b1c2d';
 
-    const plain = await call(director, 'GET', `/monitorapi/${director.poolUuid}/${director.logpointId}/orders/${unknown}`);
-    const v1 = await call(director, 'GET', `/monitorapi/v1/${director.poolUuid}/${director.logpointId}/orders/${unknown}`);
+    const plain = await call(director(), 'GET', `/monitorapi/${director().poolUuid}/${director().logpointId}/orders/${unknown}`);
+    const v1 = await call(director(), 'GET', `/monitorapi/v1/${director().poolUuid}/${director().logpointId}/orders/${unknown}`);
 
     expect(plain.status).toBe(404);
     expect(v1.status).toBe(404);
@@ -94,7 +85,7 @@ describe('Director simulator orders', () => {
   it('serves an order on the /monitorapi/v1/ form too', async () => {
     const order = await submit('POST', 'LogSources', seedCreateRequest());
 
-    const view = await call(director, 'GET', order.replace('/monitorapi/', '/monitorapi/v1/'));
+    const view = await call(director(), 'GET', order.replace('/monitorapi/', '/monitorapi/v1/'));
 
     expect(view.status).toBe(200);
     expect(view.body.request.action).toBe('create');
@@ -102,29 +93,29 @@ describe('Director simulator orders', () => {
 
   describe('fails the order and changes nothing when the body conflicts with Director state', () => {
     async function expectFailedCreate(body: AnyJson, validationErrors: Record<string, unknown[]>): Promise<void> {
-      const before = director.logSources();
-      const order = await createAndComplete(director, clock, body, ORDER_DELAY_MS);
+      const before = director().logSources();
+      const order = await createAndComplete(director(), clock, body, ORDER_DELAY_MS);
       expect(order.request).toEqual({});
       expect(order.response).toEqual({ success: false, message: INVALID_FORM, validationErrors });
-      expect(director.logSources()).toEqual(before);
+      expect(director().logSources()).toEqual(before);
     }
 
     it('a duplicate name on create', async () => {
-      await createAndComplete(director, clock, seedCreateRequest(), ORDER_DELAY_MS);
+      await createAndComplete(director(), clock, seedCreateRequest(), ORDER_DELAY_MS);
       await expectFailedCreate(seedCreateRequest(), { name: ['The value already exists.'] });
     });
 
     it('an edit to the name of another log source', async () => {
-      await createAndComplete(director, clock, seedCreateRequest(), ORDER_DELAY_MS);
+      await createAndComplete(director(), clock, seedCreateRequest(), ORDER_DELAY_MS);
       const other = seedEditRequest();
-      await createAndComplete(director, clock, other, ORDER_DELAY_MS);
-      const updated = director.logSources().find((source) => source.name === 'UpdatedCloudTrail');
+      await createAndComplete(director(), clock, other, ORDER_DELAY_MS);
+      const updated = director().logSources().find((source) => source.name === 'UpdatedCloudTrail');
 
       const order = await submit('PUT', `LogSources/${(updated?.id as string).slice('LogSources/'.length)}`, seedCreateRequest());
       clock.advance(ORDER_DELAY_MS);
 
-      expect((await call(director, 'GET', order)).body.response.validationErrors).toEqual({ name: ['The value already exists.'] });
-      expect(director.logSources().map((source) => source.name)).toEqual(['CloudTrail', 'UpdatedCloudTrail']);
+      expect((await call(director(), 'GET', order)).body.response.validationErrors).toEqual({ name: ['The value already exists.'] });
+      expect(director().logSources().map((source) => source.name)).toEqual(['CloudTrail', 'UpdatedCloudTrail']);
     });
 
     it('an unknown charset', async () => {
@@ -161,7 +152,7 @@ describe('Director simulator orders', () => {
       const order = await submit(method, 'LogSources/1247a17f-4d16-4c3f-9002-448752ca8029', method === 'PUT' ? seedEditRequest() : undefined);
       clock.advance(ORDER_DELAY_MS);
 
-      const view = (await call(director, 'GET', order)).body;
+      const view = (await call(director(), 'GET', order)).body;
 
       expect(view.response).toEqual({ success: false, message: expect.any(String), errors: [expect.stringContaining('1247a17f-4d16-4c3f-9002-448752ca8029')] });
     });
@@ -177,28 +168,28 @@ describe('Director simulator orders', () => {
       retention: '90',
     };
 
-    const order = await createAndComplete(director, clock, body, ORDER_DELAY_MS);
+    const order = await createAndComplete(director(), clock, body, ORDER_DELAY_MS);
 
     expect(order.response.success).toBe(true);
-    const repos = (await call(director, 'GET', configPath(director, 'Repos'))).body;
+    const repos = (await call(director(), 'GET', configPath(director(), 'Repos'))).body;
     expect(repos).toContainEqual({ id: expect.any(String), name: 'cloudtrail', repopath: [{ path: '/opt/immune/storage/', retention: 90 }], active: true });
   });
 
   it('accepts an enrichment policy by name and reads it back as its id', async () => {
     const body = seedCreateRequest();
     body.data.config.EnrichmentPolicy = 'GeoIP';
-    const policies = (await call(director, 'GET', configPath(director, 'EnrichmentPolicy'))).body;
+    const policies = (await call(director(), 'GET', configPath(director(), 'EnrichmentPolicy'))).body;
 
-    await createAndComplete(director, clock, body, ORDER_DELAY_MS);
+    await createAndComplete(director(), clock, body, ORDER_DELAY_MS);
 
-    expect(director.logSources()[0]?.config).toMatchObject({ EnrichmentPolicy: (policies as { id: string; name: string }[]).find((policy) => policy.name === 'GeoIP')?.id });
+    expect(director().logSources()[0]?.config).toMatchObject({ EnrichmentPolicy: (policies as { id: string; name: string }[]).find((policy) => policy.name === 'GeoIP')?.id });
   });
 
   it('carries the created id in the order response only with orderResponseIncludesId', async () => {
     const withId = await startDirectorSimulator({ orderDelayMs: ORDER_DELAY_MS, clock: clock.now, orderResponseIncludesId: true });
     try {
       const order = await createAndComplete(withId, clock, seedCreateRequest(), ORDER_DELAY_MS);
-      const plain = await createAndComplete(director, clock, seedCreateRequest(), ORDER_DELAY_MS);
+      const plain = await createAndComplete(director(), clock, seedCreateRequest(), ORDER_DELAY_MS);
 
       expect(order.response.id).toBe(withId.logSources()[0]?.id);
       expect(plain.response).not.toHaveProperty('id');

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDirectorSimulator } from '../../../local/director-simulator/index.js';
-import type { DirectorSimulator } from '../../../local/director-simulator/index.js';
-import { call, configPath, seedCreateRequest } from './director-http.js';
+import { describe, expect, it } from 'vitest';
+import { call, configPath, seedCreateRequest, useDirectorSimulator } from './director-http.js';
 import type { AnyJson } from './director-http.js';
 
 function without(body: AnyJson, path: (string | number)[]): AnyJson {
@@ -21,16 +19,7 @@ function withValue(body: AnyJson, path: (string | number)[], value: unknown): An
 }
 
 describe('Director simulator synchronous validation of LogSources bodies', () => {
-  let director: DirectorSimulator;
-  beforeAll(async () => {
-    director = await startDirectorSimulator({ orderDelayMs: 20 });
-  });
-  afterAll(async () => {
-    await director.stop();
-  });
-  beforeEach(() => {
-    director.reset();
-  });
+  const director = useDirectorSimulator({ orderDelayMs: 20 });
 
   const mandatory: [string, (string | number)[]][] = [
     ['name', ['name']],
@@ -57,18 +46,18 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
     const body = without(seedCreateRequest(), path);
 
     // Act
-    const answer = await call(director, 'POST', configPath(director, 'LogSources'), { body });
+    const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { body });
 
     // Assess
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({ status: 'Error', message: `${field} must be present in request. ` });
-    expect(director.operations).toEqual([]);
+    expect(director().operations).toEqual([]);
   });
 
   it('answers 400 naming the field when an edit body misses one', async () => {
     const body = without(seedCreateRequest(), ['config', 'Connector', 'bucket_name']);
 
-    const answer = await call(director, 'PUT', configPath(director, 'LogSources/1247a17f-4d16-4c3f-9002-448752ca8029'), { body });
+    const answer = await call(director(), 'PUT', configPath(director(), 'LogSources/1247a17f-4d16-4c3f-9002-448752ca8029'), { body });
 
     expect(answer.status).toBe(400);
     expect(answer.body.message).toBe('config.Connector.bucket_name must be present in request. ');
@@ -77,7 +66,7 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
   it('treats an empty string in a mandatory field as missing', async () => {
     const body = withValue(seedCreateRequest(), ['config', 'Connector', 'access_key'], '');
 
-    const answer = await call(director, 'POST', configPath(director, 'LogSources'), { body });
+    const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { body });
 
     expect(answer.body).toEqual({ status: 'Error', message: 'config.Connector.access_key must be present in request. ' });
   });
@@ -89,7 +78,7 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
       delete newRepo[missing];
       const body = withValue(seedCreateRequest(), ['config', 'RoutingPolicy'], { routing_criterion: [], catch_all: '_logpoint', ...newRepo });
 
-      const answer = await call(director, 'POST', configPath(director, 'LogSources'), { body });
+      const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { body });
 
       expect(answer.status).toBe(400);
       expect(answer.body.message).toBe(`config.RoutingPolicy.${missing} must be present in request. `);
@@ -99,7 +88,7 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
   it.each([0, -5, 1.5, '60', true])('answers 400 when config.Source.interval is %j, not a positive integer', async (interval) => {
     const body = withValue(seedCreateRequest(), ['config', 'Source', 'interval'], interval);
 
-    const answer = await call(director, 'POST', configPath(director, 'LogSources'), { body });
+    const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { body });
 
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(/^config\.Source\.interval must be a positive integer/);
@@ -114,14 +103,14 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
   ] as [string, (string | number)[], unknown, RegExp][])('answers 400 when %s has the wrong type', async (_name, path, value, message) => {
     const body = withValue(seedCreateRequest(), path, value);
 
-    const answer = await call(director, 'POST', configPath(director, 'LogSources'), { body });
+    const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { body });
 
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(message);
   });
 
   it('answers 400 to a malformed JSON body', async () => {
-    const answer = await call(director, 'POST', configPath(director, 'LogSources'), { rawBody: '{"data": {"name": ' });
+    const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { rawBody: '{"data": {"name": ' });
 
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({ status: 'Error', message: 'Request body must be valid JSON. ' });
@@ -132,7 +121,7 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
     ['a JSON array', [seedCreateRequest().data]],
     ['data that is null', { data: null }],
   ])('answers 400 "data must be present" to %s', async (_case, body) => {
-    const answer = await call(director, 'POST', configPath(director, 'LogSources'), { body });
+    const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { body });
 
     expect(answer.status).toBe(400);
     expect(answer.body.message).toBe('data must be present in request. ');
@@ -143,7 +132,7 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
     body.data.config.Source.future_option = 'x';
     body.unrelated = 1;
 
-    const answer = await call(director, 'POST', configPath(director, 'LogSources'), { body });
+    const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { body });
 
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('Success');
@@ -153,7 +142,7 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
     const body = without(seedCreateRequest(), ['config', 'Connector', 'region_name']);
     const secret = body.data.config.Connector.secret_key as string;
 
-    const answer = await call(director, 'POST', configPath(director, 'LogSources'), { body });
+    const answer = await call(director(), 'POST', configPath(director(), 'LogSources'), { body });
 
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).not.toContain(secret);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DirectorBadResponseError,
   DirectorClient,
@@ -11,19 +11,9 @@ import {
 } from '../../../../lambda/core/director/index.js';
 import { OnboardingError } from '../../../../lambda/core/errors.js';
 import type { JsonObject } from '../../../../local/director-simulator/index.js';
-import { realSleep, rejectionOf, sampleLogSourceBody, seededLogSource, startHarness, type Harness } from './support.js';
+import { harnessPerTest, realSleep, rejectionOf, sampleLogSourceBody, seededLogSource } from './support.js';
 
-let harness: Harness | undefined;
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
+const start = harnessPerTest();
 
 const QUICK_WAIT = { deadlineMs: 5_000, initialDelayMs: 5, maxDelayMs: 20 };
 

@@ -1,61 +1,30 @@
+import { afterEach } from 'vitest';
 import { startDirectorSimulator } from '../../../../local/director-simulator/index.js';
 import type { DirectorSimulator, DirectorSimulatorOptions, JsonObject } from '../../../../local/director-simulator/index.js';
 import { DirectorClient, InMemoryDirectorCredentialsStore } from '../../../../lambda/core/director/index.js';
-import type { DirectorClientOptions, DirectorLogger, LogSourceBody } from '../../../../lambda/core/director/index.js';
+import type { DirectorClientOptions, LogSourceBody } from '../../../../lambda/core/director/index.js';
+import { RecordingLogger } from '../../../support/recording-logger.js';
+import { seedLogSourceBody } from '../../../support/seed-log-source.js';
+
+export { rejectionOf } from '../../../support/rejections.js';
 
 /** The Connector secret used in every sample body: tests search for it in errors and logs. */
 export const SAMPLE_SECRET_KEY_VALUE = 'test-only+AWSsecretValue/DoNotLeak0123456789';
 
 /** The seed guide's create example, with test values and a name of the caller's choice. */
 export function sampleLogSourceBody(name = 'CloudTrail-111122223333'): LogSourceBody {
-  return {
+  return seedLogSourceBody({
     name,
-    type: 'S3Fetcher',
-    vendor_name: 'AWS',
-    logo: '',
-    description: 'Fetches logs from AWS CloudTrail stored in Amazon S3 buckets.',
-    config: {
-      Source: { name, interval: 60, charset: 'utf_8', timezone: 'UTC' },
-      Connector: {
-        endpoint_url: 'https://s3.amazonaws.com',
-        access_key: 'AKIATESTONLYEXAMPLE0',
-        secret_key: SAMPLE_SECRET_KEY_VALUE,
-        bucket_name: 'org-trail-bucket',
-        region_name: 'eu-west-1',
-        filter_date: '2024-08-06T08:44:13.220Z',
-        parser: 'CloudTrailLogParser',
-        enable_proxy: false,
-        protocol: 'http',
-      },
-      RoutingPolicy: { routing_criterion: [], catch_all: '_logpoint' },
-      NormalizationPolicy: { normalizers: [{ name: 'CloudTrailCompiledNormalizer', type: 'compiled' }] },
-    },
-    documentation_link: 'https://docs.logpoint.com/docs/cloud-trail/en/latest/',
-    template_vid: 'LOGSOURCE_99',
-    dc_metadata: { template: 'f62308c7-d9e6-4f44-bdc5-ed4371b6fe56', templateVersion: '1' },
-  };
+    accessKey: 'AKIATESTONLYEXAMPLE0',
+    secretKey: SAMPLE_SECRET_KEY_VALUE,
+    bucketName: 'org-trail-bucket',
+    regionName: 'eu-west-1',
+  });
 }
 
 /** A sample body as a simulator seed entry (write shape, optional id). */
 export function seededLogSource(name: string, id?: string): JsonObject {
   return JSON.parse(JSON.stringify({ ...sampleLogSourceBody(name), id })) as JsonObject;
-}
-
-/** Every line a client logged, with its attributes serialised, for secret scans. */
-export class RecordingLogger implements DirectorLogger {
-  readonly lines: string[] = [];
-
-  debug(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push(`DEBUG ${message} ${JSON.stringify(attributes ?? {})}`);
-  }
-
-  info(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push(`INFO ${message} ${JSON.stringify(attributes ?? {})}`);
-  }
-
-  warn(message: string, attributes?: Record<string, unknown>): void {
-    this.lines.push(`WARN ${message} ${JSON.stringify(attributes ?? {})}`);
-  }
 }
 
 export interface Harness {
@@ -108,17 +77,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
+/** Registers an afterEach that closes the harness a test started; returns the starter the tests call. */
+export function harnessPerTest(): (options?: HarnessOptions) => Promise<Harness> {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+  return async (options = {}) => {
+    harness = await startHarness(options);
+    return harness;
+  };
+}
+
 /** Waits with real time (orders in the simulator complete by the clock). */
 export function realSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The rejection of `promise`, failing the test when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DirectorAuthError, DirectorBadResponseError, decodeJwtExpiry } from '../../../../lambda/core/director/index.js';
-import { rejectionOf, startHarness, type Harness } from './support.js';
+import { harnessPerTest, rejectionOf, type Harness } from './support.js';
 
-let harness: Harness | undefined;
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
+const start = harnessPerTest();
 
 function jwtWith(payload: object): string {
   const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
