@@ -26,14 +26,19 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write(
     `Director simulator listening on ${simulator.baseUrl} pool=${simulator.poolUuid} logpoint=${simulator.logpointId}\n`,
   );
+  // `on`, not `once`: a launcher such as npx or tsx may relay the same signal a second time, and
+  // a second signal without a listener would kill the process before it has closed cleanly.
+  let stopping = false;
   const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
     simulator.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
