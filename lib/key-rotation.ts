@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -6,13 +6,13 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { DEFAULT_ROTATION_SCHEDULE_DAYS, KeyRotationEnvName } from '../lambda/core/key-rotation.js';
 import type { RuntimeSettings } from '../lambda/core/runtime-settings.js';
 import { EnvName } from '../lambda/runtime/env.js';
 import { acknowledgeWildcardResource, NagReason } from './nag-acknowledgements.js';
 import { OnboardingFunction } from './onboarding-function.js';
-import { ACCOUNT_SECRET_PREFIX, READER_USER_PATH } from './onboarding-workflow.js';
+import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn, trailBucketArn } from './resource-scopes.js';
 
 export interface KeyRotationProps {
   /** Director location, trail and log source defaults (the same settings the workflow gets). */
@@ -96,11 +96,7 @@ export class KeyRotation extends Construct {
       }),
     );
     fn.addToRolePolicy(new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [`${scopes.bucket}/*AWSLogs/*`] }));
-    // Write access too: a token refresh stores the new token (and a rotated secretKey) back.
-    props.directorSecret.grantRead(fn);
-    fn.addToRolePolicy(
-      new PolicyStatement({ sid: 'StoreRefreshedDirectorToken', actions: ['secretsmanager:PutSecretValue'], resources: [secretArnForPolicies(props.directorSecret)] }),
-    );
+    grantDirectorSecret(props.directorSecret, [fn]);
     fn.addToRolePolicy(new PolicyStatement({ sid: 'PublishRotationEvents', actions: ['events:PutEvents'], resources: [scopes.defaultEventBus] }));
 
     fn.addPermission('AllowSecretsManagerInvoke', {
@@ -149,26 +145,12 @@ export class KeyRotation extends Construct {
   }
 }
 
-/** A secret imported by name has no full ARN: its policy ARN needs the six-character suffix wildcard. */
-function secretArnForPolicies(secret: ISecret): string {
-  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
-}
-
-function defaultPolicyOf(fn: LambdaFunction): IConstruct {
-  if (fn.role === undefined) throw new Error(`${fn.node.path} has no role.`);
-  return fn.role.node.findChild('DefaultPolicy');
-}
-
 function resourceScopes(stack: Stack, bucketName: string): { readerUsers: string; accountSecrets: string; bucket: string; defaultEventBus: string } {
   return {
-    readerUsers: stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PATH.slice(1)}cloudtrail-reader-*` }),
+    readerUsers: readerUsersArn(stack),
     accountSecrets: accountSecretsArn(stack),
-    bucket: `arn:${stack.partition}:s3:::${bucketName}`,
+    bucket: trailBucketArn(stack, bucketName),
     defaultEventBus: stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }),
   };
 }
 
-/** Every per-account reader secret, `logpoint/cloudtrail/*`. */
-function accountSecretsArn(stack: Stack): string {
-  return stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${ACCOUNT_SECRET_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-}

@@ -46,6 +46,8 @@ const ICON = { entered: '▶', exited: '✔', failed: '✖', retried: '↻', cau
 /** Prints each state as it is entered and left, with its duration, for a person watching. */
 export function createProgressPrinter(write: (line: string) => void): (event: ExecutionEvent) => void {
   const enteredAt = new Map<string, number>();
+  // A state whose error was caught still "exits", with its input plus the error: not a success.
+  const caught = new Set<string>();
   let startedAt = 0;
   const clock = (at: number): string => `+${((at - startedAt) / 1000).toFixed(2).padStart(6)}s`;
   return (event) => {
@@ -60,6 +62,10 @@ export function createProgressPrinter(write: (line: string) => void): (event: Ex
         return;
       case 'exited': {
         const took = event.at - (enteredAt.get(event.state) ?? event.at);
+        if (caught.delete(event.state)) {
+          write(`${clock(event.at)}  ${ICON.caught} ${event.state.padEnd(20)} ${String(took).padStart(5)} ms  left for Compensate`);
+          return;
+        }
         write(`${clock(event.at)}  ${ICON.exited} ${event.state.padEnd(20)} ${String(took).padStart(5)} ms${describeExit(event)}`);
         return;
       }
@@ -70,7 +76,7 @@ export function createProgressPrinter(write: (line: string) => void): (event: Ex
         write(`${clock(event.at)}  ${ICON.retried} ${event.state} retry ${event.attempt}`);
         return;
       case 'caught':
-        write(`${clock(event.at)}  ${ICON.caught} ${event.state}: error caught, compensating`);
+        caught.add(event.state);
         return;
       case 'succeeded':
         write(`${clock(event.at)}  execution succeeded`);
