@@ -111,3 +111,21 @@ export function runtimeSettingsFromConfig(config: AppConfig): RuntimeSettings {
   const { caBundleFile: _caBundleFile, ...director } = config.director;
   return { director, trail: config.trail, logSource: config.logSource, orderPolling: config.orderPolling };
 }
+
+/**
+ * A config with overrides laid over it, object by object (arrays and values replace): how a
+ * variant of a config file is written, e.g. by the sandbox and the tests. Check the result with
+ * {@link parseAppConfig}.
+ */
+export function overlayConfig(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? overlayConfig(current, value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

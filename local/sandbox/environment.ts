@@ -4,7 +4,7 @@ import { CreateSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secret
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
-import { parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/app-config.js';
+import { overlayConfig, parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/app-config.js';
 import { accountSecretName } from '../../lambda/core/credentials-store.js';
 import { describeError } from '../../lambda/core/errors.js';
 import { ROTATION_STEPS } from '../../lambda/core/key-rotation.js';
@@ -99,7 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await aws.createTrailBucket({ name: bucketName, layout: 'account', accountIds: [accountId], region, ...options.trail });
     }
     const organizationId = options.trail?.layout === 'organization' ? (options.trail.organizationId ?? SANDBOX_ORGANIZATION_ID) : undefined;
-    let rawConfig = deepMerge(
+    let rawConfig = overlayConfig(
       {
         director: {
           baseUrl: director.baseUrl,
@@ -190,7 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       offboard,
       rotate: (rotatedAccountId, runOptions = {}) => rotateNow(aws, rotatedAccountId, rotationHandler, runOptions),
       reconfigure: (overrides) => {
-        rawConfig = deepMerge(rawConfig, overrides);
+        rawConfig = overlayConfig(rawConfig, overrides);
         ({ config } = parseAppConfig(rawConfig, 'sandbox config'));
         settings = runtimeSettingsFromConfig(config);
         definitions = synthesizeWorkflows(config);
@@ -345,17 +345,4 @@ class VirtualClock {
   advance(ms: number): void {
     this.offsetMs += ms;
   }
-}
-
-function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = merged[key];
-    merged[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
-  }
-  return merged;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

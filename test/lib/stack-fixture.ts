@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CONFIG_PATH, parseAppConfig, type AppConfig } from '../../lib/app-config.js';
+import { DEFAULT_CONFIG_PATH, overlayConfig, parseAppConfig, type AppConfig } from '../../lib/app-config.js';
 import { OnboardingStack } from '../../lib/onboarding-stack.js';
 
 export const TEST_DEPLOY_NONCE = 'test-deploy-nonce';
@@ -9,7 +9,7 @@ export const TEST_DEPLOY_NONCE = 'test-deploy-nonce';
 /** The bundled example config, parsed, with overrides merged in (same format as config/example.json). */
 export function exampleConfig(overrides: Record<string, unknown> = {}, source = DEFAULT_CONFIG_PATH): AppConfig {
   const example = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
-  return parseAppConfig(deepMerge(example, overrides), source).config;
+  return parseAppConfig(overlayConfig(example, overrides), source).config;
 }
 
 /** A synth-only app: no asset bundling, no CloudFormation validation, a fixed deploy nonce. */
@@ -85,17 +85,4 @@ export function expectResourceCount(template: Template, type: string, count: num
 
 export function expectOutput(template: Template, id: string, properties: unknown): void {
   template.hasOutput(id, properties);
-}
-
-function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = merged[key];
-    merged[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
-  }
-  return merged;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
