@@ -3,11 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import type { DirectorLogger } from '../core/director/index.js';
 import { ErrorCode, OnboardingError } from '../core/errors.js';
 import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, runRotationStep } from '../core/key-rotation.js';
 import type { KeyRotationContext, RotationStep, RotationStepResult, RotationTimeouts } from '../core/key-rotation.js';
-import { awsDependencies } from '../runtime/dependencies.js';
+import { awsDependencies, directorLogger } from '../runtime/dependencies.js';
 import type { WorkflowDependencies } from '../runtime/dependencies.js';
 import { logger, toOnboardingError } from '../runtime/workflow-step.js';
 
@@ -57,12 +56,6 @@ export function timeoutsWithin(remainingMs: number, configured: Partial<Rotation
   return { ...base, orderDeadlineMs: Math.min(base.orderDeadlineMs, half), propagationBudgetMs: Math.min(base.propagationBudgetMs, half) };
 }
 
-const rotationLogger: DirectorLogger = {
-  debug: (message, attributes) => logger.debug(message, attributes ?? {}),
-  info: (message, attributes) => logger.info(message, attributes ?? {}),
-  warn: (message, attributes) => logger.warn(message, attributes ?? {}),
-};
-
 export const createHandler = (dependencies: RotationDependenciesProvider = awsRotationDependencies) => {
   const rotate = async (event: unknown, context: Context): Promise<RotationStepResult> => {
     const parsed = rotationEventSchema.safeParse(event);
@@ -86,7 +79,7 @@ export const createHandler = (dependencies: RotationDependenciesProvider = awsRo
         s3ForCredentials: (credentials, region) => deps.s3ForCredentials(credentials, region),
         settings: deps.settings,
         now: deps.now,
-        logger: rotationLogger,
+        logger: directorLogger,
         timeouts: timeoutsWithin(context.getRemainingTimeInMillis(), deps.timeouts),
         ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
       };

@@ -61,7 +61,7 @@ export function createDirectorClient(
 }
 
 /** The Director client's log lines, through the step's structured logger. */
-const directorLogger: DirectorLogger = {
+export const directorLogger: DirectorLogger = {
   debug: (message, attributes) => logger.debug(message, attributes ?? {}),
   info: (message, attributes) => logger.info(message, attributes ?? {}),
   warn: (message, attributes) => logger.warn(message, attributes ?? {}),
