@@ -3,9 +3,6 @@ import {
   DeleteUserCommand,
   DeleteUserPolicyCommand,
   GetUserCommand,
-  ListAccessKeysCommand,
-  ListUserPoliciesCommand,
-  ListUserTagsCommand,
 } from '@aws-sdk/client-iam';
 import type { IAMClient, User } from '@aws-sdk/client-iam';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -38,8 +35,8 @@ import { findOwnedLogSource } from './log-source-registration.js';
 import { caughtError } from './onboarding-outcome.js';
 import { resolveOnboardingRequest } from './onboarding-request.js';
 import { nextWaitSeconds } from './order-polling.js';
-import { TagKey, describeAwsError, isAwsError, isOwnedBy, tagsToRecord } from './ownership.js';
-import { READER_USER_PATH, readerUserName } from './reader-identity.js';
+import { TagKey, describeAwsError, isAwsError, isOwnedBy } from './ownership.js';
+import { READER_USER_PATH, listInlinePolicyNames, listReaderAccessKeyIds, readerUserName, userTags } from './reader-identity.js';
 import type { OrderPolling, RuntimeSettings } from './runtime-settings.js';
 
 /**
@@ -243,7 +240,7 @@ export async function removeReaderUser(iam: IAMClient, accountId: string): Promi
 
   // A second pass covers a key or policy added meanwhile (a rotation or onboarding running at the same time).
   for (let pass = 1; ; pass += 1) {
-    for (const accessKeyId of await listAccessKeyIds(iam, userName)) {
+    for (const accessKeyId of await listReaderAccessKeyIds(iam, userName)) {
       if (await ignoringMissing(() => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })))) {
         removal.deletedAccessKeys.push(accessKeyId);
       }
@@ -286,7 +283,7 @@ async function getUser(iam: IAMClient, userName: string): Promise<User | null> {
 /** A user of our name is only ours with our path and both ownership tags. */
 async function assertOwnedUser(iam: IAMClient, user: User, accountId: string): Promise<void> {
   const userName = user.UserName ?? readerUserName(accountId);
-  const tags = user.Tags !== undefined && user.Tags.length > 0 ? tagsToRecord(user.Tags) : await listUserTags(iam, userName);
+  const tags = await userTags(iam, user);
   if (user.Path === READER_USER_PATH && isOwnedBy(tags, accountId)) return;
   throw new OnboardingError(
     ErrorCode.NOT_OWNED,
@@ -297,38 +294,6 @@ async function assertOwnedUser(iam: IAMClient, user: User, accountId: string): P
   );
 }
 
-async function listUserTags(iam: IAMClient, userName: string): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {};
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListUserTagsCommand({ UserName: userName, Marker: marker }));
-    Object.assign(tags, tagsToRecord(page.Tags));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker !== undefined);
-  return tags;
-}
-
-async function listAccessKeyIds(iam: IAMClient, userName: string): Promise<string[]> {
-  const ids: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker }));
-    ids.push(...(page.AccessKeyMetadata ?? []).flatMap((key) => (key.AccessKeyId ? [key.AccessKeyId] : [])));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker !== undefined);
-  return ids;
-}
-
-async function listInlinePolicyNames(iam: IAMClient, userName: string): Promise<string[]> {
-  const names: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListUserPoliciesCommand({ UserName: userName, Marker: marker }));
-    names.push(...(page.PolicyNames ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker !== undefined);
-  return names;
-}
 
 /** True when the call deleted something, false when it was already gone. */
 async function ignoringMissing(call: () => Promise<unknown>): Promise<boolean> {

@@ -6,10 +6,10 @@ import {
   DeleteUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
   GetUserCommand,
-  ListAccessKeysCommand,
-  ListUserPoliciesCommand,
-  ListUserTagsCommand,
   PutUserPolicyCommand,
+  paginateListAccessKeys,
+  paginateListUserPolicies,
+  paginateListUserTags,
 } from '@aws-sdk/client-iam';
 import type { AccessKeyMetadata, IAMClient, User } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -194,15 +194,11 @@ async function getUser(iam: IAMClient, userName: string): Promise<User | null> {
   }
 }
 
-async function userTags(iam: IAMClient, user: User): Promise<Record<string, string>> {
+/** The user's tags: from GetUser when it carried them, else every page of ListUserTags. */
+export async function userTags(iam: IAMClient, user: User): Promise<Record<string, string>> {
   if (user.Tags !== undefined && user.Tags.length > 0) return tagsToRecord(user.Tags);
   const tags: Record<string, string> = {};
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListUserTagsCommand({ UserName: user.UserName, Marker: marker }));
-    Object.assign(tags, tagsToRecord(page.Tags));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker !== undefined);
+  for await (const page of paginateListUserTags({ client: iam }, { UserName: user.UserName })) Object.assign(tags, tagsToRecord(page.Tags));
   return tags;
 }
 
@@ -240,13 +236,15 @@ async function isOwnedUser(iam: IAMClient, user: User, accountId: string): Promi
 
 async function listAccessKeys(iam: IAMClient, userName: string): Promise<AccessKeyMetadata[]> {
   const keys: AccessKeyMetadata[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker }));
-    keys.push(...(page.AccessKeyMetadata ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker !== undefined);
+  for await (const page of paginateListAccessKeys({ client: iam }, { UserName: userName })) keys.push(...(page.AccessKeyMetadata ?? []));
   return keys;
+}
+
+/** Every inline policy name of the user, all pages. */
+export async function listInlinePolicyNames(iam: IAMClient, userName: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListUserPolicies({ client: iam }, { UserName: userName })) names.push(...(page.PolicyNames ?? []));
+  return names;
 }
 
 interface KeyAssessment {
@@ -401,8 +399,7 @@ async function deleteUserIfEmpty(iam: IAMClient, userName: string): Promise<bool
   }
   if (keys.length > 0) return false;
   try {
-    const policies = await iam.send(new ListUserPoliciesCommand({ UserName: userName }));
-    for (const policyName of policies.PolicyNames ?? []) {
+    for (const policyName of await listInlinePolicyNames(iam, userName)) {
       await iam.send(new DeleteUserPolicyCommand({ UserName: userName, PolicyName: policyName }));
     }
     await iam.send(new DeleteUserCommand({ UserName: userName }));
