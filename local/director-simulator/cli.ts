@@ -21,24 +21,31 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const logger = command.verbose ? (line: string): void => void process.stderr.write(`${line}\n`) : undefined;
-  const simulator = await startDirectorSimulator({ ...command.options, ...(logger === undefined ? {} : { logger }) });
-  command.applyFaults(simulator.faults);
-  process.stdout.write(
-    `Director simulator listening on ${simulator.baseUrl} pool=${simulator.poolUuid} logpoint=${simulator.logpointId}\n`,
-  );
+  // The listeners go in before the line is printed: a caller may signal the moment it reads the
+  // line, and a SIGTERM that arrives before any listener exists kills the process uncleanly.
   // `on`, not `once`: a launcher such as npx or tsx may relay the same signal a second time, and
   // a second signal without a listener would kill the process before it has closed cleanly.
+  const starting = startDirectorSimulator({ ...command.options, ...(logger === undefined ? {} : { logger }) });
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
-    simulator.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    starting
+      .then((simulator) => simulator.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+
+  const simulator = await starting;
+  if (stopping) return;
+  command.applyFaults(simulator.faults);
+  process.stdout.write(
+    `Director simulator listening on ${simulator.baseUrl} pool=${simulator.poolUuid} logpoint=${simulator.logpointId}\n`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
