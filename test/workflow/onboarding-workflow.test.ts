@@ -123,8 +123,10 @@ describe('onboarding workflow: happy paths', () => {
   });
 
   it('polls the Director order in a Wait → CheckOrder loop whose waits double from 2 s and never exceed the 60 s cap', async () => {
-    // Prepare: an order that takes a while, so the loop runs several times.
-    const box = await start({ director: { orderDelayMs: 400 } });
+    // Prepare: an order that takes a second of real time while each Wait lasts 100 ms, so the loop
+    // runs several times even when a busy machine is slow to reach the first check, and stays far
+    // inside the 30-minute deadline on the virtual clock (which each Wait advances by its seconds).
+    const box = await start({ waitMs: 100, director: { orderDelayMs: 1_000 } });
 
     // Act
     const result = await box.run(input);

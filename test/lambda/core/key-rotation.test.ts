@@ -382,7 +382,8 @@ describe('setSecretStep', () => {
     const request = rotation();
     await createSecretStep(fixture.context(), request);
     fixture.director.faults.neverFinishOrders(1);
-    const context = fixture.context({ timeouts: { orderDeadlineMs: 150, orderInitialDelayMs: 5, orderMaxDelayMs: 20 } });
+    // The same deadline covers the restoring edit, whose order takes 20 ms: a second leaves room on a busy machine.
+    const context = fixture.context({ timeouts: { orderDeadlineMs: 1_000, orderInitialDelayMs: 5, orderMaxDelayMs: 20 } });
 
     // Act
     const error = await rotationError(setSecretStep(context, request));

@@ -292,13 +292,14 @@ describe('DirectorClient orders', () => {
   });
 
   it('reads an order by path, by full URL and by bare request id, pending first and succeeded later', async () => {
-    // Prepare
-    const { client, director } = await start({ simulator: { orderDelayMs: 300 } });
+    // Prepare: the simulator's orders follow a clock the test moves, so "pending" holds on any machine.
+    let now = Date.now();
+    const { client, director } = await start({ simulator: { orderDelayMs: 300, clock: () => now } });
     const order = await client.createLogSource(sampleLogSourceBody());
 
     // Act
     const pending = await client.getOrder(order.requestId);
-    await realSleep(350);
+    now += 350;
     const byUrl = await client.getOrder(`${director.baseUrl}${order.orderPath}`);
     const byPath = await client.getOrder(order.orderPath.slice(1));
 
