@@ -9,14 +9,15 @@ import { performance } from 'node:perf_hooks';
  * 2. Wall time of complete onboardings in the local sandbox (median and spread over several runs).
  * Numbers depend on the machine; compare runs on the same machine only.
  */
-const HANDLERS = path.join(import.meta.dirname, '..', 'lambda', 'handlers');
+const LAMBDA_DIR = path.join(import.meta.dirname, '..', 'lambda');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 async function bundleSizes(): Promise<void> {
   console.log('Lambda bundle sizes (minified, @aws-sdk/* and undici external):');
-  for (const file of readdirSync(HANDLERS).filter((name) => name.endsWith('.ts')).sort()) {
+  const entryPoints = readdirSync(LAMBDA_DIR, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.handler.ts')).sort();
+  for (const file of entryPoints) {
     const result = await build({
-      entryPoints: [path.join(HANDLERS, file)],
+      entryPoints: [path.join(LAMBDA_DIR, file)],
       bundle: true,
       minify: true,
       platform: 'node',

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError, DEFAULT_CONFIG_PATH, loadAppConfig } from '../lib/app-config.js';
-import { OnboardingStack } from '../lib/onboarding-stack.js';
+import { ConfigError, DEFAULT_CONFIG_PATH, loadAppConfig } from '../lib/product/app-config.js';
+import { OnboardingStack } from '../lib/product/onboarding-stack.js';
 
 const app = new App();
 const configPath = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;

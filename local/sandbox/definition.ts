@@ -2,8 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AppConfig } from '../../lib/app-config.js';
-import { OnboardingStack } from '../../lib/onboarding-stack.js';
+import type { AppConfig } from '../../lib/product/app-config.js';
+import { OnboardingStack } from '../../lib/product/onboarding-stack.js';
 
 export interface SynthesizedWorkflows {
   /** The onboarding definition (Amazon States Language), references resolved to fake ARNs. */

@@ -4,16 +4,16 @@ import { CreateSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secret
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
-import { overlayConfig, parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/app-config.js';
-import { accountSecretName } from '../../lambda/core/credentials-store.js';
-import { describeError } from '../../lambda/core/errors.js';
-import { ROTATION_STEPS } from '../../lambda/core/key-rotation.js';
-import type { RuntimeSettings } from '../../lambda/core/runtime-settings.js';
-import type { RotationDependencies } from '../../lambda/handlers/rotate-access-key.js';
-import { OffboardingState, OffboardingTask } from '../../lambda/offboarding-states.js';
-import { createDirectorClient, type DependenciesProvider } from '../../lambda/runtime/dependencies.js';
-import type { StepHandler } from '../../lambda/runtime/workflow-step.js';
-import { OnboardingState, OnboardingTask } from '../../lambda/workflow-states.js';
+import { overlayConfig, parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/product/app-config.js';
+import { accountSecretName } from '../../lambda/shared/account-secret.js';
+import { describeError } from '../../lambda/shared/errors.js';
+import { ROTATION_STEPS } from '../../lambda/rotation/key-rotation.js';
+import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
+import type { RotationDependencies } from '../../lambda/rotation/rotate-access-key.handler.js';
+import { OffboardingState, OffboardingTask } from '../../lambda/contract/offboarding-states.js';
+import { createDirectorClient, type DependenciesProvider } from '../../lambda/shared/runtime/dependencies.js';
+import type { StepHandler } from '../../lambda/shared/runtime/workflow-step.js';
+import { OnboardingState, OnboardingTask } from '../../lambda/contract/onboarding-states.js';
 import { createAwsSandbox, type AwsSandbox, type TrailBucketSpec } from '../aws/index.js';
 import { startDirectorSimulator, type DirectorSimulator, type DirectorSimulatorOptions } from '../director-simulator/index.js';
 import { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
@@ -165,7 +165,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       'offboard',
       () => definitions.offboarding,
     );
-    const rotationModule = (await import('../../lambda/handlers/rotate-access-key.js')) as {
+    const rotationModule = (await import('../../lambda/rotation/rotate-access-key.handler.js')) as {
       createHandler: (deps: () => RotationDependencies) => (event: unknown, context: Context) => Promise<unknown>;
     };
     const rotationHandler = invokeLikeLambda(rotationModule.createHandler(provider), 'KeyRotation');
@@ -208,7 +208,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 interface WorkflowRunnerSpec {
-  /** Task state name → handler file under lambda/handlers/. */
+  /** Task state name → entry point `lambda/<file>.handler.ts`. */
   tasks: Record<string, string>;
   /** EventBridge PutEvents task states: recorded into `events`. */
   publishStates: string[];
@@ -226,7 +226,7 @@ async function workflowRunner(spec: WorkflowRunnerSpec): Promise<(input: Record<
   const taskHandlers: Record<string, LocalTaskHandler> = {};
   for (const [state, file] of Object.entries(spec.tasks)) {
     // The handler files are known only at run time; Vite must leave this import to Node.
-    const module = (await import(/* @vite-ignore */ `../../lambda/handlers/${file}.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
+    const module = (await import(/* @vite-ignore */ `../../lambda/${file}.handler.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
     taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), state);
   }
   for (const state of spec.publishStates) taskHandlers[state] = (input) => Promise.resolve(recordPutEvents(input, spec.events));

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG_PATH } from '../../lib/app-config.js';
+import { DEFAULT_CONFIG_PATH } from '../../lib/product/app-config.js';
 
 /**
  * Runs bin/app.ts the way the CDK CLI does: a child process that gets its context in

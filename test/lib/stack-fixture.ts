@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CONFIG_PATH, overlayConfig, parseAppConfig, type AppConfig } from '../../lib/app-config.js';
-import { OnboardingStack } from '../../lib/onboarding-stack.js';
+import { DEFAULT_CONFIG_PATH, overlayConfig, parseAppConfig, type AppConfig } from '../../lib/product/app-config.js';
+import { OnboardingStack } from '../../lib/product/onboarding-stack.js';
 
 export const TEST_DEPLOY_NONCE = 'test-deploy-nonce';
 

@@ -1,4 +1,4 @@
-import type { DirectorLogger } from '../../lambda/core/director/index.js';
+import type { DirectorLogger } from '../../lambda/director/index.js';
 
 /** Every line a client logged, with its attributes serialised, for secret scans. */
 export class RecordingLogger implements DirectorLogger {

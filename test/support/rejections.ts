@@ -1,4 +1,4 @@
-import { OnboardingError } from '../../lambda/core/errors.js';
+import { OnboardingError } from '../../lambda/shared/errors.js';
 
 /** The rejection of `promise`, failing the test when it resolves. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {

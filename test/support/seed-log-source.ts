@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LogSourceBody } from '../../lambda/core/director/index.js';
+import type { LogSourceBody } from '../../lambda/director/index.js';
 
 /** The connector values a test chooses; the rest of the body is the seed guide's. */
 export interface SeedLogSourceValues {

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accountSecretName } from '../../lambda/core/credentials-store.js';
-import { logSourceUuid } from '../../lambda/core/director/index.js';
-import { ErrorCode } from '../../lambda/core/errors.js';
-import { buildLogSourceBody } from '../../lambda/core/log-source-payload.js';
-import { readerUserName } from '../../lambda/core/reader-identity.js';
-import { offboardingSummarySchema, type OffboardingSummary } from '../../lambda/offboarding-schemas.js';
-import { OffboardingEventType, OffboardingState } from '../../lambda/offboarding-states.js';
-import { createDirectorClient } from '../../lambda/runtime/dependencies.js';
+import { accountSecretName } from '../../lambda/shared/account-secret.js';
+import { logSourceUuid } from '../../lambda/director/index.js';
+import { ErrorCode } from '../../lambda/shared/errors.js';
+import { buildLogSourceBody } from '../../lambda/shared/log-source-body.js';
+import { readerUserName } from '../../lambda/shared/reader-user.js';
+import { offboardingSummarySchema, type OffboardingSummary } from '../../lambda/offboarding/workflow-contract.js';
+import { OffboardingEventType, OffboardingState } from '../../lambda/contract/offboarding-states.js';
+import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
 import { startSandbox, type PublishedEvent, type Sandbox } from '../../local/sandbox/environment.js';
 import type { LocalRunResult } from '../../local/sandbox/state-machine-runner.js';
 

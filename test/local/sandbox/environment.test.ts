@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../local/sandbox/environment.js';
-import { OnboardingTask } from '../../../lambda/workflow-states.js';
+import { OnboardingTask } from '../../../lambda/contract/onboarding-states.js';
 
 let sandbox: Sandbox | undefined;
 

@@ -1,0 +1,33 @@
+/**
+ * State names of the onboarding workflow and the entry point behind each Lambda task (`lambda/<value>.handler.ts`). The state
+ * machine construct builds from this table, and the local sandbox maps the same names to the
+ * in-process handlers, so the two can never disagree.
+ */
+export const OnboardingTask = {
+  ValidateInput: 'onboarding/validate-input',
+  CheckBucket: 'onboarding/check-bucket',
+  ProvisionReader: 'onboarding/provision-reader',
+  VerifyAccess: 'onboarding/verify-access',
+  RegisterLogSource: 'onboarding/register-log-source',
+  CheckOrder: 'onboarding/check-order',
+  FinalizeOnboarding: 'onboarding/finalize-onboarding',
+  Compensate: 'onboarding/compensate',
+} as const;
+
+export type OnboardingTaskName = keyof typeof OnboardingTask;
+
+export const OnboardingState = {
+  StartOrderPolling: 'StartOrderPolling',
+  WaitForOrder: 'WaitForOrder',
+  IsOrderDone: 'IsOrderDone',
+  PublishSucceeded: 'PublishSucceeded',
+  PublishFailed: 'PublishFailed',
+  Onboarded: 'Onboarded',
+  OnboardingFailed: 'OnboardingFailed',
+} as const;
+
+export const ONBOARDING_EVENT_SOURCE = 'logpoint.onboarding';
+export const OnboardingEventType = {
+  Succeeded: 'Onboarding Succeeded',
+  Failed: 'Onboarding Failed',
+} as const;

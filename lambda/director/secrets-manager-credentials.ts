@@ -1,0 +1,51 @@
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DirectorCredentials, DirectorCredentialsStore } from './credentials.js';
+import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { describeAwsError } from '../shared/ownership.js';
+import { invalidSecret, readSecretJsonObject } from '../shared/secret-json.js';
+import type { SecretJsonErrors } from '../shared/secret-json.js';
+
+/**
+ * The operator's Director secret in Secrets Manager: `{"secretKey": "...", "token"?: "..."}`.
+ * The Director client loads it before a call and saves the refreshed token (and a changed
+ * secretKey) back. Other JSON fields the operator keeps in the secret survive a save.
+ * Neither value ever appears in an error message.
+ */
+
+export function createSecretsManagerDirectorCredentials(sm: SecretsManagerClient, secretId: string): DirectorCredentialsStore {
+  const errors: SecretJsonErrors = {
+    details: { secretId },
+    notFoundMessage: (awsError) =>
+      `Director credential secret ${secretId} does not exist or is scheduled for deletion (${awsError}). ` +
+      'Create it with {"secretKey": "<Director secret key>"}.',
+    invalidMessage: (why) => `Director credential secret ${secretId} ${why}; expected {"secretKey": "...", "token"?: "..."} JSON.`,
+  };
+  const readDocument = async (): Promise<Record<string, unknown>> => {
+    const document = await readSecretJsonObject(sm, { SecretId: secretId }, errors);
+    if (typeof document.secretKey !== 'string' || document.secretKey.length === 0) throw invalidSecret(errors, 'has no secretKey');
+    return document;
+  };
+
+  return {
+    async load(): Promise<DirectorCredentials> {
+      const document = await readDocument();
+      const secretKey = document.secretKey as string;
+      // A token of the wrong type is ignored rather than fatal: the client simply fetches a new one.
+      return typeof document.token === 'string' && document.token.length > 0 ? { secretKey, token: document.token } : { secretKey };
+    },
+
+    async save(credentials: { secretKey: string; token: string }): Promise<void> {
+      const document = await readDocument();
+      const next = { ...document, secretKey: credentials.secretKey, token: credentials.token };
+      try {
+        await sm.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(next) }));
+      } catch (error) {
+        // The SDK error carries no request values, but only its name is repeated to stay certain.
+        throw new OnboardingError(ErrorCode.INTERNAL, `Could not save the Director credentials into secret ${secretId}: ${describeAwsError(error)}.`, {
+          details: { secretId, awsError: describeAwsError(error) },
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import { checkDeletionOrder } from './offboarding.js';
+import { deletionOrderPollSchema, logSourceDeletionSchema, offboardingRequestSchema } from './workflow-contract.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { defineStep } from '../shared/runtime/workflow-step.js';
+
+/** CheckOrder: one look at the DELETE order; the state machine waits and loops while it is pending. */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+  defineStep({
+    step: 'CheckOrder',
+    input: z.strictObject({ request: offboardingRequestSchema, deletion: logSourceDeletionSchema, attempt: z.int().min(0) }),
+    output: deletionOrderPollSchema,
+    run: ({ deletion, attempt }) => {
+      const deps = dependencies();
+      return checkDeletionOrder(deps.director(), deps.settings.orderPolling, { deletion, attempt }, deps.now());
+    },
+  });
+
+export const handler = createHandler();

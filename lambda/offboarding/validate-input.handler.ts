@@ -1,0 +1,15 @@
+import { resolveOffboardingRequest } from './offboarding.js';
+import { offboardingInputSchema, offboardingRequestSchema } from './workflow-contract.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { defineStep } from '../shared/runtime/workflow-step.js';
+
+/** ValidateOffboardInput: a bad input fails the offboarding here, before anything is looked at. */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+  defineStep({
+    step: 'ValidateOffboardInput',
+    input: offboardingInputSchema,
+    output: offboardingRequestSchema,
+    run: (input) => Promise.resolve(resolveOffboardingRequest(input, dependencies().settings)),
+  });
+
+export const handler = createHandler();

@@ -1,0 +1,15 @@
+import { checkTrailBucket } from '../shared/trail-bucket.js';
+import { bucketFactsSchema, onboardingRequestSchema } from './workflow-contract.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { defineStep } from '../shared/runtime/workflow-step.js';
+
+/** CheckBucket: the trail bucket exists, sits in the expected region, and holds this account's logs. */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+  defineStep({
+    step: 'CheckBucket',
+    input: onboardingRequestSchema,
+    output: bucketFactsSchema,
+    run: (request) => checkTrailBucket(dependencies().s3, request),
+  });
+
+export const handler = createHandler();

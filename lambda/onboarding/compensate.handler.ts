@@ -1,0 +1,18 @@
+import { compensateOnboarding } from './outcome.js';
+import { failureSchema, workflowStateSchema } from './workflow-contract.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { defineStep } from '../shared/runtime/workflow-step.js';
+
+/** Compensate: remove what the failed execution created, and describe the failure. */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+  defineStep({
+    step: 'Compensate',
+    input: workflowStateSchema,
+    output: failureSchema,
+    run: (state) => {
+      const { iam, secretsManager } = dependencies();
+      return compensateOnboarding({ iam, secretsManager }, state);
+    },
+  });
+
+export const handler = createHandler();

@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import { provisionReader } from '../shared/reader-user.js';
+import { bucketFactsSchema, onboardingRequestSchema, readerIdentitySchema } from './workflow-contract.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { defineStep } from '../shared/runtime/workflow-step.js';
+
+/** ProvisionReader: the IAM reader user, its policy and a fresh key, stored in the account secret. */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+  defineStep({
+    step: 'ProvisionReader',
+    input: z.strictObject({ request: onboardingRequestSchema, bucket: bucketFactsSchema }),
+    output: readerIdentitySchema,
+    run: ({ request, bucket }) => {
+      const { iam, secretsManager } = dependencies();
+      return provisionReader({ iam, secretsManager }, { accountId: request.accountId, bucket });
+    },
+  });
+
+export const handler = createHandler();

@@ -1,0 +1,22 @@
+import * as z from 'zod';
+import { registerLogSource } from './registration.js';
+import { bucketFactsSchema, onboardingRequestSchema, readerIdentitySchema, registrationSchema } from './workflow-contract.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { defineStep } from '../shared/runtime/workflow-step.js';
+
+/** RegisterLogSource: POST (or PUT for a source this product owns) the S3Fetcher log source. */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+  defineStep({
+    step: 'RegisterLogSource',
+    input: z.strictObject({ request: onboardingRequestSchema, bucket: bucketFactsSchema, reader: readerIdentitySchema }),
+    output: registrationSchema,
+    run: (input) => {
+      const deps = dependencies();
+      return registerLogSource(
+        { director: deps.director(), secretsManager: deps.secretsManager, logSource: deps.settings.logSource, now: deps.now },
+        input,
+      );
+    },
+  });
+
+export const handler = createHandler();

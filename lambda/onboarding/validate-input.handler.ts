@@ -1,0 +1,15 @@
+import { resolveOnboardingRequest } from './request.js';
+import { onboardingInputSchema, onboardingRequestSchema } from './workflow-contract.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { defineStep } from '../shared/runtime/workflow-step.js';
+
+/** ValidateInput: a bad input fails the execution here, before anything is created. */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+  defineStep({
+    step: 'ValidateInput',
+    input: onboardingInputSchema,
+    output: onboardingRequestSchema,
+    run: (input) => Promise.resolve(resolveOnboardingRequest(input, dependencies().settings)),
+  });
+
+export const handler = createHandler();

@@ -1,0 +1,147 @@
+import * as z from 'zod';
+import {
+  accountIdSchema,
+  awsRegionSchema,
+  bucketNameSchema,
+  organizationIdSchema,
+  trailPrefixSchema,
+} from '../contract/settings.js';
+
+/**
+ * The workflow contract, written once. Every state's input and output is parsed with these
+ * schemas in its handler, and the state machine's paths (lib/onboarding-workflow.ts) name the
+ * same fields. Nothing here may ever hold a secret value: only ids, names and ARNs.
+ */
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** What a trigger, the deploy hook or an operator passes to StartExecution. */
+export const onboardingInputSchema = z.strictObject({
+  accountId: accountIdSchema,
+  /** Defaults to the stack's configured trail bucket. */
+  bucketName: bucketNameSchema.optional(),
+  /** The region the operator expects the bucket in; a mismatch fails with BUCKET_REGION_MISMATCH. */
+  bucketRegion: awsRegionSchema.optional(),
+  trailPrefix: trailPrefixSchema.optional(),
+  organizationId: organizationIdSchema.optional(),
+  logSourceName: z.string().min(1).max(200).optional(),
+  filterDate: isoInstant.optional(),
+  /** Free text recorded in logs and events: which trigger started this run. */
+  trigger: z.string().max(100).optional(),
+});
+export type OnboardingInput = z.infer<typeof onboardingInputSchema>;
+
+/** ValidateInput's output: the input merged with the stack's trail settings. */
+export const onboardingRequestSchema = z.strictObject({
+  accountId: accountIdSchema,
+  bucketName: bucketNameSchema,
+  bucketRegion: awsRegionSchema.optional(),
+  trailPrefix: trailPrefixSchema.optional(),
+  organizationId: organizationIdSchema.optional(),
+  logSourceName: z.string().min(1),
+  filterDate: isoInstant.optional(),
+  trigger: z.string().optional(),
+});
+export type OnboardingRequest = z.infer<typeof onboardingRequestSchema>;
+
+export const bucketFactsSchema = z.strictObject({
+  bucketName: bucketNameSchema,
+  bucketRegion: awsRegionSchema,
+  /** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/` */
+  logPrefix: z.string().min(1),
+  /** Set when the bucket's default encryption is SSE-KMS. */
+  kmsKeyArn: z.string().nullable(),
+  sampleObjectKey: z.string().min(1),
+});
+export type BucketFacts = z.infer<typeof bucketFactsSchema>;
+
+export const readerIdentitySchema = z.strictObject({
+  userName: z.string().min(1),
+  userArn: z.string().min(1),
+  accessKeyId: z.string().min(16),
+  secretName: z.string().min(1),
+  secretArn: z.string().min(1),
+  /** What this execution created, so that Compensate removes exactly that and nothing else. */
+  created: z.strictObject({ user: z.boolean(), secret: z.boolean(), accessKey: z.boolean() }),
+});
+export type ReaderIdentity = z.infer<typeof readerIdentitySchema>;
+
+export const accessCheckSchema = z.strictObject({
+  objectKey: z.string().min(1),
+  bytesRead: z.int().min(0),
+});
+export type AccessCheck = z.infer<typeof accessCheckSchema>;
+
+export const registrationSchema = z.strictObject({
+  operation: z.enum(['CREATE', 'EDIT']),
+  logSourceName: z.string().min(1),
+  /** `LogSources/<uuid>`: known for an edit, found by name after a create's order succeeds. */
+  logSourceId: z.string().nullable(),
+  orderPath: z.string().min(1),
+  requestId: z.string().min(1),
+});
+export type Registration = z.infer<typeof registrationSchema>;
+
+export const orderPollSchema = z.strictObject({
+  status: z.enum(['PENDING', 'SUCCEEDED']),
+  logSourceId: z.string().nullable(),
+  /** Seconds the Wait state sleeps before the next check: about 2, doubling to a 60 s cap. */
+  nextWaitSeconds: z.int().min(1),
+  attempt: z.int().min(1),
+  startedAt: isoInstant,
+  deadlineAt: isoInstant,
+});
+export type OrderPoll = z.infer<typeof orderPollSchema>;
+
+/** What a Catch puts at `$.error` (Step Functions' own shape). */
+export const caughtErrorSchema = z.looseObject({
+  Error: z.string(),
+  Cause: z.string().optional(),
+});
+
+/** FinalizeOnboarding's output, which is also the execution's output. */
+export const onboardingResultSchema = z.strictObject({
+  accountId: z.string(),
+  logSourceName: z.string(),
+  logSourceId: z.string(),
+  operation: z.enum(['CREATE', 'EDIT']),
+  readerUserName: z.string(),
+  accessKeyId: z.string(),
+  secretName: z.string(),
+  retiredAccessKeys: z.array(z.string()),
+  /** Scheduled rotation of the account secret: what finalizing did to it (`off` when not deployed). */
+  keyRotation: z.enum(['enabled', 'updated', 'unchanged', 'rotation-in-progress', 'off']),
+});
+export type OnboardingResult = z.infer<typeof onboardingResultSchema>;
+
+export const cleanupSummarySchema = z.strictObject({
+  deletedAccessKeys: z.array(z.string()),
+  deletedUser: z.boolean(),
+  deletedSecret: z.boolean(),
+  kept: z.array(z.string()),
+});
+
+/** Compensate's output: what the failure event and the Fail state report. */
+export const failureSchema = z.strictObject({
+  code: z.string().min(1),
+  message: z.string(),
+  accountId: z.string().nullable(),
+  logSourceName: z.string().nullable(),
+  orderRequestId: z.string().nullable(),
+  cleanup: cleanupSummarySchema,
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+/** The state object as it grows along the workflow (each step writes its own ResultPath). */
+export const workflowStateSchema = z.looseObject({
+  input: z.unknown().optional(),
+  request: onboardingRequestSchema.optional(),
+  bucket: bucketFactsSchema.optional(),
+  reader: readerIdentitySchema.optional(),
+  access: accessCheckSchema.optional(),
+  registration: registrationSchema.optional(),
+  order: z.union([orderPollSchema, z.looseObject({ attempt: z.int() })]).optional(),
+  result: onboardingResultSchema.optional(),
+  error: caughtErrorSchema.optional(),
+});
+export type WorkflowState = z.infer<typeof workflowStateSchema>;

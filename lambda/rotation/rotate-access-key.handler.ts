@@ -1,0 +1,103 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, runRotationStep } from './key-rotation.js';
+import type { KeyRotationContext, RotationStep, RotationStepResult, RotationTimeouts } from './key-rotation.js';
+import { awsDependencies, directorLogger } from '../shared/runtime/dependencies.js';
+import type { WorkflowDependencies } from '../shared/runtime/dependencies.js';
+import { logger, toOnboardingError } from '../shared/runtime/workflow-step.js';
+
+/**
+ * The Secrets Manager rotation function of the account secrets `logpoint/cloudtrail/<account>`:
+ * one invocation per rotation step (see lambda/core/key-rotation.ts). A failed step throws, which
+ * is what Secrets Manager expects; the error's type is ROTATION_FAILED (or INVALID_INPUT for an
+ * event that is not a rotation request), its message and logs are secret-free.
+ */
+
+export interface RotationDependencies extends WorkflowDependencies {
+  eventBridge: EventBridgeClient;
+  /** Tests and the sandbox shorten the waits. */
+  sleep?: (ms: number) => Promise<void>;
+  timeouts?: Partial<RotationTimeouts>;
+}
+
+export type RotationDependenciesProvider = () => RotationDependencies;
+
+let awsCache: RotationDependencies | undefined;
+
+/** The workflow's AWS clients plus EventBridge, built once per container. */
+export const awsRotationDependencies: RotationDependenciesProvider = () => {
+  awsCache ??= { ...awsDependencies(), eventBridge: new EventBridgeClient({}) };
+  return awsCache;
+};
+
+/** The event Secrets Manager sends; unknown fields are tolerated. */
+export const rotationEventSchema = z.looseObject({
+  SecretId: z.string().min(1),
+  ClientRequestToken: z.string().min(1).max(64),
+  Step: z.enum(ROTATION_STEPS as [RotationStep, ...RotationStep[]]),
+  RotationToken: z.string().optional(),
+});
+export type RotationEvent = z.infer<typeof rotationEventSchema>;
+
+/** Time kept back for the function to report and return before Lambda stops it. */
+const SAFETY_MARGIN_MS = 5_000;
+
+/**
+ * Fits the waits into the invocation: an order wait or the propagation retries may take at most
+ * half of what is left, so a rollback (another Director edit) still has the other half.
+ */
+export function timeoutsWithin(remainingMs: number, configured: Partial<RotationTimeouts> = {}): RotationTimeouts {
+  const base = { ...DEFAULT_ROTATION_TIMEOUTS, ...configured };
+  const half = Math.max(1_000, Math.floor((remainingMs - SAFETY_MARGIN_MS) / 2));
+  return { ...base, orderDeadlineMs: Math.min(base.orderDeadlineMs, half), propagationBudgetMs: Math.min(base.propagationBudgetMs, half) };
+}
+
+export const createHandler = (dependencies: RotationDependenciesProvider = awsRotationDependencies) => {
+  const rotate = async (event: unknown, context: Context): Promise<RotationStepResult> => {
+    const parsed = rotationEventSchema.safeParse(event);
+    if (!parsed.success) {
+      // Never the raw event: RotationToken is sensitive.
+      const error = new OnboardingError(ErrorCode.INVALID_INPUT, `Not a Secrets Manager rotation request: ${z.prettifyError(parsed.error)}`);
+      logger.error('Rotation request rejected', { code: error.code, reason: error.message });
+      throw error;
+    }
+    const { SecretId, ClientRequestToken, Step, RotationToken } = parsed.data;
+    logger.appendKeys({ secretId: SecretId, rotationStep: Step, clientRequestToken: ClientRequestToken });
+
+    try {
+      const deps = dependencies();
+      const rotationContext: KeyRotationContext = {
+        iam: deps.iam,
+        secretsManager: deps.secretsManager,
+        eventBridge: deps.eventBridge,
+        director: deps.director,
+        s3: deps.s3,
+        s3ForCredentials: (credentials, region) => deps.s3ForCredentials(credentials, region),
+        settings: deps.settings,
+        now: deps.now,
+        logger: directorLogger,
+        timeouts: timeoutsWithin(context.getRemainingTimeInMillis(), deps.timeouts),
+        ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+      };
+      const result = await runRotationStep(rotationContext, {
+        step: Step,
+        secretId: SecretId,
+        clientRequestToken: ClientRequestToken,
+        rotationToken: RotationToken,
+      });
+      logger.info(`Rotation step ${Step} succeeded`, { result: { ...result } });
+      return result;
+    } catch (caught) {
+      const error = toOnboardingError(caught);
+      logger.error(`Rotation step ${Step} failed`, { code: error.code, reason: error.message, details: error.details });
+      throw error;
+    }
+  };
+  return middy(rotate).use(injectLambdaContext(logger, { resetKeys: true }));
+};
+
+export const handler = createHandler();

@@ -1,0 +1,414 @@
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
+  TagResourceCommand,
+  UpdateSecretCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import type { DescribeSecretCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ErrorCode, OnboardingError } from './errors.js';
+import { OWNER_MARKER } from './log-source-body.js';
+import { TagKey, describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
+import { invalidSecret, readSecretJsonObject } from './secret-json.js';
+import type { SecretJsonErrors } from './secret-json.js';
+
+/**
+ * The per-account Secrets Manager record `logpoint/cloudtrail/<account>`: the reader's access key
+ * pair as `{"accessKeyId","secretAccessKey"}` plus tags that say what this product owns for that
+ * account. Secrets Manager keeps the value written before the last one as `AWSPREVIOUS`, which is
+ * what {@link restorePreviousAccessKey} rolls back to when an onboarding is compensated.
+ *
+ * The secret value never leaves this module except through {@link readAccessKey}, and never
+ * appears in an error message.
+ */
+
+export const ACCOUNT_SECRET_PREFIX = 'logpoint/cloudtrail/';
+const CURRENT = 'AWSCURRENT';
+const PREVIOUS = 'AWSPREVIOUS';
+const PENDING = 'AWSPENDING';
+const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
+
+export function accountSecretName(accountId: string): string {
+  return `${ACCOUNT_SECRET_PREFIX}${accountId}`;
+}
+
+export interface AccessKeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface WriteAccessKeyRequest extends AccessKeyPair {
+  accountId: string;
+  /** Recorded in the `logpoint:reader-user` tag. */
+  userName: string;
+  /** KMS key for the secret; the account's `aws/secretsmanager` key when omitted. */
+  kmsKeyId?: string;
+  /** Extra tags (keys starting with `logpoint:` are ignored: those are this product's own). */
+  tags?: Record<string, string>;
+}
+
+export interface SecretWriteResult {
+  secretName: string;
+  secretArn: string;
+  /** True when this call created the secret (it did not exist, not even scheduled for deletion). */
+  created: boolean;
+  /** True when the secret was scheduled for deletion and this call restored it. */
+  restored: boolean;
+  /** The version that now carries AWSCURRENT. */
+  versionId: string;
+}
+
+export interface AccountSecretDescription {
+  secretName: string;
+  secretArn: string;
+  tags: Record<string, string>;
+  /** Tagged as this product's secret for this account. */
+  owned: boolean;
+  scheduledForDeletion: boolean;
+  kmsKeyId: string | null;
+  currentVersionId: string | null;
+  previousVersionId: string | null;
+  /** The version labelled AWSPENDING (during a rotation; it may equal currentVersionId afterwards). */
+  pendingVersionId: string | null;
+  /** Every labelled version and its staging labels, as DescribeSecret lists them. */
+  versionStages: Record<string, string[]>;
+  rotation: AccountSecretRotation;
+}
+
+export interface AccountSecretRotation {
+  enabled: boolean;
+  lambdaArn: string | null;
+  automaticallyAfterDays: number | null;
+  scheduleExpression: string | null;
+}
+
+/** The secret's metadata, or null when no such secret exists. Never reads the value. */
+export async function describeAccountSecret(sm: SecretsManagerClient, accountId: string): Promise<AccountSecretDescription | null> {
+  const secretName = accountSecretName(accountId);
+  let output: DescribeSecretCommandOutput;
+  try {
+    output = await sm.send(new DescribeSecretCommand({ SecretId: secretName }));
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) return null;
+    throw error;
+  }
+  const tags = tagsToRecord(output.Tags);
+  const stages = Object.entries(output.VersionIdsToStages ?? {});
+  const versionWith = (stage: string): string | null => stages.find(([, labels]) => labels.includes(stage))?.[0] ?? null;
+  return {
+    secretName: output.Name ?? secretName,
+    secretArn: output.ARN ?? secretName,
+    tags,
+    owned: isOwnedBy(tags, accountId),
+    scheduledForDeletion: output.DeletedDate !== undefined,
+    kmsKeyId: output.KmsKeyId ?? null,
+    currentVersionId: versionWith(CURRENT),
+    previousVersionId: versionWith(PREVIOUS),
+    pendingVersionId: versionWith(PENDING),
+    versionStages: Object.fromEntries(stages.map(([versionId, labels]) => [versionId, [...labels]])),
+    rotation: {
+      enabled: output.RotationEnabled === true,
+      lambdaArn: output.RotationLambdaARN ?? null,
+      automaticallyAfterDays: output.RotationRules?.AutomaticallyAfterDays ?? null,
+      scheduleExpression: output.RotationRules?.ScheduleExpression ?? null,
+    },
+  };
+}
+
+function notOwned(description: AccountSecretDescription, accountId: string): OnboardingError {
+  return new OnboardingError(
+    ErrorCode.NOT_OWNED,
+    `Secret ${description.secretName} exists but is not tagged ${TagKey.managedBy}=${OWNER_MARKER} and ` +
+      `${TagKey.accountId}=${accountId}; refusing to change it. Delete or rename it, or tag it if it really belongs to this product.`,
+    { details: { secretName: description.secretName, secretArn: description.secretArn } },
+  );
+}
+
+/**
+ * Writes the key pair as the secret's AWSCURRENT value: creates the secret (tagged as ours) or puts
+ * a new version into the existing one, restoring it first if it is scheduled for deletion. The
+ * version written before becomes AWSPREVIOUS. A secret of the same name that is not ours fails
+ * with NOT_OWNED and is left untouched.
+ */
+export async function writeAccessKey(sm: SecretsManagerClient, request: WriteAccessKeyRequest): Promise<SecretWriteResult> {
+  const { accountId, userName, accessKeyId, secretAccessKey } = request;
+  const secretName = accountSecretName(accountId);
+  const secretString = JSON.stringify({ accessKeyId, secretAccessKey });
+  try {
+    let existing = await describeAccountSecret(sm, accountId);
+    if (existing === null) {
+      try {
+        const created = await sm.send(
+          new CreateSecretCommand({
+            Name: secretName,
+            Description: `Access key of the Logpoint CloudTrail reader for AWS account ${accountId}. Managed by ${OWNER_MARKER}.`,
+            SecretString: secretString,
+            KmsKeyId: request.kmsKeyId,
+            Tags: mergeTags(accountId, request.tags, [{ Key: TagKey.readerUser, Value: userName }]),
+          }),
+        );
+        return {
+          secretName,
+          secretArn: created.ARN ?? secretName,
+          created: true,
+          restored: false,
+          versionId: created.VersionId ?? '',
+        };
+      } catch (error) {
+        // Someone created it between our describe and create: carry on with the existing one.
+        if (!isAwsError(error, 'ResourceExistsException')) throw error;
+        existing = await describeAccountSecret(sm, accountId);
+        if (existing === null) throw error;
+      }
+    }
+    if (!existing.owned) throw notOwned(existing, accountId);
+    let restored = false;
+    if (existing.scheduledForDeletion) {
+      await sm.send(new RestoreSecretCommand({ SecretId: existing.secretArn }));
+      restored = true;
+    }
+    if (request.kmsKeyId !== undefined && request.kmsKeyId !== existing.kmsKeyId) {
+      await sm.send(new UpdateSecretCommand({ SecretId: existing.secretArn, KmsKeyId: request.kmsKeyId }));
+    }
+    const put = await sm.send(new PutSecretValueCommand({ SecretId: existing.secretArn, SecretString: secretString }));
+    if (existing.tags[TagKey.readerUser] !== userName) {
+      await sm.send(new TagResourceCommand({ SecretId: existing.secretArn, Tags: [{ Key: TagKey.readerUser, Value: userName }] }));
+    }
+    return { secretName, secretArn: existing.secretArn, created: false, restored, versionId: put.VersionId ?? '' };
+  } catch (error) {
+    if (error instanceof OnboardingError) throw error;
+    // No `cause`: the SDK error is not ours to vouch for, and a logger may print the whole chain.
+    const message = error instanceof Error ? redactSecrets(error.message, [secretAccessKey, secretString]) : '';
+    throw new OnboardingError(
+      ErrorCode.READER_PROVISIONING_FAILED,
+      `Could not write the access key into secret ${secretName}: ${describeAwsError(error)}${message ? ` — ${message}` : ''}`,
+      { details: { secretName, awsError: describeAwsError(error) } },
+    );
+  }
+}
+
+export interface ReadAccessKeyOptions {
+  /** Which version to read; AWSCURRENT by default. */
+  versionStage?: string;
+  versionId?: string;
+}
+
+/** Reads the key pair. Missing (or scheduled for deletion) → SECRET_NOT_FOUND; not our JSON → SECRET_INVALID. */
+export async function readAccessKey(sm: SecretsManagerClient, accountId: string, options: ReadAccessKeyOptions = {}): Promise<AccessKeyPair> {
+  const secretName = accountSecretName(accountId);
+  const errors: SecretJsonErrors = {
+    details: { secretName },
+    notFoundMessage: (awsError) =>
+      `Secret ${secretName}${options.versionStage ? ` (${options.versionStage})` : ''} does not exist or is scheduled for deletion (${awsError}).`,
+    invalidMessage: (why) => `Secret ${secretName} ${why}; expected {"accessKeyId","secretAccessKey"} JSON.`,
+  };
+  const document = await readSecretJsonObject(
+    sm,
+    { SecretId: secretName, ...(options.versionId === undefined ? { VersionStage: options.versionStage ?? CURRENT } : { VersionId: options.versionId }) },
+    errors,
+  );
+  const { accessKeyId, secretAccessKey } = document;
+  if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID.test(accessKeyId)) throw invalidSecret(errors, 'has no valid accessKeyId');
+  if (typeof secretAccessKey !== 'string' || secretAccessKey.length === 0) throw invalidSecret(errors, 'has no secretAccessKey');
+  return { accessKeyId, secretAccessKey };
+}
+
+/**
+ * Only the access key id the secret holds (the value's secret part is dropped at once), or null
+ * when there is no readable key: no secret, scheduled for deletion, or not our JSON.
+ */
+export async function readAccessKeyId(sm: SecretsManagerClient, accountId: string, options: ReadAccessKeyOptions = {}): Promise<string | null> {
+  try {
+    return (await readAccessKey(sm, accountId, options)).accessKeyId;
+  } catch (error) {
+    if (error instanceof OnboardingError && (error.code === ErrorCode.SECRET_NOT_FOUND || error.code === ErrorCode.SECRET_INVALID)) return null;
+    throw error;
+  }
+}
+
+// ---- Rotation: the AWSPENDING version ---------------------------------------------------------
+
+export interface WritePendingAccessKeyRequest extends AccessKeyPair {
+  accountId: string;
+  /** The rotation's ClientRequestToken: it becomes the new version's id. */
+  clientRequestToken: string;
+  /** Passed through when Secrets Manager sent one (required for rotation with an assumed role). */
+  rotationToken?: string;
+}
+
+/**
+ * Stores a key pair as the AWSPENDING version `clientRequestToken` of the account's secret, leaving
+ * AWSCURRENT where it is. Idempotent: the same token with the same value is accepted again.
+ */
+export async function writePendingAccessKey(sm: SecretsManagerClient, request: WritePendingAccessKeyRequest): Promise<{ versionId: string }> {
+  const { accountId, accessKeyId, secretAccessKey } = request;
+  const secretName = accountSecretName(accountId);
+  const secretString = JSON.stringify({ accessKeyId, secretAccessKey });
+  try {
+    const output = await sm.send(
+      new PutSecretValueCommand({
+        SecretId: secretName,
+        SecretString: secretString,
+        ClientRequestToken: request.clientRequestToken,
+        VersionStages: [PENDING],
+        ...(request.rotationToken === undefined ? {} : { RotationToken: request.rotationToken }),
+      }),
+    );
+    return { versionId: output.VersionId ?? request.clientRequestToken };
+  } catch (error) {
+    const message = error instanceof Error ? redactSecrets(error.message, [secretAccessKey, secretString]) : '';
+    throw new OnboardingError(
+      ErrorCode.ROTATION_FAILED,
+      `Could not store the pending access key ${accessKeyId} in secret ${secretName}: ${describeAwsError(error)}${message ? ` — ${message}` : ''}`,
+      { details: { secretName, accessKeyId, awsError: describeAwsError(error) } },
+    );
+  }
+}
+
+/**
+ * Moves AWSCURRENT to `versionId` (Secrets Manager moves AWSPREVIOUS to the version that held it).
+ * Nothing to do when `versionId` is already current.
+ */
+export async function promoteSecretVersion(sm: SecretsManagerClient, accountId: string, versionId: string): Promise<'promoted' | 'already-current'> {
+  const description = await describeAccountSecret(sm, accountId);
+  if (description === null || description.scheduledForDeletion) {
+    throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${accountSecretName(accountId)} does not exist or is scheduled for deletion.`, {
+      details: { secretName: accountSecretName(accountId) },
+    });
+  }
+  if (description.currentVersionId === versionId) return 'already-current';
+  await sm.send(
+    new UpdateSecretVersionStageCommand({
+      SecretId: description.secretArn,
+      VersionStage: CURRENT,
+      MoveToVersionId: versionId,
+      ...(description.currentVersionId === null ? {} : { RemoveFromVersionId: description.currentVersionId }),
+    }),
+  );
+  return 'promoted';
+}
+
+/**
+ * Takes AWSPENDING off `versionId`: that ends an abandoned rotation (Secrets Manager refuses a new
+ * rotation while AWSPENDING sits on a version that is not current) or tidies a finished one.
+ * Returns false when the label was not there. A current version keeps the label unless
+ * `evenIfCurrent` is set (a rollback must never touch the version in use).
+ */
+export async function removePendingLabel(
+  sm: SecretsManagerClient,
+  accountId: string,
+  versionId: string,
+  options: { evenIfCurrent?: boolean } = {},
+): Promise<boolean> {
+  const description = await describeAccountSecret(sm, accountId);
+  if (description === null) return false;
+  const labels = description.versionStages[versionId] ?? [];
+  if (!labels.includes(PENDING) || (labels.includes(CURRENT) && options.evenIfCurrent !== true)) return false;
+  await sm.send(new UpdateSecretVersionStageCommand({ SecretId: description.secretArn, VersionStage: PENDING, RemoveFromVersionId: versionId }));
+  return true;
+}
+
+export type RestorePreviousOutcome =
+  | { restored: true; accessKeyId: string }
+  | { restored: false; reason: 'no-secret' | 'not-owned' | 'current-is-other-key' | 'no-previous-version' | 'previous-key-rejected' };
+
+/**
+ * Rolls AWSCURRENT back to the previous version, but only while AWSCURRENT still holds
+ * `replacedAccessKeyId` (so a later writer is never undone) and only when `acceptPrevious` agrees
+ * that the previous key is still worth restoring (e.g. it still exists on the user).
+ */
+export async function restorePreviousAccessKey(
+  sm: SecretsManagerClient,
+  accountId: string,
+  replacedAccessKeyId: string,
+  acceptPrevious: (previousAccessKeyId: string) => Promise<boolean>,
+): Promise<RestorePreviousOutcome> {
+  const description = await describeAccountSecret(sm, accountId);
+  if (description === null || description.scheduledForDeletion) return { restored: false, reason: 'no-secret' };
+  if (!description.owned) return { restored: false, reason: 'not-owned' };
+  const currentKeyId = await readAccessKeyId(sm, accountId);
+  if (currentKeyId !== replacedAccessKeyId) return { restored: false, reason: 'current-is-other-key' };
+  if (description.previousVersionId === null || description.currentVersionId === null) {
+    return { restored: false, reason: 'no-previous-version' };
+  }
+  const previousKeyId = await readAccessKeyId(sm, accountId, { versionId: description.previousVersionId });
+  if (previousKeyId === null || !(await acceptPrevious(previousKeyId))) return { restored: false, reason: 'previous-key-rejected' };
+  await sm.send(
+    new UpdateSecretVersionStageCommand({
+      SecretId: description.secretArn,
+      VersionStage: CURRENT,
+      MoveToVersionId: description.previousVersionId,
+      RemoveFromVersionId: description.currentVersionId,
+    }),
+  );
+  return { restored: true, accessKeyId: previousKeyId };
+}
+
+export interface AccountSecretTags {
+  /** Director id of the log source, `LogSources/<uuid>`. */
+  logSourceId?: string;
+  /** Path or id of the last Director order. */
+  lastOrder?: string;
+}
+
+// Secrets Manager tag values: up to 256 of letters, digits, spaces and _ . : / = + - @
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/** Records workflow facts on the account's secret. The secret must exist and be ours. */
+export async function tagAccountSecret(sm: SecretsManagerClient, accountId: string, values: AccountSecretTags): Promise<void> {
+  const tags = [
+    ...(values.logSourceId === undefined ? [] : [{ Key: TagKey.logSourceId, Value: values.logSourceId }]),
+    ...(values.lastOrder === undefined ? [] : [{ Key: TagKey.lastOrder, Value: values.lastOrder }]),
+  ];
+  if (tags.length === 0) return;
+  for (const tag of tags) {
+    if (!TAG_VALUE.test(tag.Value)) {
+      throw new OnboardingError(ErrorCode.INVALID_INPUT, `Value of tag ${tag.Key} is not a valid Secrets Manager tag value: "${tag.Value}".`, {
+        details: { tag: tag.Key },
+      });
+    }
+  }
+  const description = await describeAccountSecret(sm, accountId);
+  if (description === null) {
+    throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${accountSecretName(accountId)} does not exist; cannot tag it.`, {
+      details: { secretName: accountSecretName(accountId) },
+    });
+  }
+  if (!description.owned) throw notOwned(description, accountId);
+  await sm.send(new TagResourceCommand({ SecretId: description.secretArn, Tags: tags }));
+}
+
+export interface DeleteAccountSecretOptions {
+  /** 7-30 days during which the secret can be restored; omitted = delete without recovery. */
+  recoveryWindowDays?: number;
+}
+
+export type DeleteAccountSecretOutcome = 'deleted' | 'absent' | 'not-owned';
+
+/** Deletes the account's secret if it is ours; a missing secret (or one already scheduled) is `absent`. */
+export async function deleteAccountSecret(
+  sm: SecretsManagerClient,
+  accountId: string,
+  options: DeleteAccountSecretOptions = {},
+): Promise<DeleteAccountSecretOutcome> {
+  const description = await describeAccountSecret(sm, accountId);
+  if (description === null || description.scheduledForDeletion) return 'absent';
+  if (!description.owned) return 'not-owned';
+  try {
+    await sm.send(
+      new DeleteSecretCommand({
+        SecretId: description.secretArn,
+        ...(options.recoveryWindowDays === undefined
+          ? { ForceDeleteWithoutRecovery: true }
+          : { RecoveryWindowInDays: options.recoveryWindowDays }),
+      }),
+    );
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) return 'absent';
+    throw error;
+  }
+  return 'deleted';
+}

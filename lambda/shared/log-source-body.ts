@@ -1,0 +1,145 @@
+import type { LogSourceBody } from '../director/types.js';
+import type { LogSourceDefaults } from '../contract/settings.js';
+
+/** The write shape of an `S3Fetcher` log source, as the seed guide's create and edit examples send it. */
+export type S3FetcherLogSource = LogSourceBody & { config: LogSourceBody['config'] & { Connector: Required<LogSourceBody['config']['Connector']> } };
+
+export interface LogSourceAccountFacts {
+  accountId: string;
+  bucketName: string;
+  bucketRegion: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** ISO-8601 instant from which Director fetches. */
+  filterDate: string;
+}
+
+export interface BuildLogSourceOptions {
+  /** The log source name; see {@link logSourceNameFor}. */
+  name: string;
+  /** Set for an edit: the Director id (`LogSources/<uuid>` or the bare uuid). */
+  id?: string;
+  /** Resolved 24-hex enrichment policy id, when the config names one. */
+  enrichmentPolicyId?: string;
+  /** Mark the source as created by this product for this account (off only to reproduce foreign bodies). */
+  markOwnership?: boolean;
+}
+
+export const OWNER_MARKER = 'logpoint-cloudtrail-onboarding';
+
+/** Expands the configured name pattern for one account. */
+export function logSourceNameFor(pattern: string, facts: Pick<LogSourceAccountFacts, 'accountId' | 'bucketName' | 'bucketRegion'>): string {
+  return expandPlaceholders(pattern, facts);
+}
+
+/** Builds the `data` object of a LogSources create (no `id`) or edit (with `id`) request. */
+export function buildLogSourceBody(
+  defaults: LogSourceDefaults,
+  facts: LogSourceAccountFacts,
+  options: BuildLogSourceOptions,
+): S3FetcherLogSource {
+  const markOwnership = options.markOwnership ?? true;
+  const description = expandPlaceholders(defaults.description, facts);
+  const body: S3FetcherLogSource = {
+    name: options.name,
+    type: 'S3Fetcher',
+    vendor_name: defaults.vendorName,
+    logo: defaults.logo,
+    description: markOwnership ? `${description} ${ownershipTag(facts.accountId)}` : description,
+    config: {
+      Source: {
+        name: options.name,
+        interval: defaults.intervalMinutes,
+        charset: defaults.charset,
+        timezone: defaults.timezone,
+      },
+      Connector: {
+        endpoint_url: defaults.endpointUrl,
+        access_key: facts.accessKeyId,
+        secret_key: facts.secretAccessKey,
+        bucket_name: facts.bucketName,
+        region_name: facts.bucketRegion,
+        filter_date: facts.filterDate,
+        parser: defaults.parser,
+        enable_proxy: defaults.proxy
+          ? { status: true, IP: defaults.proxy.ip, port: defaults.proxy.port, protocol: defaults.proxy.protocol }
+          : false,
+        protocol: defaults.protocol,
+      },
+      RoutingPolicy: buildRoutingPolicy(defaults.routing),
+      NormalizationPolicy: {
+        normalizers: defaults.normalizers.map(({ name, type }) => ({ name, type })),
+      },
+      ...(options.enrichmentPolicyId === undefined ? {} : { EnrichmentPolicy: options.enrichmentPolicyId }),
+    },
+    documentation_link: defaults.documentationLink,
+  };
+  if (defaults.templateVid !== undefined) body.template_vid = defaults.templateVid;
+  const dcMetadata: Record<string, string> = { ...(defaults.dcMetadata ?? {}) };
+  if (markOwnership) {
+    dcMetadata.managedBy = OWNER_MARKER;
+    dcMetadata.awsAccountId = facts.accountId;
+  }
+  if (Object.keys(dcMetadata).length > 0) body.dc_metadata = dcMetadata;
+  if (options.id !== undefined) body.id = options.id.startsWith('LogSources/') ? options.id : `LogSources/${options.id}`;
+  return body;
+}
+
+function buildRoutingPolicy(routing: LogSourceDefaults['routing']): S3FetcherLogSource['config']['RoutingPolicy'] {
+  const policy: S3FetcherLogSource['config']['RoutingPolicy'] = {
+    routing_criterion: routing.criteria.map(({ key, value, operation, repository }) => ({ key, value, operation, repository })),
+    catch_all: routing.catchAll,
+  };
+  if (routing.newRepo) {
+    policy.repo_name = routing.newRepo.name;
+    policy.path = routing.newRepo.path;
+    policy.retention = String(routing.newRepo.retentionDays);
+    if (routing.newRepo.remoteLogpoint !== undefined) policy.remote_logpoint = routing.newRepo.remoteLogpoint;
+  }
+  return policy;
+}
+
+/** The marker appended to the description; it survives a Director that drops unknown dc_metadata keys. */
+export function ownershipTag(accountId: string): string {
+  return `[managed-by=${OWNER_MARKER} account=${accountId}]`;
+}
+
+/**
+ * Whether a log source read back from Director was created by this product for this account.
+ * Either marker is enough: Director may keep `dc_metadata` as sent or drop keys it does not know.
+ */
+export function isOwnedLogSource(
+  record: { description?: unknown; dc_metadata?: unknown },
+  accountId: string,
+): boolean {
+  const metadata = record.dc_metadata;
+  if (typeof metadata === 'object' && metadata !== null) {
+    const { managedBy, awsAccountId } = metadata as Record<string, unknown>;
+    if (managedBy === OWNER_MARKER && awsAccountId === accountId) return true;
+  }
+  return typeof record.description === 'string' && record.description.includes(ownershipTag(accountId));
+}
+
+/** A copy that is safe to log or return: the secret key is replaced. */
+export function redactLogSourceBody(body: S3FetcherLogSource): S3FetcherLogSource {
+  return { ...body, config: { ...body.config, Connector: { ...body.config.Connector, secret_key: '[REDACTED]' } } };
+}
+
+function expandPlaceholders(template: string, facts: Pick<LogSourceAccountFacts, 'accountId' | 'bucketName' | 'bucketRegion'>): string {
+  return template
+    .replaceAll('{accountId}', facts.accountId)
+    .replaceAll('{bucket}', facts.bucketName)
+    .replaceAll('{region}', facts.bucketRegion);
+}
+
+/** Resolves the configured filter-date policy to the instant sent as `filter_date`. */
+export function resolveFilterDate(policy: LogSourceDefaults['filterDate'], now: Date): string {
+  switch (policy.policy) {
+    case 'now':
+      return now.toISOString();
+    case 'fixed':
+      return new Date(policy.date).toISOString();
+    case 'days-ago':
+      return new Date(now.getTime() - policy.days * 86_400_000).toISOString();
+  }
+}

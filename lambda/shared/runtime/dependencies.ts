@@ -1,0 +1,93 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createSecretsManagerDirectorCredentials } from '../../director/secrets-manager-credentials.js';
+import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../../director/index.js';
+import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/key-rotation.js';
+import { parseRuntimeSettings, type RuntimeSettings } from '../../contract/runtime-settings.js';
+import { EnvName, requireEnv } from './env.js';
+import { logger } from './workflow-step.js';
+
+export interface ReaderCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * Everything a step needs from the outside world. Handlers receive it through a factory, so the
+ * same handler code runs on Lambda (real SDK clients) and in the local sandbox (stand-ins).
+ */
+export interface WorkflowDependencies {
+  settings: RuntimeSettings;
+  iam: IAMClient;
+  secretsManager: SecretsManagerClient;
+  /** S3 with the function's own role, for inspecting the trail bucket. */
+  s3: S3Client;
+  /** S3 with a reader user's key, for proving that key works. */
+  s3ForCredentials: (credentials: ReaderCredentials, region: string) => S3Client;
+  /** The Director client, built on first use (only the Director steps need it). */
+  director: () => DirectorClient;
+  /** Where scheduled rotation of account secrets is switched on; null when it is not deployed. */
+  rotation: EnableRotationOptions | null;
+  now: () => Date;
+}
+
+export type DependenciesProvider = () => WorkflowDependencies;
+
+let settingsCache: RuntimeSettings | undefined;
+
+/** The settings the construct put in the function's environment, parsed once per container. */
+export function loadRuntimeSettings(): RuntimeSettings {
+  settingsCache ??= parseRuntimeSettings(requireEnv(EnvName.SETTINGS));
+  return settingsCache;
+}
+
+/** The Director client for the configured pool and logpoint, its token kept in the operator's secret. */
+export function createDirectorClient(
+  settings: RuntimeSettings['director'],
+  secretsManager: SecretsManagerClient,
+  options: { caBundle?: string; logger?: DirectorLogger; retry?: Partial<RetryPolicy> } = {},
+): DirectorClient {
+  return new DirectorClient({
+    baseUrl: settings.baseUrl,
+    poolUuid: settings.poolUuid,
+    logpointId: settings.logpointId,
+    timeoutMs: settings.requestTimeoutMs,
+    credentials: createSecretsManagerDirectorCredentials(secretsManager, settings.credentialSecretId),
+    ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  });
+}
+
+/** The Director client's log lines, through the step's structured logger. */
+export const directorLogger: DirectorLogger = {
+  debug: (message, attributes) => logger.debug(message, attributes ?? {}),
+  info: (message, attributes) => logger.info(message, attributes ?? {}),
+  warn: (message, attributes) => logger.warn(message, attributes ?? {}),
+};
+
+let awsCache: WorkflowDependencies | undefined;
+
+/** Real SDK clients, built on first use and reused across invocations of a warm container. */
+export const awsDependencies: DependenciesProvider = () => {
+  if (awsCache) return awsCache;
+  const settings = loadRuntimeSettings();
+  const secretsManager = new SecretsManagerClient({});
+  let director: DirectorClient | undefined;
+  awsCache = {
+    settings,
+    iam: new IAMClient({}),
+    secretsManager,
+    s3: new S3Client({ followRegionRedirects: true }),
+    s3ForCredentials: (credentials, region) => new S3Client({ region, credentials }),
+    // A private-CA Director is trusted through NODE_EXTRA_CA_CERTS, set by the construct.
+    director: () => {
+      director ??= createDirectorClient(settings.director, secretsManager, { logger: directorLogger });
+      return director;
+    },
+    rotation: rotationSettingsFromEnv(process.env),
+    now: () => new Date(),
+  };
+  return awsCache;
+};

@@ -1,0 +1,396 @@
+import { gunzipSync } from 'node:zlib';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import type { HeadBucketCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import type { AccessCheck, BucketFacts } from '../onboarding/workflow-contract.js';
+import { ErrorCode, OnboardingError } from './errors.js';
+import { awsErrorHeader, awsHttpStatus, describeAwsError, isAwsError } from './ownership.js';
+import { partitionForRegion } from './reader-policy.js';
+
+/**
+ * Facts about a CloudTrail bucket (region, encryption key, where the logs are) checked with the
+ * product's own S3 permissions, and the proof that the reader's key can read a log object.
+ *
+ * The S3 client should be created with `followRegionRedirects: true` so that calls reach a bucket
+ * in another region; a client without it still works when `clientForRegion` is passed.
+ *
+ * IAM permissions the product role needs for {@link checkTrailBucket}: s3:ListBucket,
+ * s3:GetBucketLocation, s3:GetEncryptionConfiguration on the bucket and s3:GetObject under the log
+ * prefix (HeadObject, to read the KMS key the log objects are really encrypted with).
+ */
+
+export interface TrailLocation {
+  accountId: string;
+  /** Set for an organization trail: its logs sit under `AWSLogs/<o-id>/<account>/`. */
+  organizationId?: string | undefined;
+  /** Custom key prefix the trail was configured with (no leading or trailing `/`). */
+  trailPrefix?: string | undefined;
+}
+
+/** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/` */
+export function cloudTrailLogPrefix(location: TrailLocation): string {
+  const head = location.trailPrefix ? `${location.trailPrefix}/` : '';
+  const org = location.organizationId ? `${location.organizationId}/` : '';
+  return `${head}AWSLogs/${org}${location.accountId}/CloudTrail/`;
+}
+
+export interface CheckTrailBucketRequest extends TrailLocation {
+  bucketName: string;
+  /** The region the operator expects; when set, any other region fails with BUCKET_REGION_MISMATCH. */
+  bucketRegion?: string | undefined;
+  /**
+   * Account that owns the bucket (and so a KMS key named by bare id in its encryption settings).
+   * Defaults to `accountId`, which is right for a trail that logs into its own account.
+   */
+  bucketOwnerAccountId?: string | undefined;
+}
+
+export interface BucketScanOptions {
+  /** Keys per ListObjectsV2 page. */
+  pageSize?: number;
+  /** Pages read at most before giving up on finding a log object. */
+  maxPages?: number;
+  /** A client for the bucket's region, used when the given one is redirected (HTTP 301). */
+  clientForRegion?: (region: string) => S3Client;
+}
+
+const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_MAX_PAGES = 4;
+
+/** GetBucketLocation's answer as a region: empty means us-east-1, the legacy `EU` means eu-west-1. */
+export function regionFromLocationConstraint(constraint: string | null | undefined): string {
+  if (constraint === undefined || constraint === null || constraint === '') return 'us-east-1';
+  if (constraint === 'EU') return 'eu-west-1';
+  return constraint;
+}
+
+/** A CloudTrail log file (not a digest, not an Insights file, not a folder marker). */
+export function isCloudTrailLogKey(key: string): boolean {
+  return key.endsWith('.json.gz') && !key.includes('/CloudTrail-Digest/') && !key.includes('/CloudTrail-Insight/');
+}
+
+/**
+ * Checks that the bucket exists, is reachable, is in the expected region and holds CloudTrail
+ * logs for the account, and returns what the reader policy and Director need to know.
+ */
+export async function checkTrailBucket(s3: S3Client, request: CheckTrailBucketRequest, options: BucketScanOptions = {}): Promise<BucketFacts> {
+  const { bucketName } = request;
+  const logPrefix = cloudTrailLogPrefix(request);
+
+  const head = await headBucket(s3, bucketName);
+  let client = s3;
+  if (head.redirectedTo !== undefined) {
+    assertExpectedRegion(request, head.redirectedTo);
+    if (options.clientForRegion === undefined) {
+      throw new OnboardingError(
+        ErrorCode.INTERNAL,
+        `Bucket ${bucketName} is in ${head.redirectedTo} and S3 redirected the request; create the S3 client with followRegionRedirects or pass clientForRegion.`,
+        { details: { bucketName, actualRegion: head.redirectedTo } },
+      );
+    }
+    client = options.clientForRegion(head.redirectedTo);
+  }
+
+  const bucketRegion = await bucketRegionOf(client, bucketName, head.region ?? head.redirectedTo);
+  assertExpectedRegion(request, bucketRegion);
+
+  const defaultKey = await bucketDefaultKmsKey(client, request, bucketRegion);
+  const sampleObjectKey = await findLogObject(client, bucketName, logPrefix, options);
+  if (sampleObjectKey === null) {
+    const hint = await findOtherLayout(client, request, options);
+    throw new OnboardingError(
+      ErrorCode.NO_CLOUDTRAIL_LOGS,
+      `No CloudTrail log files (*.json.gz) found in s3://${bucketName}/${logPrefix}.` +
+        (hint ? ` ${hint.message}` : ' The trail may not have delivered any logs yet (CloudTrail delivers about every 5 minutes).'),
+      { details: { bucketName, logPrefix, ...(hint ? { foundUnder: hint.prefix } : {}) } },
+    );
+  }
+  const objectKey = await objectKmsKey(client, bucketName, sampleObjectKey);
+  const ownerAccountId = request.bucketOwnerAccountId ?? request.accountId;
+  const kmsKeyArn = objectKey === null ? defaultKey : kmsKeyArnFor(objectKey, bucketRegion, ownerAccountId);
+  return { bucketName, bucketRegion, logPrefix, kmsKeyArn, sampleObjectKey };
+}
+
+function assertExpectedRegion(request: CheckTrailBucketRequest, actualRegion: string): void {
+  if (request.bucketRegion !== undefined && request.bucketRegion !== actualRegion) {
+    throw new OnboardingError(
+      ErrorCode.BUCKET_REGION_MISMATCH,
+      `Bucket ${request.bucketName} is in region ${actualRegion}, but ${request.bucketRegion} was expected. ` +
+        'Fix bucketRegion in the input or the configuration.',
+      { details: { bucketName: request.bucketName, expectedRegion: request.bucketRegion, actualRegion } },
+    );
+  }
+}
+
+/** Maps the S3 failures every bucket-level call shares; anything else keeps its name in an INTERNAL error. */
+function bucketError(error: unknown, operation: string, bucketName: string, permission: string): OnboardingError {
+  if (error instanceof OnboardingError) return error;
+  const status = awsHttpStatus(error);
+  const details = { bucketName, operation, awsError: describeAwsError(error) };
+  if (status === 404 || isAwsError(error, 'NoSuchBucket', 'NotFound')) {
+    return new OnboardingError(ErrorCode.BUCKET_NOT_FOUND, `S3 bucket ${bucketName} does not exist (${operation}: ${describeAwsError(error)}).`, {
+      details,
+    });
+  }
+  if (status === 403 || isAwsError(error, 'AccessDenied', 'Forbidden', 'AllAccessDisabled')) {
+    return new OnboardingError(
+      ErrorCode.BUCKET_ACCESS_DENIED,
+      `Access to S3 bucket ${bucketName} was denied (${operation}: ${describeAwsError(error)}). ` +
+        `The onboarding role needs ${permission}, and the bucket policy must allow it.`,
+      { details },
+    );
+  }
+  return new OnboardingError(ErrorCode.INTERNAL, `S3 ${operation} on bucket ${bucketName} failed: ${describeAwsError(error)}.`, {
+    details,
+    cause: error,
+  });
+}
+
+async function headBucket(s3: S3Client, bucketName: string): Promise<{ region?: string; redirectedTo?: string }> {
+  let output: HeadBucketCommandOutput;
+  try {
+    output = await s3.send(new HeadBucketCommand({ Bucket: bucketName }));
+  } catch (error) {
+    const status = awsHttpStatus(error);
+    const regionHeader = awsErrorHeader(error, 'x-amz-bucket-region');
+    // 301 PermanentRedirect (or 400 for a mis-signed region): the bucket exists in the header's region.
+    if ((status === 301 || status === 400 || isAwsError(error, 'PermanentRedirect')) && regionHeader !== undefined) {
+      return { redirectedTo: regionHeader };
+    }
+    throw bucketError(error, 'HeadBucket', bucketName, 's3:ListBucket');
+  }
+  return output.BucketRegion ? { region: output.BucketRegion } : {};
+}
+
+async function bucketRegionOf(s3: S3Client, bucketName: string, fallback: string | undefined): Promise<string> {
+  try {
+    const output = await s3.send(new GetBucketLocationCommand({ Bucket: bucketName }));
+    return regionFromLocationConstraint(output.LocationConstraint);
+  } catch (error) {
+    // HeadBucket already named the region: a missing s3:GetBucketLocation need not stop us.
+    if (fallback !== undefined && awsHttpStatus(error) === 403) return fallback;
+    throw bucketError(error, 'GetBucketLocation', bucketName, 's3:GetBucketLocation');
+  }
+}
+
+/**
+ * The bucket's default SSE-KMS key as an ARN, or null for SSE-S3 / no default encryption. A bare
+ * key id is qualified with the bucket's region and owner account. An alias is returned as an alias
+ * ARN, which IAM does not accept for kms:Decrypt; that is why the key read from a log object
+ * ({@link objectKmsKey}, always a key ARN) takes precedence over this one.
+ */
+async function bucketDefaultKmsKey(s3: S3Client, request: CheckTrailBucketRequest, bucketRegion: string): Promise<string | null> {
+  let rules;
+  try {
+    const output = await s3.send(new GetBucketEncryptionCommand({ Bucket: request.bucketName }));
+    rules = output.ServerSideEncryptionConfiguration?.Rules ?? [];
+  } catch (error) {
+    if (isAwsError(error, 'ServerSideEncryptionConfigurationNotFoundError')) return null;
+    throw bucketError(error, 'GetBucketEncryption', request.bucketName, 's3:GetEncryptionConfiguration');
+  }
+  for (const rule of rules) {
+    const byDefault = rule.ApplyServerSideEncryptionByDefault;
+    if (byDefault?.SSEAlgorithm?.startsWith('aws:kms') && byDefault.KMSMasterKeyID) {
+      return kmsKeyArnFor(byDefault.KMSMasterKeyID, bucketRegion, request.bucketOwnerAccountId ?? request.accountId);
+    }
+  }
+  return null;
+}
+
+/** Qualifies a KMS key id or alias name into an ARN; an ARN is returned unchanged. */
+export function kmsKeyArnFor(keyIdOrArn: string, region: string, ownerAccountId: string): string {
+  if (keyIdOrArn.startsWith('arn:')) return keyIdOrArn;
+  const resource = keyIdOrArn.startsWith('alias/') ? keyIdOrArn : `key/${keyIdOrArn}`;
+  return `arn:${partitionForRegion(region)}:kms:${region}:${ownerAccountId}:${resource}`;
+}
+
+/** The first CloudTrail log file under the prefix, reading at most `maxPages` small pages. */
+async function findLogObject(s3: S3Client, bucketName: string, prefix: string, options: BucketScanOptions): Promise<string | null> {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  let continuationToken: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    let output;
+    try {
+      output = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucketName, Prefix: prefix, MaxKeys: pageSize, ContinuationToken: continuationToken }),
+      );
+    } catch (error) {
+      throw bucketError(error, 'ListObjectsV2', bucketName, `s3:ListBucket on prefix ${prefix}`);
+    }
+    const found = (output.Contents ?? []).find((object) => object.Key !== undefined && isCloudTrailLogKey(object.Key));
+    if (found?.Key !== undefined) return found.Key;
+    if (!output.IsTruncated || !output.NextContinuationToken) return null;
+    continuationToken = output.NextContinuationToken;
+  }
+  return null;
+}
+
+/**
+ * The KMS key a log object is encrypted with (S3 answers with the key ARN), or null when it is not
+ * SSE-KMS or cannot be read.
+ */
+async function objectKmsKey(s3: S3Client, bucketName: string, key: string): Promise<string | null> {
+  try {
+    const output = await s3.send(new HeadObjectCommand({ Bucket: bucketName, Key: key }));
+    return output.ServerSideEncryption?.startsWith('aws:kms') && output.SSEKMSKeyId ? output.SSEKMSKeyId : null;
+  } catch {
+    // Only a refinement over the bucket default; its absence is not a reason to fail the check.
+    return null;
+  }
+}
+
+/**
+ * Looks, cheaply, for the account's logs in the other layouts: with/without the organization
+ * folder, and without the custom prefix. Returns an operator hint when one of them has logs.
+ */
+async function findOtherLayout(
+  s3: S3Client,
+  request: CheckTrailBucketRequest,
+  options: BucketScanOptions,
+): Promise<{ prefix: string; message: string } | null> {
+  const probe = { ...options, maxPages: 1 };
+  const candidates: { location: TrailLocation; advice: string }[] = [];
+  if (request.organizationId !== undefined) {
+    candidates.push({
+      location: { accountId: request.accountId, trailPrefix: request.trailPrefix },
+      advice: 'This looks like an account trail, not an organization trail: omit organizationId.',
+    });
+  } else {
+    for (const organizationId of await organizationFolders(s3, request)) {
+      candidates.push({
+        location: { accountId: request.accountId, trailPrefix: request.trailPrefix, organizationId },
+        advice: `This looks like an organization trail: set organizationId to ${organizationId}.`,
+      });
+    }
+  }
+  if (request.trailPrefix !== undefined) {
+    candidates.push({
+      location: { accountId: request.accountId, organizationId: request.organizationId },
+      advice: 'The trail seems to write without a key prefix: omit trailPrefix.',
+    });
+  }
+  for (const candidate of candidates) {
+    const prefix = cloudTrailLogPrefix(candidate.location);
+    try {
+      if ((await findLogObject(s3, request.bucketName, prefix, probe)) !== null) {
+        return { prefix, message: `Log files exist under ${prefix} instead. ${candidate.advice}` };
+      }
+    } catch {
+      // A hint is a courtesy: a denied probe must not replace the real finding.
+    }
+  }
+  return null;
+}
+
+/**
+ * Organization ids that have a folder under `[prefix/]AWSLogs/`. One small listing that starts at
+ * `AWSLogs/o-`: account folders (digits) sort before it, so even a bucket with thousands of account
+ * folders answers with organization keys on the first page.
+ */
+async function organizationFolders(s3: S3Client, request: CheckTrailBucketRequest): Promise<string[]> {
+  const base = `${request.trailPrefix ? `${request.trailPrefix}/` : ''}AWSLogs/`;
+  try {
+    const output = await s3.send(new ListObjectsV2Command({ Bucket: request.bucketName, Prefix: `${base}o-`, MaxKeys: 20 }));
+    const folders = (output.Contents ?? [])
+      .map((object) => /^o-[a-z0-9]{10,32}(?=\/)/.exec(object.Key?.slice(base.length) ?? '')?.[0])
+      .filter((folder): folder is string => folder !== undefined);
+    return [...new Set(folders)].slice(0, 3);
+  } catch {
+    return [];
+  }
+}
+
+// ---- Verification with the reader's key ------------------------------------------------------
+
+export interface VerifyReaderAccessOptions {
+  /** Keys per ListObjectsV2 page. */
+  pageSize?: number;
+  /** Largest decompressed size accepted, against gzip bombs. */
+  maxDecompressedBytes?: number;
+}
+
+// Right after CreateAccessKey / PutUserPolicy, S3 answers with these until IAM has propagated.
+const PROPAGATION_ERRORS = ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied'];
+
+function verificationError(error: unknown, operation: string, facts: BucketFacts): OnboardingError {
+  if (error instanceof OnboardingError) return error;
+  const details = { bucketName: facts.bucketName, operation, awsError: describeAwsError(error) };
+  if (isAwsError(error, ...PROPAGATION_ERRORS) || awsHttpStatus(error) === 403) {
+    return new OnboardingError(
+      ErrorCode.ACCESS_NOT_YET_EFFECTIVE,
+      `The reader's key cannot ${operation} in s3://${facts.bucketName}/${facts.logPrefix} yet (${describeAwsError(error)}). ` +
+        'New IAM keys and policies take a while to propagate; if this persists for minutes, check the bucket policy' +
+        (facts.kmsKeyArn ? ` and the key policy of ${facts.kmsKeyArn}` : '') +
+        '.',
+      { details },
+    );
+  }
+  return new OnboardingError(
+    ErrorCode.ACCESS_VERIFICATION_FAILED,
+    `Reading s3://${facts.bucketName}/${facts.logPrefix} with the reader's key failed (${operation}: ${describeAwsError(error)}).`,
+    { details },
+  );
+}
+
+/**
+ * With the READER's credentials: lists the log prefix and reads one log file completely, checking
+ * that it is a gzipped CloudTrail JSON document with a `Records` array. `s3ForReader` must sign for
+ * `facts.bucketRegion`. Every 403 right after provisioning is reported as ACCESS_NOT_YET_EFFECTIVE
+ * (IAM propagation); the state machine retries it, and when retries run out that code stands for
+ * "the key still cannot read" (bucket policy or KMS key policy), as its message says.
+ */
+export async function verifyReaderAccess(
+  s3ForReader: S3Client,
+  facts: BucketFacts,
+  options: VerifyReaderAccessOptions = {},
+): Promise<AccessCheck> {
+  let listedKey: string | undefined;
+  try {
+    const listing = await s3ForReader.send(
+      new ListObjectsV2Command({ Bucket: facts.bucketName, Prefix: facts.logPrefix, MaxKeys: options.pageSize ?? DEFAULT_PAGE_SIZE }),
+    );
+    listedKey = (listing.Contents ?? []).map((object) => object.Key ?? '').find(isCloudTrailLogKey);
+  } catch (error) {
+    throw verificationError(error, 'list objects', facts);
+  }
+  const objectKey = listedKey ?? facts.sampleObjectKey;
+
+  let body: Uint8Array;
+  try {
+    const output = await s3ForReader.send(new GetObjectCommand({ Bucket: facts.bucketName, Key: objectKey }));
+    if (output.Body === undefined) throw new OnboardingError(ErrorCode.ACCESS_VERIFICATION_FAILED, `s3://${facts.bucketName}/${objectKey} returned no body.`);
+    body = await output.Body.transformToByteArray();
+  } catch (error) {
+    throw verificationError(error, 'read objects', facts);
+  }
+  assertCloudTrailDocument(body, facts.bucketName, objectKey, options.maxDecompressedBytes ?? 512 * 1024 * 1024);
+  return { objectKey, bytesRead: body.byteLength };
+}
+
+function assertCloudTrailDocument(body: Uint8Array, bucketName: string, objectKey: string, maxBytes: number): void {
+  const fail = (why: string): OnboardingError =>
+    new OnboardingError(ErrorCode.ACCESS_VERIFICATION_FAILED, `s3://${bucketName}/${objectKey} is not a CloudTrail log file: ${why}.`, {
+      details: { bucketName, objectKey },
+    });
+  let text: string;
+  try {
+    text = gunzipSync(body, { maxOutputLength: maxBytes }).toString('utf8');
+  } catch (error) {
+    throw fail(`it does not gunzip (${error instanceof Error ? error.message : 'unknown error'})`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw fail('its content is not JSON');
+  }
+  const records = typeof document === 'object' && document !== null ? (document as { Records?: unknown }).Records : undefined;
+  if (!Array.isArray(records)) throw fail('it has no "Records" array');
+}

@@ -1,0 +1,57 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import {
+  StarterEnvName,
+  handleStartEvent,
+  putCustomResourceResponse,
+  type ExecutionStarterDependencies,
+  type StarterLogger,
+} from './execution-starter.js';
+import { describeError } from '../shared/errors.js';
+import { requireEnv } from '../shared/runtime/env.js';
+import { logger } from '../shared/runtime/workflow-step.js';
+
+export type StarterDependenciesProvider = () => ExecutionStarterDependencies;
+
+let awsCache: ExecutionStarterDependencies | undefined;
+
+const starterLogger: StarterLogger = {
+  info: (message, attributes) => logger.info(message, attributes ?? {}),
+  warn: (message, attributes) => logger.warn(message, attributes ?? {}),
+  error: (message, attributes) => logger.error(message, attributes ?? {}),
+};
+
+/** The real Step Functions client and the state machines the construct bound, built once per container. */
+export const awsStarterDependencies: StarterDependenciesProvider = () => {
+  if (awsCache) return awsCache;
+  const dependencies: ExecutionStarterDependencies = {
+    sfn: new SFNClient({}),
+    stateMachines: {
+      onboard: requireEnv(StarterEnvName.ONBOARDING_STATE_MACHINE_ARN),
+      offboard: process.env[StarterEnvName.OFFBOARDING_STATE_MACHINE_ARN] || undefined,
+    },
+    sendCustomResourceResponse: (url, body) => putCustomResourceResponse(fetch, url, body),
+    logger: starterLogger,
+  };
+  awsCache = dependencies;
+  return dependencies;
+};
+
+/**
+ * StartExecution for every trigger: EventBridge account events, the deploy-time custom resource
+ * and manual invocations. The event itself is never logged: a CloudFormation request carries a
+ * pre-signed response URL.
+ */
+export const createHandler = (dependencies: StarterDependenciesProvider = awsStarterDependencies) =>
+  middy(async (event: unknown, context: Context) => {
+    try {
+      return await handleStartEvent(event, { ...dependencies(), requestId: context.awsRequestId });
+    } catch (error) {
+      logger.error('Could not start the workflow', { ...describeError(error) });
+      throw error;
+    }
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
+
+export const handler = createHandler();

@@ -1,0 +1,229 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Choice, Condition, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { OWNER_MARKER } from '../../lambda/shared/log-source-body.js';
+import { TagKey } from '../../lambda/shared/ownership.js';
+import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
+import {
+  DEFAULT_SECRET_RECOVERY_WINDOW_DAYS,
+  OFFBOARDING_EVENT_SOURCE,
+  OffboardingEventType,
+  OffboardingState,
+  OffboardingTask,
+  type OffboardingTaskName,
+} from '../../lambda/contract/offboarding-states.js';
+import { acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
+import type { OnboardingFunction } from '../shared/onboarding-function.js';
+import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn } from '../shared/resource-scopes.js';
+import { failurePath, orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
+
+export interface OffboardingWorkflowProps {
+  /** Director location, log source naming and order polling, the same settings onboarding uses. */
+  settings: RuntimeSettings;
+  /** The operator's Director credential secret (`{"secretKey": "...", "token"?: "..."}`). */
+  directorSecret: ISecret;
+  /**
+   * Days Secrets Manager keeps a deleted account secret restorable (7-30).
+   * @default 7
+   */
+  secretRecoveryWindowDays?: number;
+  /**
+   * Absolute path of a PEM CA bundle for a Director behind a private CA, shipped only with the
+   * functions that call Director.
+   * @default none: the Lambda runtime's public CAs
+   */
+  directorCaBundleFile?: string;
+  /** @default 90 days of state machine logs */
+  logRetention?: RetentionDays;
+}
+
+/** The Lambdas that talk to Director: the only ones that may read (and refresh) the Director secret. */
+export const DIRECTOR_CALLING_TASKS = ['FindLogSource', 'DeleteLogSource', 'CheckOrder'] as const satisfies readonly OffboardingTaskName[];
+
+/**
+ * The offboarding state machine and its Lambdas: validate → find the account's log source →
+ * `DELETE` it in Director and poll the order → remove the reader user (keys, inline policy, user)
+ * → schedule the account secret's deletion → `Offboarding Succeeded`. Any failure publishes
+ * `Offboarding Failed` and ends in the typed error; nothing is compensated (deleting is the
+ * goal), but the reader key is never deleted unless Director's DELETE order succeeded.
+ */
+export class OffboardingWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly functions: Record<OffboardingTaskName, IFunction>;
+  readonly secretRecoveryWindowDays: number;
+
+  constructor(scope: Construct, id: string, props: OffboardingWorkflowProps) {
+    super(scope, id);
+    const recoveryWindowDays = props.secretRecoveryWindowDays ?? DEFAULT_SECRET_RECOVERY_WINDOW_DAYS;
+    if (!Number.isInteger(recoveryWindowDays) || recoveryWindowDays < 7 || recoveryWindowDays > 30) {
+      throw new Error(`secretRecoveryWindowDays must be a whole number of days from 7 to 30 (Secrets Manager's limits), got ${recoveryWindowDays}.`);
+    }
+    this.secretRecoveryWindowDays = recoveryWindowDays;
+
+    const { functions, step } = workflowSteps(
+      this,
+      {
+        ValidateOffboardInput: { description: 'Validates an offboarding request and fills its defaults.' },
+        FindLogSource: { description: "Finds the account's own log source, reader user and secret; refuses foreign ones.", timeout: Duration.minutes(1) },
+        DeleteLogSource: { description: "Deletes the account's own log source in Logpoint Director.", timeout: Duration.minutes(1) },
+        CheckOrder: { description: 'Reads the Director order of the log source deletion and reports its state.', timeout: Duration.minutes(1) },
+        RemoveReader: { description: "Deletes the reader user's access keys, inline policy and the user.", timeout: Duration.minutes(1) },
+        ScheduleSecretDeletion: { description: "Schedules the account secret's deletion with a recovery window.", timeout: Duration.minutes(1) },
+        DescribeOffboardingFailure: { description: 'Describes a failed offboarding and what was left in place.' },
+      },
+      { handlerFiles: OffboardingTask, settings: props.settings, directorTasks: DIRECTOR_CALLING_TASKS, directorCaBundleFile: props.directorCaBundleFile },
+    );
+    this.functions = functions;
+    this.grantPermissions(functions, props.directorSecret);
+
+    const request = { payload: TaskInput.fromObject({ 'request.$': '$.request', 'inventory.$': '$.inventory' }) };
+    const directorRetries = [RetryPolicy.directorUnavailable];
+
+    // The raw input stays beside the request, so a failure report names the account even for an invalid input.
+    const validateInput = step('ValidateOffboardInput', { resultPath: '$.request' });
+    const findLogSource = step('FindLogSource', { input: { inputPath: '$.request' }, resultPath: '$.inventory', retries: directorRetries });
+    const deleteLogSource = step('DeleteLogSource', { input: request, resultPath: '$.deletion', retries: directorRetries });
+    const checkOrder = step('CheckOrder', {
+      input: { payload: TaskInput.fromObject({ 'request.$': '$.request', 'deletion.$': '$.deletion', 'attempt.$': '$.order.attempt' }) },
+      resultPath: '$.order',
+      retries: directorRetries,
+    });
+    const removeReader = step('RemoveReader', { input: { inputPath: '$.request' }, resultPath: '$.reader' });
+    const scheduleSecretDeletion = step('ScheduleSecretDeletion', {
+      input: { payload: TaskInput.fromObject({ 'state.$': '$', recoveryWindowDays }) },
+      resultPath: '$.result',
+    });
+
+    const hasLogSource = new Choice(this, OffboardingState.HasLogSource, { stateName: OffboardingState.HasLogSource });
+    const wasDeleteSubmitted = new Choice(this, OffboardingState.WasDeleteSubmitted, { stateName: OffboardingState.WasDeleteSubmitted });
+
+    const publishOffboarded = publishEvent(this, OffboardingState.PublishOffboarded, {
+      source: OFFBOARDING_EVENT_SOURCE,
+      detailType: OffboardingEventType.Succeeded,
+      detail: TaskInput.fromObject({
+        ...fromResult([
+          'accountId',
+          'reason',
+          'trigger',
+          'logSourceName',
+          'logSourceId',
+          'logSourceDeleted',
+          'deletedAccessKeys',
+          'deletedPolicies',
+          'deletedUser',
+          'secretDeletionDate',
+          'neverOnboarded',
+          'alreadyGone',
+        ]),
+        'executionId.$': '$$.Execution.Id',
+      }),
+    });
+    const offboarded = new Succeed(this, OffboardingState.Offboarded, { stateName: OffboardingState.Offboarded, outputPath: '$.result' });
+
+    const describeFailure = step('DescribeOffboardingFailure', { resultPath: '$.failure' });
+    describeFailure.addRetry(RetryPolicy.anyError);
+    failurePath(this, {
+      catchFrom: [validateInput, findLogSource, deleteLogSource, checkOrder, removeReader, scheduleSecretDeletion],
+      describeFailure,
+      publishFailed: publishEvent(this, OffboardingState.PublishOffboardingFailed, {
+        source: OFFBOARDING_EVENT_SOURCE,
+        detailType: OffboardingEventType.Failed,
+        detail: TaskInput.fromObject({
+          'accountId.$': '$.failure.accountId',
+          'logSourceName.$': '$.failure.logSourceName',
+          'logSourceId.$': '$.failure.logSourceId',
+          'orderRequestId.$': '$.failure.orderRequestId',
+          'errorCode.$': '$.failure.code',
+          'errorMessage.$': '$.failure.message',
+          'kept.$': '$.failure.kept',
+          'executionId.$': '$$.Execution.Id',
+        }),
+      }),
+      failedStateName: OffboardingState.OffboardingFailed,
+    });
+
+    removeReader.next(scheduleSecretDeletion).next(publishOffboarded).next(offboarded);
+    const polling = props.settings.orderPolling;
+    const pollDeletionOrder = orderPollingLoop(this, {
+      stateNames: OffboardingState,
+      initialWaitSeconds: polling.initialWaitSeconds,
+      checkOrder,
+      // Only a positively finished deletion lets the reader key go; anything else keeps polling until the deadline.
+      isDone: Condition.or(Condition.stringEquals('$.order.status', 'DELETED'), Condition.stringEquals('$.order.status', 'ALREADY_GONE')),
+      whenDone: removeReader,
+    });
+    const definition = validateInput.next(findLogSource).next(
+      hasLogSource
+        .when(
+          Condition.booleanEquals('$.inventory.logSourceFound', true),
+          deleteLogSource.next(
+            wasDeleteSubmitted.when(Condition.stringEquals('$.deletion.status', 'ALREADY_GONE'), removeReader).otherwise(pollDeletionOrder),
+          ),
+        )
+        .otherwise(removeReader),
+    );
+
+    this.stateMachine = workflowStateMachine(this, {
+      definition,
+      comment: "Offboards one AWS account: deletes its Logpoint log source, reader user and key, and schedules its secret's deletion.",
+      orderDeadlineSeconds: polling.deadlineSeconds,
+      invokedFunctions: Object.values(functions),
+      logRetention: props.logRetention,
+    });
+  }
+
+  private grantPermissions(fns: Record<OffboardingTaskName, OnboardingFunction>, directorSecret: ISecret): void {
+    const stack = Stack.of(this);
+    const readerUsers = readerUsersArn(stack);
+    const accountSecrets = accountSecretsArn(stack);
+
+    fns.FindLogSource.addToRolePolicy(
+      new PolicyStatement({ sid: 'InspectReaderUser', actions: ['iam:GetUser', 'iam:ListUserTags'], resources: [readerUsers] }),
+    );
+    fns.FindLogSource.addToRolePolicy(
+      new PolicyStatement({ sid: 'InspectAccountSecret', actions: ['secretsmanager:DescribeSecret'], resources: [accountSecrets] }),
+    );
+    fns.RemoveReader.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'InspectReaderUser',
+        actions: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:ListUserPolicies'],
+        resources: [readerUsers],
+      }),
+    );
+    // The handler checks ownership itself; the tag condition makes IAM refuse a foreign user too.
+    fns.RemoveReader.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'DeleteOwnedReaderUser',
+        actions: ['iam:DeleteAccessKey', 'iam:DeleteUserPolicy', 'iam:DeleteUser'],
+        resources: [readerUsers],
+        conditions: { StringEquals: { [`iam:ResourceTag/${TagKey.managedBy}`]: OWNER_MARKER } },
+      }),
+    );
+    fns.ScheduleSecretDeletion.addToRolePolicy(
+      new PolicyStatement({ sid: 'InspectAccountSecret', actions: ['secretsmanager:DescribeSecret'], resources: [accountSecrets] }),
+    );
+    fns.ScheduleSecretDeletion.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'DeleteOwnedAccountSecret',
+        actions: ['secretsmanager:DeleteSecret'],
+        resources: [accountSecrets],
+        conditions: { StringEquals: { [`secretsmanager:ResourceTag/${TagKey.managedBy}`]: OWNER_MARKER } },
+      }),
+    );
+    grantDirectorSecret(directorSecret, DIRECTOR_CALLING_TASKS.map((name) => fns[name]));
+
+    for (const fn of [fns.FindLogSource, fns.RemoveReader]) acknowledgeWildcardResource(defaultPolicyOf(fn), readerUsers, NagReason.READER_USERS);
+    for (const fn of [fns.FindLogSource, fns.ScheduleSecretDeletion]) {
+      acknowledgeWildcardResource(defaultPolicyOf(fn), accountSecrets, NagReason.ACCOUNT_SECRETS);
+    }
+  }
+}
+
+/** `{"field.$": "$.result.field"}` for each field of the summary. */
+function fromResult(fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(fields.map((field) => [`${field}.$`, `$.result.${field}`]));
+}

@@ -1,0 +1,280 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Condition, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
+import {
+  ONBOARDING_EVENT_SOURCE,
+  OnboardingEventType,
+  OnboardingState,
+  OnboardingTask,
+  type OnboardingTaskName,
+} from '../../lambda/contract/onboarding-states.js';
+import { acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
+import type { OnboardingFunction } from '../shared/onboarding-function.js';
+import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn, trailBucketArn } from '../shared/resource-scopes.js';
+import { failurePath, orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
+
+export interface OnboardingWorkflowProps {
+  /** Director location, trail and log source defaults handed to every function. */
+  settings: RuntimeSettings;
+  /** The operator's Director credential secret (`{"secretKey": "...", "token"?: "..."}`). */
+  directorSecret: ISecret;
+  /** @default 90 days of state machine logs */
+  logRetention?: RetentionDays;
+  /**
+   * Absolute path of a PEM CA bundle for a Director behind a private CA, shipped only with the
+   * functions that call Director.
+   * @default none: the Lambda runtime's public CAs
+   */
+  directorCaBundleFile?: string;
+}
+
+/** The steps that call Director: the only ones that read the Director secret or get the CA bundle. */
+const DIRECTOR_TASKS: readonly OnboardingTaskName[] = ['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding'];
+
+/**
+ * The onboarding state machine and its Lambdas: validate → check bucket → provision reader →
+ * verify access → register in Director → poll the order → finalize, with compensation of what the
+ * execution created on any failure, and an EventBridge event either way.
+ */
+export class OnboardingWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly functions: Record<OnboardingTaskName, OnboardingFunction>;
+
+  constructor(scope: Construct, id: string, props: OnboardingWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    const { functions, step } = workflowSteps(
+      this,
+      {
+        ValidateInput: { description: 'Validates an onboarding request and merges the stack defaults.' },
+        CheckBucket: { description: 'Checks the CloudTrail bucket: existence, region, encryption, log objects.' },
+        ProvisionReader: { description: 'Creates the least-privilege IAM reader and stores its key in Secrets Manager.' },
+        VerifyAccess: { description: 'Proves the reader key can list and read a CloudTrail log object.' },
+        RegisterLogSource: { description: 'Creates or edits the S3Fetcher log source in Logpoint Director.', timeout: Duration.minutes(2) },
+        CheckOrder: { description: 'Reads the Director order of the registration and reports its state.', timeout: Duration.minutes(1) },
+        FinalizeOnboarding: { description: 'Records the log source on the account secret and retires superseded keys.', timeout: Duration.minutes(1) },
+        Compensate: { description: 'Removes what a failed onboarding created and reports the failure.', timeout: Duration.minutes(2) },
+      },
+      { handlerFiles: OnboardingTask, settings: props.settings, directorTasks: DIRECTOR_TASKS, directorCaBundleFile: props.directorCaBundleFile },
+    );
+    this.functions = functions;
+
+    this.grantPermissions(stack, functions, props);
+
+    // The raw input stays beside the request: Compensate reports the account id even when the input was invalid.
+    const validateInput = step('ValidateInput', { resultPath: '$.request' });
+    const checkBucket = step('CheckBucket', { input: { inputPath: '$.request' }, resultPath: '$.bucket', retries: [RetryPolicy.noLogsYet] });
+    const provisionReader = step('ProvisionReader', {
+      input: { payload: TaskInput.fromObject({ 'request.$': '$.request', 'bucket.$': '$.bucket' }) },
+      resultPath: '$.reader',
+    });
+    const stepInput = { payload: TaskInput.fromObject({ 'request.$': '$.request', 'bucket.$': '$.bucket', 'reader.$': '$.reader' }) };
+    const verifyAccess = step('VerifyAccess', { input: stepInput, resultPath: '$.access', retries: [RetryPolicy.iamPropagation] });
+    const registerLogSource = step('RegisterLogSource', { input: stepInput, resultPath: '$.registration', retries: [RetryPolicy.directorUnavailable] });
+    const checkOrder = step('CheckOrder', {
+      input: {
+        payload: TaskInput.fromObject({
+          'request.$': '$.request',
+          'registration.$': '$.registration',
+          'attempt.$': '$.order.attempt',
+          'executionStartTime.$': '$$.Execution.StartTime',
+        }),
+      },
+      resultPath: '$.order',
+      retries: [RetryPolicy.directorUnavailable],
+    });
+    const finalize = step('FinalizeOnboarding', {
+      input: {
+        payload: TaskInput.fromObject({
+          'request.$': '$.request',
+          'reader.$': '$.reader',
+          'registration.$': '$.registration',
+          'order.$': '$.order',
+        }),
+      },
+      resultPath: '$.result',
+      retries: [RetryPolicy.directorUnavailable],
+    });
+
+    const publishSucceeded = publishEvent(this, OnboardingState.PublishSucceeded, {
+      source: ONBOARDING_EVENT_SOURCE,
+      detailType: OnboardingEventType.Succeeded,
+      detail: TaskInput.fromObject({
+        'accountId.$': '$.request.accountId',
+        'logSourceName.$': '$.result.logSourceName',
+        'logSourceId.$': '$.result.logSourceId',
+        'operation.$': '$.registration.operation',
+        'orderRequestId.$': '$.registration.requestId',
+        'readerUserName.$': '$.reader.userName',
+        'accessKeyId.$': '$.reader.accessKeyId',
+        'executionId.$': '$$.Execution.Id',
+      }),
+    });
+    const succeeded = new Succeed(this, OnboardingState.Onboarded, { stateName: OnboardingState.Onboarded, outputPath: '$.result' });
+
+    failurePath(this, {
+      catchFrom: [validateInput, checkBucket, provisionReader, verifyAccess, registerLogSource, checkOrder, finalize],
+      describeFailure: step('Compensate', { resultPath: '$.failure', finalRetry: RetryPolicy.anyError }),
+      publishFailed: publishEvent(this, OnboardingState.PublishFailed, {
+        source: ONBOARDING_EVENT_SOURCE,
+        detailType: OnboardingEventType.Failed,
+        detail: TaskInput.fromObject({
+          'accountId.$': '$.failure.accountId',
+          'logSourceName.$': '$.failure.logSourceName',
+          'orderRequestId.$': '$.failure.orderRequestId',
+          'errorCode.$': '$.failure.code',
+          'errorMessage.$': '$.failure.message',
+          'cleanup.$': '$.failure.cleanup',
+          'executionId.$': '$$.Execution.Id',
+        }),
+      }),
+      failedStateName: OnboardingState.OnboardingFailed,
+    });
+
+    const polling = props.settings.orderPolling;
+    const definition = validateInput
+      .next(checkBucket)
+      .next(provisionReader)
+      .next(verifyAccess)
+      .next(registerLogSource)
+      .next(
+        orderPollingLoop(this, {
+          stateNames: OnboardingState,
+          initialWaitSeconds: polling.initialWaitSeconds,
+          checkOrder,
+          isDone: Condition.stringEquals('$.order.status', 'SUCCEEDED'),
+          whenDone: finalize.next(publishSucceeded).next(succeeded),
+        }),
+      );
+
+    this.stateMachine = workflowStateMachine(this, {
+      definition,
+      comment: 'Onboards one AWS account\'s CloudTrail logs into Logpoint (see DESIGN.md).',
+      orderDeadlineSeconds: polling.deadlineSeconds,
+      invokedFunctions: Object.values(functions),
+      logRetention: props.logRetention,
+    });
+  }
+
+  private grantPermissions(stack: Stack, fns: Record<OnboardingTaskName, OnboardingFunction>, props: OnboardingWorkflowProps): void {
+    const { bucketName } = props.settings.trail;
+    const bucketArn = trailBucketArn(stack, bucketName);
+    const readerUsers = readerUsersArn(stack);
+    const accountSecrets = accountSecretsArn(stack);
+
+    fns.CheckBucket.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'InspectTrailBucket',
+        actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetEncryptionConfiguration'],
+        resources: [bucketArn],
+      }),
+    );
+    // HeadObject of one log file tells which KMS key the trail really uses.
+    fns.CheckBucket.addToRolePolicy(
+      new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [`${bucketArn}/*AWSLogs/*`] }),
+    );
+    fns.ProvisionReader.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ManageReaderUsers',
+        actions: [
+          'iam:CreateUser',
+          'iam:GetUser',
+          'iam:TagUser',
+          'iam:ListUserTags',
+          'iam:PutUserPolicy',
+          'iam:CreateAccessKey',
+          'iam:ListAccessKeys',
+          'iam:DeleteAccessKey',
+          'iam:GetAccessKeyLastUsed',
+          // Undoing its own half-finished work when a later call of the same step fails.
+          'iam:ListUserPolicies',
+          'iam:DeleteUserPolicy',
+          'iam:DeleteUser',
+        ],
+        resources: [readerUsers],
+      }),
+    );
+    fns.ProvisionReader.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'WriteAccountSecrets',
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:TagResource',
+          'secretsmanager:RestoreSecret',
+          'secretsmanager:UpdateSecret',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: [accountSecrets],
+      }),
+    );
+    for (const reader of [fns.VerifyAccess, fns.RegisterLogSource]) {
+      reader.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'ReadAccountSecrets',
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [accountSecrets],
+        }),
+      );
+    }
+    fns.FinalizeOnboarding.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'RetireSupersededKeys',
+        actions: ['iam:ListAccessKeys', 'iam:DeleteAccessKey', 'iam:GetAccessKeyLastUsed'],
+        resources: [readerUsers],
+      }),
+    );
+    fns.FinalizeOnboarding.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'RecordLogSourceOnSecret',
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:TagResource'],
+        resources: [accountSecrets],
+      }),
+    );
+    fns.Compensate.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'RemoveCreatedReader',
+        actions: [
+          'iam:GetUser',
+          'iam:ListUserTags',
+          'iam:ListAccessKeys',
+          'iam:DeleteAccessKey',
+          'iam:ListUserPolicies',
+          'iam:DeleteUserPolicy',
+          'iam:DeleteUser',
+        ],
+        resources: [readerUsers],
+      }),
+    );
+    fns.Compensate.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'RemoveCreatedSecret',
+        effect: Effect.ALLOW,
+        actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: [accountSecrets],
+      }),
+    );
+    grantDirectorSecret(props.directorSecret, DIRECTOR_TASKS.map((name) => fns[name]));
+
+    acknowledgeWildcardResource(defaultPolicyOf(fns.CheckBucket), `${bucketArn}/*AWSLogs/*`, NagReason.TRAIL_LOG_OBJECTS);
+    for (const fn of [fns.ProvisionReader, fns.FinalizeOnboarding, fns.Compensate]) {
+      acknowledgeWildcardResource(defaultPolicyOf(fn), readerUsers, NagReason.READER_USERS);
+    }
+    for (const fn of [fns.ProvisionReader, fns.VerifyAccess, fns.RegisterLogSource, fns.FinalizeOnboarding, fns.Compensate]) {
+      acknowledgeWildcardResource(defaultPolicyOf(fn), accountSecrets, NagReason.ACCOUNT_SECRETS);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod';
+import { orderPollingSchema, trailSettingsSchema, type RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
+import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from '../../lambda/contract/settings.js';
+
+/**
+ * The operator's configuration file (`-c config=<path>`, default config/example.json). Checked at
+ * synth time, so a wrong value stops `cdk synth` with the field and what it expects.
+ */
+export const appConfigSchema = z.strictObject({
+  /** Deployment target; omit both for an environment-agnostic template. */
+  env: z.strictObject({ account: accountIdSchema.optional(), region: z.string().min(1).optional() }).optional(),
+  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/).default('LogpointCloudTrailOnboarding'),
+  director: directorSettingsSchema.omit({ caBundle: true }).extend({
+    /** Path (relative to the config file) of a PEM bundle for a Director behind a private CA. */
+    caBundleFile: z.string().min(1).optional(),
+  }),
+  trail: trailSettingsSchema,
+  logSource: logSourceDefaultsSchema.default(logSourceDefaultsSchema.parse({})),
+  orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800 }),
+  /** The account `cdk deploy` onboards; omit to onboard only accounts that triggers report. */
+  onboardAccountId: accountIdSchema.optional(),
+  /** Which new-account events start an onboarding. */
+  triggers: z
+    .strictObject({
+      /** AWS Organizations `CreateAccountResult` (emitted only in us-east-1). */
+      organizations: z.boolean().default(true),
+      /** Control Tower `CreateManagedAccount` (emitted in the Control Tower home region). */
+      controlTower: z.boolean().default(true),
+    })
+    .default({ organizations: true, controlTower: true }),
+  /** Zero-downtime rotation of every account's reader key through Secrets Manager. */
+  keyRotation: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Days between rotations of each account secret. */
+      scheduleDays: z.int().min(1).max(1000).default(90),
+    })
+    .default({ enabled: true, scheduleDays: 90 }),
+  /** Removing an account's log source, reader and secret when it is closed or leaves the organization. */
+  offboarding: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Days Secrets Manager keeps a deleted account secret restorable. */
+      secretRecoveryWindowDays: z.int().min(7).max(30).default(7),
+    })
+    .default({ enabled: true, secretRecoveryWindowDays: 7 }),
+  /** Where failure alarms go besides the SNS topic. */
+  notifications: z
+    .strictObject({
+      /** Subscribed to the alarm topic; AWS sends a confirmation mail first. */
+      email: z.email('must be an e-mail address').optional(),
+    })
+    .default({}),
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+});
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+export const DEFAULT_CONFIG_PATH = path.join(import.meta.dirname, '..', '..', 'config', 'example.json');
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  /** The validated config; `director.caBundleFile`, when set, is resolved to an absolute path. */
+  config: AppConfig;
+  /** PEM contents of `director.caBundleFile`, when set. */
+  caBundle?: string;
+  source: string;
+}
+
+/** Reads and validates a config file; every problem is reported with its field path. */
+export function loadAppConfig(file: string = DEFAULT_CONFIG_PATH): LoadedConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Cannot read config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseAppConfig(raw, file);
+}
+
+export function parseAppConfig(raw: unknown, source = '<inline>'): LoadedConfig {
+  const result = appConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid config ${source}:\n${problems.join('\n')}`);
+  }
+  const config = result.data;
+  if (config.director.caBundleFile === undefined) return { config, source };
+  const caPath = path.resolve(path.dirname(source), config.director.caBundleFile);
+  let caBundle: string;
+  try {
+    caBundle = readFileSync(caPath, 'utf8');
+  } catch {
+    throw new ConfigError(`Invalid config ${source}:\n  - director.caBundleFile: cannot read ${caPath}`);
+  }
+  if (!caBundle.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`Invalid config ${source}:\n  - director.caBundleFile: ${caPath} is not a PEM certificate bundle`);
+  }
+  return { config: { ...config, director: { ...config.director, caBundleFile: caPath } }, caBundle, source };
+}
+
+/** The secret-free settings every workflow Lambda receives, derived from the config in one place. */
+export function runtimeSettingsFromConfig(config: AppConfig): RuntimeSettings {
+  const { caBundleFile: _caBundleFile, ...director } = config.director;
+  return { director, trail: config.trail, logSource: config.logSource, orderPolling: config.orderPolling };
+}
+
+/**
+ * A config with overrides laid over it, object by object (arrays and values replace): how a
+ * variant of a config file is written, e.g. by the sandbox and the tests. Check the result with
+ * {@link parseAppConfig}.
+ */
+export function overlayConfig(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? overlayConfig(current, value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,74 @@
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { runtimeSettingsFromConfig, type AppConfig } from './app-config.js';
+import { CloudTrailOnboarding } from './cloudtrail-onboarding.js';
+import type { OnboardingWorkflow } from '../onboarding/onboarding-workflow.js';
+
+/** CDK context key of the deploy nonce (`-c deployNonce=...`); tests set it for a stable template. */
+export const DEPLOY_NONCE_CONTEXT = 'deployNonce';
+
+export interface OnboardingStackProps extends StackProps {
+  config: AppConfig;
+  /**
+   * Makes each deployment start one onboarding of `config.onboardAccountId`.
+   * @default context `deployNonce`, else the time of synthesis
+   */
+  deployNonce?: string;
+}
+
+/** The deployable stack: a thin wrapper that builds {@link CloudTrailOnboarding} from the typed config. */
+export class OnboardingStack extends Stack {
+  readonly onboarding: CloudTrailOnboarding;
+  readonly workflow: OnboardingWorkflow;
+
+  constructor(scope: Construct, id: string, props: OnboardingStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const contextNonce = this.node.tryGetContext(DEPLOY_NONCE_CONTEXT) as unknown;
+    const deployNonce =
+      props.deployNonce ?? (typeof contextNonce === 'string' || typeof contextNonce === 'number' ? String(contextNonce) : undefined);
+    const { caBundleFile } = config.director;
+
+    this.onboarding = new CloudTrailOnboarding(this, 'Onboarding', {
+      settings: runtimeSettingsFromConfig(config),
+      triggers: config.triggers,
+      ...(caBundleFile === undefined ? {} : { directorCaBundleFile: caBundleFile }),
+      ...(config.onboardAccountId === undefined ? {} : { onboardAccountId: config.onboardAccountId }),
+      ...(deployNonce === undefined ? {} : { deployNonce }),
+      ...(config.notifications.email === undefined ? {} : { notificationEmail: config.notifications.email }),
+      keyRotation: config.keyRotation.enabled ? { scheduleDays: config.keyRotation.scheduleDays } : false,
+      offboarding: config.offboarding.enabled ? { secretRecoveryWindowDays: config.offboarding.secretRecoveryWindowDays } : false,
+    });
+    this.workflow = this.onboarding.workflow;
+
+    new CfnOutput(this, 'StateMachineArn', {
+      description: 'The onboarding workflow; start an execution with {"accountId": "<12 digits>"} to onboard an account by hand.',
+      value: this.onboarding.stateMachine.stateMachineArn,
+    });
+    if (this.onboarding.offboardingWorkflow) {
+      new CfnOutput(this, 'OffboardingStateMachineArn', {
+        description: 'The offboarding workflow; start an execution with {"accountId": "<12 digits>", "reason": "manual"} to offboard an account by hand.',
+        value: this.onboarding.offboardingWorkflow.stateMachine.stateMachineArn,
+      });
+    }
+    new CfnOutput(this, 'StarterFunctionName', {
+      description: 'Invoke with {"accountId": "<12 digits>"} to onboard an account by hand (refuses while a run for it is in progress).',
+      value: this.onboarding.starterFunction.functionName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic of the failure alarms and failed-onboarding notifications.',
+      value: this.onboarding.alarmTopic.topicArn,
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      description: 'Events that could not start an execution end up here.',
+      value: this.onboarding.starter.deadLetterQueue.queueUrl,
+    });
+    if (this.onboarding.deployExecutionArn !== undefined) {
+      new CfnOutput(this, 'OnboardingExecutionArn', {
+        description: `The onboarding of account ${config.onboardAccountId} started by this deployment.`,
+        value: this.onboarding.deployExecutionArn,
+      });
+    }
+    for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
+  }
+}

@@ -1,0 +1,61 @@
+import { ArnFormat, type Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConstruct } from 'constructs';
+import { ACCOUNT_SECRET_PREFIX } from '../../lambda/shared/account-secret.js';
+import { READER_USER_PATH, READER_USER_PREFIX } from '../../lambda/shared/reader-user.js';
+
+/*
+ * What the product's IAM grants point at, and the grants the workflows and the key rotation share,
+ * so every function's policy names the same reader users, account secrets and Director secret.
+ */
+
+/**
+ * Where the reader users and per-account secrets live; IAM grants are scoped to exactly these. The
+ * names come from the code that creates them, so a grant cannot drift from what is created.
+ */
+export { ACCOUNT_SECRET_PREFIX, READER_USER_PATH, READER_USER_PREFIX };
+
+/** Every reader user of the product, `user/logpoint/cloudtrail-reader-*`. */
+export function readerUsersArn(stack: Stack): string {
+  return stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PATH.slice(1)}${READER_USER_PREFIX}*` });
+}
+
+/** Every per-account reader secret, `logpoint/cloudtrail/*`. */
+export function accountSecretsArn(stack: Stack): string {
+  return stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${ACCOUNT_SECRET_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/** The configured CloudTrail bucket (not its objects). */
+export function trailBucketArn(stack: Stack, bucketName: string): string {
+  return `arn:${stack.partition}:s3:::${bucketName}`;
+}
+
+/**
+ * The ARN to put in a policy for `secret`. A secret imported by name has a partial ARN; IAM matches
+ * the real one only with the random 6-character suffix Secrets Manager appends (what grantRead uses too).
+ */
+export function secretArnForPolicies(secret: ISecret): string {
+  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
+}
+
+/**
+ * Lets each function read the operator's Director secret and write it back: a token refresh
+ * stores the new token (and a rotated secretKey) in it.
+ */
+export function grantDirectorSecret(directorSecret: ISecret, functions: Iterable<IFunction>): void {
+  const directorSecretArn = secretArnForPolicies(directorSecret);
+  for (const director of functions) {
+    directorSecret.grantRead(director);
+    director.addToRolePolicy(
+      new PolicyStatement({ sid: 'StoreRefreshedDirectorToken', actions: ['secretsmanager:PutSecretValue'], resources: [directorSecretArn] }),
+    );
+  }
+}
+
+/** The policy cdk-nag reports a function's grants on (its role's DefaultPolicy). */
+export function defaultPolicyOf(fn: IFunction): IConstruct {
+  if (fn.role === undefined) throw new Error(`${fn.node.path} has no role.`);
+  return fn.role.node.findChild('DefaultPolicy');
+}

@@ -1,0 +1,422 @@
+import { gzipSync } from 'node:zlib';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  checkTrailBucket,
+  cloudTrailLogPrefix,
+  isCloudTrailLogKey,
+  kmsKeyArnFor,
+  regionFromLocationConstraint,
+  verifyReaderAccess,
+} from '../../../lambda/shared/trail-bucket.js';
+import { readAccessKey } from '../../../lambda/shared/account-secret.js';
+import { ErrorCode } from '../../../lambda/shared/errors.js';
+import { provisionReader } from '../../../lambda/shared/reader-user.js';
+import { bucketFactsSchema } from '../../../lambda/onboarding/workflow-contract.js';
+import type { BucketFacts } from '../../../lambda/onboarding/workflow-contract.js';
+import type { AwsSandbox } from '../../../local/aws/index.js';
+import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
+import { onboardingErrorOf } from '../../support/rejections.js';
+
+const ORG = 'o-a1b2c3d4e5';
+const PROPAGATION_MS = 60_000;
+
+let now: number;
+
+/** Each test that touches AWS gets a fresh account; pure helpers need none. */
+function withSandbox(): () => AwsSandbox {
+  beforeEach(() => {
+    now = Date.parse('2025-06-01T12:00:00Z');
+  });
+  return useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, propagationDelayMs: PROPAGATION_MS, clock: () => now });
+}
+
+describe('cloudTrailLogPrefix', () => {
+  it.each([
+    [{ accountId: ACCOUNT }, `AWSLogs/${ACCOUNT}/CloudTrail/`],
+    [{ accountId: ACCOUNT, organizationId: ORG }, `AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`],
+    [{ accountId: ACCOUNT, trailPrefix: 'audit/trails' }, `audit/trails/AWSLogs/${ACCOUNT}/CloudTrail/`],
+    [{ accountId: ACCOUNT, organizationId: ORG, trailPrefix: 'central' }, `central/AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`],
+  ])('builds the layout CloudTrail writes for %o', (location, expected) => {
+    // Act + Assess
+    expect(cloudTrailLogPrefix(location)).toBe(expected);
+  });
+});
+
+describe('small bucket helpers', () => {
+  it('reads GetBucketLocation answers as regions, including the legacy ones', () => {
+    // Act + Assess
+    expect(regionFromLocationConstraint(undefined)).toBe('us-east-1');
+    expect(regionFromLocationConstraint('')).toBe('us-east-1');
+    expect(regionFromLocationConstraint(null)).toBe('us-east-1');
+    expect(regionFromLocationConstraint('EU')).toBe('eu-west-1');
+    expect(regionFromLocationConstraint('ap-southeast-2')).toBe('ap-southeast-2');
+  });
+
+  it('turns a bare KMS key id or alias into an ARN in the bucket region and owner account, and keeps ARNs', () => {
+    // Act + Assess
+    expect(kmsKeyArnFor('1234abcd-12ab-34cd-56ef-1234567890ab', 'eu-west-1', ACCOUNT)).toBe(
+      `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    );
+    expect(kmsKeyArnFor('alias/trail', 'cn-north-1', ACCOUNT)).toBe(`arn:aws-cn:kms:cn-north-1:${ACCOUNT}:alias/trail`);
+    expect(kmsKeyArnFor('arn:aws:kms:us-east-1:444455556666:key/abc', 'eu-west-1', ACCOUNT)).toBe('arn:aws:kms:us-east-1:444455556666:key/abc');
+  });
+
+  it('counts only log files as CloudTrail logs', () => {
+    // Act + Assess
+    expect(isCloudTrailLogKey(`AWSLogs/${ACCOUNT}/CloudTrail/eu-west-1/2025/06/01/${ACCOUNT}_CloudTrail_eu-west-1_x.json.gz`)).toBe(true);
+    expect(isCloudTrailLogKey(`AWSLogs/${ACCOUNT}/CloudTrail-Digest/eu-west-1/2025/06/01/d.json.gz`)).toBe(false);
+    expect(isCloudTrailLogKey(`AWSLogs/${ACCOUNT}/CloudTrail/eu-west-1/2025/06/01/`)).toBe(false);
+  });
+});
+
+describe('checkTrailBucket', () => {
+  const sandbox = withSandbox();
+
+  it('describes an account-trail bucket: region, prefix, no KMS key and a real log object', async () => {
+    // Prepare
+    const bucket = await sandbox().createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
+
+    // Act
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: bucket.name, bucketRegion: REGION });
+
+    // Assess
+    expect(bucketFactsSchema.parse(facts)).toEqual(facts);
+    expect(facts).toMatchObject({ bucketName: 'account-trail', bucketRegion: REGION, logPrefix: `AWSLogs/${ACCOUNT}/CloudTrail/`, kmsKeyArn: null });
+    expect(bucket.objectKeys).toContain(facts.sampleObjectKey);
+    expect(facts.sampleObjectKey.startsWith(facts.logPrefix)).toBe(true);
+    expect(facts.sampleObjectKey.endsWith('.json.gz')).toBe(true);
+  });
+
+  it('finds the logs of one account in an organization trail bucket behind a custom prefix', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({
+      name: 'org-trail',
+      layout: 'organization',
+      organizationId: ORG,
+      prefix: 'central/audit',
+      accountIds: ['444455556666', ACCOUNT],
+    });
+
+    // Act
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), {
+      accountId: ACCOUNT,
+      bucketName: 'org-trail',
+      organizationId: ORG,
+      trailPrefix: 'central/audit',
+    });
+
+    // Assess
+    expect(facts.logPrefix).toBe(`central/audit/AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`);
+    expect(facts.sampleObjectKey.startsWith(facts.logPrefix)).toBe(true);
+    expect(facts.sampleObjectKey).toContain(`/${ACCOUNT}_CloudTrail_`);
+  });
+
+  it('reports the SSE-KMS key the logs are encrypted with', async () => {
+    // Prepare
+    const keyArn = `arn:aws:kms:${REGION}:${HOME_ACCOUNT}:key/0b3c1a2e-9f1d-4a57-8b6e-2f4c5d6e7f80`;
+    await sandbox().createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS', kmsKeyArn: keyArn });
+
+    // Act
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'kms-trail' });
+
+    // Assess
+    expect(facts.kmsKeyArn).toBe(keyArn);
+  });
+
+  it('qualifies a bare KMS key id with the bucket region and owner account', async () => {
+    // Prepare
+    const keyId = '0b3c1a2e-9f1d-4a57-8b6e-2f4c5d6e7f80';
+    await sandbox().createTrailBucket({ name: 'kms-id-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS', kmsKeyArn: keyId });
+
+    // Act
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'kms-id-trail', bucketOwnerAccountId: HOME_ACCOUNT });
+
+    // Assess
+    expect(facts.kmsKeyArn).toBe(`arn:aws:kms:${REGION}:${HOME_ACCOUNT}:key/${keyId}`);
+  });
+
+  it('reports no KMS key for a bucket without default encryption', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'plain-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'none' });
+
+    // Act
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'plain-trail' });
+
+    // Assess
+    expect(facts.kmsKeyArn).toBeNull();
+  });
+
+  it('fails with BUCKET_REGION_MISMATCH naming both regions when the bucket is elsewhere', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'virginia-trail', region: 'us-east-1', layout: 'account', accountIds: [ACCOUNT] });
+
+    // Act: once through a client in the bucket's region, once through one S3 redirects (HTTP 301).
+    const direct = await onboardingErrorOf(
+      checkTrailBucket(sandbox().s3ForProduct({ region: 'us-east-1' }), { accountId: ACCOUNT, bucketName: 'virginia-trail', bucketRegion: REGION }),
+    );
+    const redirected = await onboardingErrorOf(
+      checkTrailBucket(sandbox().s3ForProduct({ region: REGION }), { accountId: ACCOUNT, bucketName: 'virginia-trail', bucketRegion: REGION }),
+    );
+
+    // Assess
+    for (const error of [direct, redirected]) {
+      expect(error.code).toBe(ErrorCode.BUCKET_REGION_MISMATCH);
+      expect(error.message).toContain('us-east-1');
+      expect(error.message).toContain(REGION);
+      expect(error.details).toMatchObject({ expectedRegion: REGION, actualRegion: 'us-east-1' });
+    }
+  });
+
+  it('follows a region redirect with a client for the bucket region when no region is expected', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'virginia-trail', region: 'us-east-1', layout: 'account', accountIds: [ACCOUNT] });
+    const regionsAsked: string[] = [];
+
+    // Act
+    const facts = await checkTrailBucket(
+      sandbox().s3ForProduct({ region: REGION }),
+      { accountId: ACCOUNT, bucketName: 'virginia-trail' },
+      {
+        clientForRegion: (region) => {
+          regionsAsked.push(region);
+          return sandbox().s3ForProduct({ region });
+        },
+      },
+    );
+
+    // Assess
+    expect(regionsAsked).toEqual(['us-east-1']);
+    expect(facts.bucketRegion).toBe('us-east-1');
+  });
+
+  it('fails with BUCKET_NOT_FOUND for a bucket that does not exist', async () => {
+    // Act
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'no-such-trail-bucket' }));
+
+    // Assess
+    expect(error.code).toBe(ErrorCode.BUCKET_NOT_FOUND);
+    expect(error.message).toContain('no-such-trail-bucket');
+  });
+
+  it('fails with BUCKET_ACCESS_DENIED when the bucket policy shuts the product out', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'locked-trail', layout: 'account', accountIds: [ACCOUNT], denyProductAccess: true });
+
+    // Act
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'locked-trail' }));
+
+    // Assess
+    expect(error.code).toBe(ErrorCode.BUCKET_ACCESS_DENIED);
+    expect(error.message).toContain('locked-trail');
+  });
+
+  it('fails with NO_CLOUDTRAIL_LOGS naming the searched prefix when only digests exist', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'quiet-trail', layout: 'account', accountIds: [ACCOUNT], withLogs: false });
+
+    // Act
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'quiet-trail' }));
+
+    // Assess
+    expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
+    expect(error.message).toContain(`s3://quiet-trail/AWSLogs/${ACCOUNT}/CloudTrail/`);
+    expect(error.details).not.toHaveProperty('foundUnder');
+  });
+
+  it('hints at the organization layout when the logs are under an organization folder', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'org-only', layout: 'organization', organizationId: ORG, accountIds: [ACCOUNT] });
+
+    // Act
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'org-only' }));
+
+    // Assess
+    expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
+    expect(error.message).toContain(`AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`);
+    expect(error.message).toContain(`organizationId to ${ORG}`);
+    expect(error.details.foundUnder).toBe(`AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`);
+  });
+
+  it('hints at the account layout when an organization id was given for an account trail', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'account-only', layout: 'account', accountIds: [ACCOUNT] });
+
+    // Act
+    const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'account-only', organizationId: ORG }));
+
+    // Assess
+    expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
+    expect(error.message).toContain(`AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`);
+    expect(error.message).toContain('omit organizationId');
+  });
+
+  // s3rver cannot produce a truncated ListObjectsV2 page on Node 20 (its continuation token uses
+  // DES, which OpenSSL 3 refuses), so paging is exercised against a scripted S3 instead.
+  it('reads at most maxPages small pages to find a log file', async () => {
+    // Prepare
+    const s3 = new S3Client({ region: REGION });
+    const mock = mockClient(s3);
+    const prefix = `AWSLogs/${ACCOUNT}/CloudTrail/`;
+    const logKey = `${prefix}eu-west-1/2025/06/01/${ACCOUNT}_CloudTrail_eu-west-1_20250601T1200Z_abc.json.gz`;
+    mock.onAnyCommand().rejects(new Error('unexpected S3 command'));
+    mock.on(HeadBucketCommand).resolves({});
+    mock.on(GetBucketLocationCommand).resolves({ LocationConstraint: REGION });
+    mock.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } });
+    mock.on(HeadObjectCommand).resolves({ ServerSideEncryption: 'AES256' });
+    mock
+      .on(ListObjectsV2Command, { Prefix: prefix, ContinuationToken: undefined })
+      .resolves({ Contents: [{ Key: `${prefix}a/readme.txt` }, { Key: `${prefix}b/readme.txt` }], IsTruncated: true, NextContinuationToken: 'page-2' })
+      .on(ListObjectsV2Command, { Prefix: prefix, ContinuationToken: 'page-2' })
+      .resolves({ Contents: [{ Key: `${prefix}c/readme.txt` }, { Key: `${prefix}d/readme.txt` }], IsTruncated: true, NextContinuationToken: 'page-3' })
+      .on(ListObjectsV2Command, { Prefix: prefix, ContinuationToken: 'page-3' })
+      .resolves({ Contents: [{ Key: logKey }], IsTruncated: false })
+      .on(ListObjectsV2Command, { Prefix: 'AWSLogs/o-' })
+      .resolves({ Contents: [], IsTruncated: false });
+
+    // Act
+    const found = await checkTrailBucket(s3, { accountId: ACCOUNT, bucketName: 'paged-trail' }, { pageSize: 2, maxPages: 3 });
+    const listsForFound = mock.commandCalls(ListObjectsV2Command).length;
+    mock.resetHistory();
+    const tooFew = await onboardingErrorOf(checkTrailBucket(s3, { accountId: ACCOUNT, bucketName: 'paged-trail' }, { pageSize: 2, maxPages: 2 }));
+
+    // Assess
+    expect(found.sampleObjectKey).toBe(logKey);
+    expect(listsForFound).toBe(3);
+    expect(tooFew.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
+    const searched = mock.commandCalls(ListObjectsV2Command).filter((call) => call.args[0].input.Prefix === prefix);
+    expect(searched).toHaveLength(2);
+    expect(searched.every((call) => call.args[0].input.MaxKeys === 2)).toBe(true);
+  });
+});
+
+describe('verifyReaderAccess', () => {
+  const sandbox = withSandbox();
+
+  async function provisionedReader(bucketName: string, factsOverride: Partial<BucketFacts> = {}) {
+    const facts = { ...(await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName })), ...factsOverride };
+    await provisionReader({ iam: sandbox().iam, secretsManager: sandbox().secretsManager }, { accountId: ACCOUNT, bucket: facts });
+    const credentials = await readAccessKey(sandbox().secretsManager, ACCOUNT);
+    return { facts, credentials, s3: sandbox().s3ForCredentials(credentials, { region: facts.bucketRegion }) };
+  }
+
+  it('reports ACCESS_NOT_YET_EFFECTIVE while the new key propagates, then reads a real log file', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
+    const { facts, s3 } = await provisionedReader('account-trail');
+
+    // Act
+    const early = await onboardingErrorOf(verifyReaderAccess(s3, facts));
+    now += PROPAGATION_MS;
+    const check = await verifyReaderAccess(s3, facts);
+
+    // Assess
+    expect(early.code).toBe(ErrorCode.ACCESS_NOT_YET_EFFECTIVE);
+    expect(early.transient).toBe(true);
+    expect(early.message).toContain('InvalidAccessKeyId');
+    expect(check.objectKey.startsWith(facts.logPrefix)).toBe(true);
+    expect(check.bytesRead).toBeGreaterThan(0);
+  });
+
+  it('reads SSE-KMS logs because the policy grants kms:Decrypt on the trail key', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS' });
+    const { facts, s3 } = await provisionedReader('kms-trail');
+    now += PROPAGATION_MS;
+
+    // Act
+    const check = await verifyReaderAccess(s3, facts);
+
+    // Assess
+    expect(facts.kmsKeyArn).not.toBeNull();
+    expect(check.bytesRead).toBeGreaterThan(0);
+  });
+
+  it('is denied on SSE-KMS logs when the policy lacks the key, which proves the KMS statement is needed', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS' });
+    const { facts, s3 } = await provisionedReader('kms-trail', { kmsKeyArn: null });
+    now += PROPAGATION_MS;
+
+    // Act
+    const error = await onboardingErrorOf(verifyReaderAccess(s3, facts));
+
+    // Assess
+    expect(error.code).toBe(ErrorCode.ACCESS_NOT_YET_EFFECTIVE);
+    expect(error.message).toContain('AccessDenied');
+  });
+
+  it.each([
+    ['not gzip', Buffer.from('{"Records": []}')],
+    ['gzip but not JSON', gzipSync('plain text')],
+    ['JSON without Records', gzipSync(JSON.stringify({ events: [] }))],
+  ])('fails with ACCESS_VERIFICATION_FAILED when the object read is %s', async (_what, body) => {
+    // Prepare: the bad object sorts first under the prefix, so it is the one read.
+    const bucket = await sandbox().createTrailBucket({ name: 'odd-trail', layout: 'account', accountIds: [ACCOUNT] });
+    const prefix = bucket.logPrefixes[ACCOUNT] ?? '';
+    await sandbox().fakes.s3.putObjects(bucket.name, [{ key: `${prefix}0-odd.json.gz`, body, contentType: 'application/json' }]);
+    const { facts, s3 } = await provisionedReader(bucket.name);
+    now += PROPAGATION_MS;
+
+    // Act
+    const error = await onboardingErrorOf(verifyReaderAccess(s3, facts));
+
+    // Assess
+    expect(error.code).toBe(ErrorCode.ACCESS_VERIFICATION_FAILED);
+    expect(error.message).toContain(`${prefix}0-odd.json.gz`);
+  });
+
+  it('gives the reader key nothing beyond its own account prefix in a shared organization bucket', async () => {
+    // Prepare
+    const other = '444455556666';
+    const bucket = await sandbox().createTrailBucket({ name: 'org-trail', layout: 'organization', organizationId: ORG, accountIds: [other, ACCOUNT] });
+    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: bucket.name, organizationId: ORG });
+    await provisionReader({ iam: sandbox().iam, secretsManager: sandbox().secretsManager }, { accountId: ACCOUNT, bucket: facts });
+    const s3 = sandbox().s3ForCredentials(await readAccessKey(sandbox().secretsManager, ACCOUNT));
+    now += PROPAGATION_MS;
+    const otherKey = bucket.objectKeys.find((key) => key.startsWith(bucket.logPrefixes[other] ?? '-')) ?? '';
+    const denied = async (call: () => Promise<unknown>) => {
+      try {
+        await call();
+        return 'allowed';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    };
+
+    // Act
+    const own = await verifyReaderAccess(s3, facts);
+    const otherObject = await denied(() => s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: otherKey })));
+    const wholeBucket = await denied(() => s3.send(new ListObjectsV2Command({ Bucket: bucket.name, Prefix: 'AWSLogs/' })));
+    const otherPrefix = await denied(() => s3.send(new ListObjectsV2Command({ Bucket: bucket.name, Prefix: bucket.logPrefixes[other] })));
+
+    // Assess
+    expect(own.objectKey.startsWith(facts.logPrefix)).toBe(true);
+    expect(otherKey).not.toBe('');
+    expect([otherObject, wholeBucket, otherPrefix]).toEqual(['AccessDenied', 'AccessDenied', 'AccessDenied']);
+  });
+
+  it('never puts the reader secret into an error message or its result', async () => {
+    // Prepare
+    await sandbox().createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
+    const { facts, credentials, s3 } = await provisionedReader('account-trail');
+
+    // Act
+    const early = await onboardingErrorOf(verifyReaderAccess(s3, facts));
+    now += PROPAGATION_MS;
+    const check = await verifyReaderAccess(s3, facts);
+
+    // Assess
+    const visible = JSON.stringify([early.message, early.details, early.toJSON(), check]);
+    expect(visible).not.toContain(credentials.secretAccessKey);
+  });
+});
