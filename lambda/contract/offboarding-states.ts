@@ -1,5 +1,3 @@
-import { ONBOARDING_EVENT_SOURCE } from './onboarding-states.js';
-
 /**
  * State names of the offboarding workflow and the entry point behind each Lambda task (`lambda/<value>.handler.ts`). The state
  * machine construct (lib/offboarding-workflow.ts) builds from this table, and local runs map the
@@ -28,13 +26,3 @@ export const OffboardingState = {
   Offboarded: 'Offboarded',
   OffboardingFailed: 'OffboardingFailed',
 } as const;
-
-/** Same source as the onboarding events: one rule pattern catches the whole lifecycle. */
-export const OFFBOARDING_EVENT_SOURCE = ONBOARDING_EVENT_SOURCE;
-export const OffboardingEventType = {
-  Succeeded: 'Offboarding Succeeded',
-  Failed: 'Offboarding Failed',
-} as const;
-
-/** Secrets Manager accepts 7-30 days; the product's default is the shortest. */
-export const DEFAULT_SECRET_RECOVERY_WINDOW_DAYS = 7;

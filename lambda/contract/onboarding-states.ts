@@ -25,9 +25,3 @@ export const OnboardingState = {
   Onboarded: 'Onboarded',
   OnboardingFailed: 'OnboardingFailed',
 } as const;
-
-export const ONBOARDING_EVENT_SOURCE = 'logpoint.onboarding';
-export const OnboardingEventType = {
-  Succeeded: 'Onboarding Succeeded',
-  Failed: 'Onboarding Failed',
-} as const;

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
 import {
   awsRegionSchema,
   bucketNameSchema,
@@ -35,17 +34,3 @@ export const runtimeSettingsSchema = z.strictObject({
 });
 export type RuntimeSettings = z.infer<typeof runtimeSettingsSchema>;
 export type RuntimeSettingsInput = z.input<typeof runtimeSettingsSchema>;
-
-export function parseRuntimeSettings(json: string): RuntimeSettings {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new OnboardingError(ErrorCode.CONFIG_INVALID, 'The function settings are not valid JSON.');
-  }
-  const result = runtimeSettingsSchema.safeParse(raw);
-  if (!result.success) {
-    throw new OnboardingError(ErrorCode.CONFIG_INVALID, `The function settings are invalid: ${z.prettifyError(result.error)}`);
-  }
-  return result.data;
-}

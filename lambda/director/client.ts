@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { OnboardingError } from '../shared/errors.js';
 import type { DirectorCredentialsStore } from './credentials.js';
 import { DirectorAuthError, DirectorBadResponseError, type DirectorErrorFacts } from './errors.js';
 import { DirectorTransport, type DirectorLogger, type DirectorTransportOptions, type HttpMethod } from './http.js';
@@ -25,6 +25,7 @@ import {
   type RoutingPolicy,
   type SucceededOrder,
 } from './types.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 export interface DirectorClientOptions extends Omit<DirectorTransportOptions, 'baseUrl'> {
   /** `https://<api-server-host-name>` (http only for the local simulator). */

@@ -1,4 +1,5 @@
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { OnboardingError } from '../shared/errors.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * Errors raised by the Director client. Every one carries the HTTP facts an operator needs

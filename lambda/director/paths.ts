@@ -1,5 +1,6 @@
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { OnboardingError } from '../shared/errors.js';
 import type { OrderReference } from './types.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * Building and reading Director paths. Everything that goes into a URL passes through here, so a

@@ -1,10 +1,11 @@
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DirectorCredentials, DirectorCredentialsStore } from './credentials.js';
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { OnboardingError } from '../shared/errors.js';
 import { describeAwsError } from '../shared/ownership.js';
 import { invalidSecret, readSecretJsonObject } from '../shared/secret-json.js';
 import type { SecretJsonErrors } from '../shared/secret-json.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * The operator's Director secret in Secrets Manager: `{"secretKey": "...", "token"?: "..."}`.

@@ -20,7 +20,7 @@ import type {
   ReaderRemoval,
   SecretDeletion,
 } from './workflow-contract.js';
-import { accountSecretName, describeAccountSecret } from '../shared/account-secret.js';
+import { describeAccountSecret } from '../shared/account-secret.js';
 import {
   DirectorNotFoundError,
   DirectorOrderFailedError,
@@ -29,15 +29,17 @@ import {
   type DirectorClient,
   type LogSourceRecord,
 } from '../director/index.js';
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
-import { OWNER_MARKER, isOwnedLogSource } from '../shared/log-source-body.js';
+import { OnboardingError } from '../shared/errors.js';
+import { isOwnedLogSource } from '../shared/log-source-body.js';
 import { findOwnedLogSource } from '../onboarding/registration.js';
 import { caughtError } from '../onboarding/outcome.js';
 import { resolveOnboardingRequest } from '../onboarding/request.js';
 import { nextWaitSeconds } from '../shared/order-check.js';
-import { TagKey, describeAwsError, isAwsError, isOwnedBy } from '../shared/ownership.js';
-import { READER_USER_PATH, listInlinePolicyNames, listReaderAccessKeyIds, readerUserName, userTags } from '../shared/reader-user.js';
+import { describeAwsError, isAwsError, isOwnedBy } from '../shared/ownership.js';
+import { listInlinePolicyNames, listReaderAccessKeyIds, userTags } from '../shared/reader-user.js';
 import type { OrderPolling, RuntimeSettings } from '../contract/runtime-settings.js';
+import { ErrorCode } from '../contract/error-codes.js';
+import { TagKey, OWNER_MARKER, accountSecretName, READER_USER_PATH, readerUserName } from '../contract/names.js';
 
 /**
  * Offboarding of one account: delete its Director log source, wait for the DELETE order, then

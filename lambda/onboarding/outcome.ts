@@ -4,8 +4,9 @@ import type { Failure, OnboardingRequest, OnboardingResult, OrderPoll, ReaderIde
 import { tagAccountSecret } from '../shared/account-secret.js';
 import type { DirectorClient } from '../director/index.js';
 import { enableAccountSecretRotation, type EnableRotationOptions } from '../rotation/key-rotation.js';
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { OnboardingError } from '../shared/errors.js';
 import { removeReaderResources, retireStaleAccessKeys } from '../shared/reader-user.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 export interface FinalizeInput {
   request: OnboardingRequest;

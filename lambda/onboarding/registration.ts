@@ -2,10 +2,11 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { BucketFacts, OnboardingRequest, ReaderIdentity, Registration } from './workflow-contract.js';
 import { describeAccountSecret, readAccessKey } from '../shared/account-secret.js';
 import { DirectorNotFoundError, type DirectorClient, type LogSourceRecord } from '../director/index.js';
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { OnboardingError } from '../shared/errors.js';
 import { buildLogSourceBody, isOwnedLogSource, resolveFilterDate } from '../shared/log-source-body.js';
-import { TagKey } from '../shared/ownership.js';
 import type { LogSourceDefaults } from '../contract/settings.js';
+import { ErrorCode } from '../contract/error-codes.js';
+import { TagKey } from '../contract/names.js';
 
 export interface RegistrationContext {
   director: DirectorClient;

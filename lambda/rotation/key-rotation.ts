@@ -4,20 +4,9 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { RotationRulesType, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ONBOARDING_EVENT_SOURCE } from '../contract/onboarding-states.js';
 import type { AccessCheck, BucketFacts } from '../onboarding/workflow-contract.js';
 import { checkTrailBucket, verifyReaderAccess } from '../shared/trail-bucket.js';
-import {
-  ACCOUNT_SECRET_PREFIX,
-  accountSecretName,
-  describeAccountSecret,
-  promoteSecretVersion,
-  readAccessKey,
-  readAccessKeyId,
-  removePendingLabel,
-  tagAccountSecret,
-  writePendingAccessKey,
-} from '../shared/account-secret.js';
+import { describeAccountSecret, promoteSecretVersion, readAccessKey, readAccessKeyId, removePendingLabel, tagAccountSecret, writePendingAccessKey } from '../shared/account-secret.js';
 import type { AccessKeyPair, AccountSecretDescription } from '../shared/account-secret.js';
 import {
   DirectorAuthError,
@@ -27,13 +16,17 @@ import {
   DirectorValidationError,
 } from '../director/index.js';
 import type { DirectorClient, DirectorLogger, LogSourceRecord, OrderReference } from '../director/index.js';
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { OnboardingError } from '../shared/errors.js';
 import { buildLogSourceBody, resolveFilterDate } from '../shared/log-source-body.js';
 import { findOwnedLogSource } from '../onboarding/registration.js';
 import { resolveOnboardingRequest } from '../onboarding/request.js';
-import { TagKey, awsErrorName, describeAwsError, isAwsError, redactSecrets } from '../shared/ownership.js';
+import { awsErrorName, describeAwsError, isAwsError, redactSecrets } from '../shared/ownership.js';
 import { createAccessKeyWithinLimit, deleteReaderAccessKey, findOwnedReaderUser, listReaderAccessKeyIds } from '../shared/reader-user.js';
 import type { RuntimeSettings } from '../contract/runtime-settings.js';
+import { ErrorCode } from '../contract/error-codes.js';
+import { ACCOUNT_SECRET_PREFIX, accountSecretName, DEFAULT_ROTATION_SCHEDULE_DAYS, TagKey } from '../contract/names.js';
+import { EVENT_SOURCE, KeyRotationEventType } from '../contract/events.js';
+import { EnvName } from '../contract/env-names.js';
 
 /**
  * Zero-downtime rotation of an account's reader access key through Secrets Manager rotation of
@@ -71,19 +64,6 @@ export const RotationStep = {
 } as const;
 export type RotationStep = (typeof RotationStep)[keyof typeof RotationStep];
 export const ROTATION_STEPS: readonly RotationStep[] = Object.values(RotationStep);
-
-export const KeyRotationEventType = {
-  Succeeded: 'Key Rotation Succeeded',
-  Failed: 'Key Rotation Failed',
-} as const;
-
-/** Where the onboarding finds the rotation function and schedule (set by lib/key-rotation.ts). */
-export const KeyRotationEnvName = {
-  ROTATION_LAMBDA_ARN: 'KEY_ROTATION_LAMBDA_ARN',
-  ROTATION_SCHEDULE_DAYS: 'KEY_ROTATION_SCHEDULE_DAYS',
-} as const;
-
-export const DEFAULT_ROTATION_SCHEDULE_DAYS = 90;
 
 export interface RotationTimeouts {
   /** Longest wait for one Director order (the switch, and again a restoring edit on rollback). */
@@ -426,9 +406,9 @@ function rotationRules(options: EnableRotationOptions): RotationRulesType {
 
 /** The rotation settings the construct put into a function's environment, or null when rotation is not wired. */
 export function rotationSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EnableRotationOptions | null {
-  const rotationLambdaArn = env[KeyRotationEnvName.ROTATION_LAMBDA_ARN];
+  const rotationLambdaArn = env[EnvName.ROTATION_LAMBDA_ARN];
   if (!rotationLambdaArn) return null;
-  const days = env[KeyRotationEnvName.ROTATION_SCHEDULE_DAYS];
+  const days = env[EnvName.ROTATION_SCHEDULE_DAYS];
   return { rotationLambdaArn, scheduleDays: days ? Number(days) : DEFAULT_ROTATION_SCHEDULE_DAYS };
 }
 
@@ -831,7 +811,7 @@ class RotationRun {
         new PutEventsCommand({
           Entries: [
             {
-              Source: ONBOARDING_EVENT_SOURCE,
+              Source: EVENT_SOURCE,
               DetailType: detailType,
               Detail: this.redact(JSON.stringify(detail)),
               ...(eventBusName === undefined ? {} : { EventBusName: eventBusName }),

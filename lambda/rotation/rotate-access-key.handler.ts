@@ -3,12 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { ErrorCode, OnboardingError } from '../shared/errors.js';
+import { OnboardingError } from '../shared/errors.js';
 import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, runRotationStep } from './key-rotation.js';
 import type { KeyRotationContext, RotationStep, RotationStepResult, RotationTimeouts } from './key-rotation.js';
 import { awsDependencies, directorLogger } from '../shared/runtime/dependencies.js';
 import type { WorkflowDependencies } from '../shared/runtime/dependencies.js';
 import { logger, toOnboardingError } from '../shared/runtime/workflow-step.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * The Secrets Manager rotation function of the account secrets `logpoint/cloudtrail/<account>`:

@@ -9,11 +9,12 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { DescribeSecretCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ErrorCode, OnboardingError } from './errors.js';
-import { OWNER_MARKER } from './log-source-body.js';
-import { TagKey, describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
+import { OnboardingError } from './errors.js';
+import { describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
 import { invalidSecret, readSecretJsonObject } from './secret-json.js';
 import type { SecretJsonErrors } from './secret-json.js';
+import { ErrorCode } from '../contract/error-codes.js';
+import { accountSecretName, OWNER_MARKER, TagKey } from '../contract/names.js';
 
 /**
  * The per-account Secrets Manager record `logpoint/cloudtrail/<account>`: the reader's access key
@@ -25,15 +26,10 @@ import type { SecretJsonErrors } from './secret-json.js';
  * appears in an error message.
  */
 
-export const ACCOUNT_SECRET_PREFIX = 'logpoint/cloudtrail/';
 const CURRENT = 'AWSCURRENT';
 const PREVIOUS = 'AWSPREVIOUS';
 const PENDING = 'AWSPENDING';
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
-
-export function accountSecretName(accountId: string): string {
-  return `${ACCOUNT_SECRET_PREFIX}${accountId}`;
-}
 
 export interface AccessKeyPair {
   accessKeyId: string;

@@ -1,3 +1,4 @@
+import { OWNER_MARKER } from '../contract/names.js';
 import type { LogSourceBody } from '../director/types.js';
 import type { LogSourceDefaults } from '../contract/settings.js';
 
@@ -24,8 +25,6 @@ export interface BuildLogSourceOptions {
   /** Mark the source as created by this product for this account (off only to reproduce foreign bodies). */
   markOwnership?: boolean;
 }
-
-export const OWNER_MARKER = 'logpoint-cloudtrail-onboarding';
 
 /** Expands the configured name pattern for one account. */
 export function logSourceNameFor(pattern: string, facts: Pick<LogSourceAccountFacts, 'accountId' | 'bucketName' | 'bucketRegion'>): string {

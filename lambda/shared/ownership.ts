@@ -1,4 +1,4 @@
-import { OWNER_MARKER } from './log-source-body.js';
+import { OWNER_MARKER, RESERVED_TAG_PREFIX, TagKey } from '../contract/names.js';
 
 /**
  * What proves that an AWS resource (IAM user, Secrets Manager secret) belongs to this product and
@@ -6,16 +6,6 @@ import { OWNER_MARKER } from './log-source-body.js';
  * SDK's errors. A resource without these tags is never modified or deleted: it fails with NOT_OWNED.
  */
 
-export const TagKey = {
-  managedBy: 'logpoint:managed-by',
-  accountId: 'logpoint:account-id',
-  readerUser: 'logpoint:reader-user',
-  logSourceId: 'logpoint:log-source-id',
-  lastOrder: 'logpoint:last-order',
-} as const;
-
-/** The prefix reserved for this product's own tags; caller-supplied tags may not use it. */
-export const RESERVED_TAG_PREFIX = 'logpoint:';
 
 export interface ResourceTag {
   Key: string;

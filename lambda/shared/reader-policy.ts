@@ -1,4 +1,5 @@
-import { ErrorCode, OnboardingError } from './errors.js';
+import { OnboardingError } from './errors.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * The reader user's only permissions: list the trail's log prefix, read objects under it and,

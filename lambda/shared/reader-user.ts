@@ -14,19 +14,13 @@ import {
 import type { AccessKeyMetadata, IAMClient, User } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { BucketFacts, ReaderIdentity } from '../onboarding/workflow-contract.js';
-import {
-  ACCOUNT_SECRET_PREFIX,
-  accountSecretName,
-  deleteAccountSecret,
-  readAccessKeyId,
-  restorePreviousAccessKey,
-  writeAccessKey,
-} from './account-secret.js';
+import { deleteAccountSecret, readAccessKeyId, restorePreviousAccessKey, writeAccessKey } from './account-secret.js';
 import type { DeleteAccountSecretOptions } from './account-secret.js';
-import { ErrorCode, OnboardingError } from './errors.js';
-import { OWNER_MARKER } from './log-source-body.js';
-import { TagKey, describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
+import { OnboardingError } from './errors.js';
+import { describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
 import { READER_POLICY_NAME, buildReaderPolicy } from './reader-policy.js';
+import { ErrorCode } from '../contract/error-codes.js';
+import { ACCOUNT_SECRET_PREFIX, accountSecretName, OWNER_MARKER, READER_USER_PATH, readerUserName, TagKey } from '../contract/names.js';
 
 /**
  * The IAM reader user of one account (`/logpoint/cloudtrail-reader-<account>`), its inline policy
@@ -47,13 +41,7 @@ import { READER_POLICY_NAME, buildReaderPolicy } from './reader-policy.js';
  *   Director, so at worst a key that was handed out by hand is removed before its first use.
  */
 
-export const READER_USER_PATH = '/logpoint/';
-export const READER_USER_PREFIX = 'cloudtrail-reader-';
 const IAM_KEY_LIMIT = 2;
-
-export function readerUserName(accountId: string): string {
-  return `${READER_USER_PREFIX}${accountId}`;
-}
 
 export interface ReaderClients {
   iam: IAMClient;

@@ -1,7 +1,8 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { GetSecretValueCommandInput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ErrorCode, OnboardingError } from './errors.js';
+import { OnboardingError } from './errors.js';
 import { describeAwsError, isAwsError } from './ownership.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * Reading a Secrets Manager secret whose value is a JSON object, shared by the per-account key

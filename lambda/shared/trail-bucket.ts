@@ -9,9 +9,10 @@ import {
 } from '@aws-sdk/client-s3';
 import type { HeadBucketCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { AccessCheck, BucketFacts } from '../onboarding/workflow-contract.js';
-import { ErrorCode, OnboardingError } from './errors.js';
+import { OnboardingError } from './errors.js';
 import { awsErrorHeader, awsHttpStatus, describeAwsError, isAwsError } from './ownership.js';
 import { partitionForRegion } from './reader-policy.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * Facts about a CloudTrail bucket (region, encryption key, where the logs are) checked with the

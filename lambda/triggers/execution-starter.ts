@@ -2,8 +2,10 @@ import { ExecutionAlreadyExists, ListExecutionsCommand, StartExecutionCommand, t
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { onboardingInputSchema } from '../onboarding/workflow-contract.js';
-import { ErrorCode, OnboardingError, describeError } from '../shared/errors.js';
+import { OnboardingError, describeError } from '../shared/errors.js';
 import { accountIdSchema } from '../contract/settings.js';
+import { AccountEventRoutes, WorkflowKind, type AccountEventName, type AccountEventRoute } from '../contract/account-events.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * Starts the onboarding (or offboarding) workflow for one account from whatever asked for it: an
@@ -13,51 +15,20 @@ import { accountIdSchema } from '../contract/settings.js';
  * collapse into the execution it already started.
  */
 
-/** Environment variables the construct sets and the start-execution handler reads. */
-export const StarterEnvName = {
-  ONBOARDING_STATE_MACHINE_ARN: 'ONBOARDING_STATE_MACHINE_ARN',
-  OFFBOARDING_STATE_MACHINE_ARN: 'OFFBOARDING_STATE_MACHINE_ARN',
-} as const;
-
-export const WorkflowKind = { Onboard: 'onboard', Offboard: 'offboard' } as const;
-export type WorkflowKind = (typeof WorkflowKind)[keyof typeof WorkflowKind];
-
-const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
-const API_CALL_EVENT = 'AWS API Call via CloudTrail';
-
-/** An EventBridge event pattern, in the shape aws-cdk-lib's `EventPattern` takes. */
-export interface AccountEventPattern {
-  source: string[];
-  detailType: string[];
-  detail: Record<string, unknown>;
-}
-
 /** What an account event says: its outcome and the account it is about. */
 interface AccountEventFacts {
   state: string;
   accountId: string | undefined;
 }
 
-export interface AccountEventDefinition {
-  kind: WorkflowKind;
-  pattern: AccountEventPattern;
-  /** Added to the execution input besides `accountId` and `trigger` (the offboarding `reason`). */
-  input: Record<string, string>;
+export interface AccountEventDefinition extends AccountEventRoute {
   /** Reads the event's `detail`; a string says what is wrong with it. */
   read(detail: unknown): AccountEventFacts | string;
 }
 
-function accountEvent<Detail>(
-  kind: WorkflowKind,
-  pattern: AccountEventPattern,
-  schema: z.ZodType<Detail>,
-  facts: (detail: Detail) => AccountEventFacts,
-  input: Record<string, string> = {},
-): AccountEventDefinition {
+function accountEvent<Detail>(route: AccountEventRoute, schema: z.ZodType<Detail>, facts: (detail: Detail) => AccountEventFacts): AccountEventDefinition {
   return {
-    kind,
-    pattern,
-    input,
+    ...route,
     read: (detail) => {
       const parsed = schema.safeParse(detail);
       return parsed.success ? facts(parsed.data) : z.prettifyError(parsed.error);
@@ -65,24 +36,10 @@ function accountEvent<Detail>(
   };
 }
 
-/**
- * The account lifecycle events this product reacts to: the EventBridge pattern each rule uses and
- * how to read the account id out of a matching event. The rules (lib/account-triggers.ts) and the
- * parser below are built from this one table, so a rule cannot deliver an event the parser rejects.
- */
+/** Each route of ../contract/account-events.ts with the reader of its events' detail. */
 export const AccountEvent = {
-  /** AWS Organizations finished creating an account (delivered only in us-east-1). */
   CreateAccountResult: accountEvent(
-    WorkflowKind.Onboard,
-    {
-      source: ['aws.organizations'],
-      detailType: [SERVICE_EVENT],
-      detail: {
-        eventSource: ['organizations.amazonaws.com'],
-        eventName: ['CreateAccountResult'],
-        serviceEventDetails: { createAccountStatus: { state: ['SUCCEEDED'] } },
-      },
-    },
+    AccountEventRoutes.CreateAccountResult,
     z.looseObject({
       serviceEventDetails: z.looseObject({
         createAccountStatus: z.looseObject({ state: z.string(), accountId: accountIdSchema.optional() }),
@@ -90,17 +47,8 @@ export const AccountEvent = {
     }),
     ({ serviceEventDetails: { createAccountStatus: status } }) => ({ state: status.state, accountId: status.accountId }),
   ),
-  /** Control Tower finished provisioning an Account Factory account (in the Control Tower home region). */
   CreateManagedAccount: accountEvent(
-    WorkflowKind.Onboard,
-    {
-      source: ['aws.controltower'],
-      detailType: [SERVICE_EVENT],
-      detail: {
-        eventName: ['CreateManagedAccount'],
-        serviceEventDetails: { createManagedAccountStatus: { state: ['SUCCEEDED'] } },
-      },
-    },
+    AccountEventRoutes.CreateManagedAccount,
     z.looseObject({
       serviceEventDetails: z.looseObject({
         createManagedAccountStatus: z.looseObject({
@@ -111,39 +59,17 @@ export const AccountEvent = {
     }),
     ({ serviceEventDetails: { createManagedAccountStatus: status } }) => ({ state: status.state, accountId: status.account?.accountId }),
   ),
-  /** AWS Organizations finished closing a member account. */
   CloseAccountResult: accountEvent(
-    WorkflowKind.Offboard,
-    {
-      source: ['aws.organizations'],
-      detailType: [SERVICE_EVENT],
-      detail: {
-        eventSource: ['organizations.amazonaws.com'],
-        eventName: ['CloseAccountResult'],
-        serviceEventDetails: { closeAccountStatus: { state: ['SUCCEEDED'] } },
-      },
-    },
+    AccountEventRoutes.CloseAccountResult,
     z.looseObject({
       serviceEventDetails: z.looseObject({
         closeAccountStatus: z.looseObject({ state: z.string(), accountId: accountIdSchema.optional() }),
       }),
     }),
     ({ serviceEventDetails: { closeAccountStatus: status } }) => ({ state: status.state, accountId: status.accountId }),
-    { reason: 'account-closed' },
   ),
-  /** The management account removed a member account from the organization (a successful API call). */
   RemoveAccountFromOrganization: accountEvent(
-    WorkflowKind.Offboard,
-    {
-      source: ['aws.organizations'],
-      detailType: [API_CALL_EVENT],
-      detail: {
-        eventSource: ['organizations.amazonaws.com'],
-        eventName: ['RemoveAccountFromOrganization'],
-        // A refused call is recorded too, with an errorCode; only a removal that happened counts.
-        errorCode: [{ exists: false }],
-      },
-    },
+    AccountEventRoutes.RemoveAccountFromOrganization,
     z.looseObject({
       errorCode: z.string().optional(),
       requestParameters: z.looseObject({ accountId: accountIdSchema }),
@@ -152,10 +78,8 @@ export const AccountEvent = {
       state: errorCode === undefined ? 'SUCCEEDED' : `FAILED (${errorCode})`,
       accountId: requestParameters.accountId,
     }),
-    { reason: 'removed-from-organization' },
   ),
-} satisfies Record<string, AccountEventDefinition>;
-export type AccountEventName = keyof typeof AccountEvent;
+} satisfies Record<AccountEventName, AccountEventDefinition>;
 
 export const ACCOUNT_EVENT_NAMES = Object.keys(AccountEvent) as AccountEventName[];
 
@@ -179,13 +103,12 @@ export const customResourceRequestSchema = z.looseObject({
 });
 export type CustomResourceRequest = z.infer<typeof customResourceRequestSchema>;
 
-/** The properties the deploy trigger (lib/deploy-trigger.ts) gives its custom resource. */
+/** Reads the deploy trigger's custom resource properties (../contract/account-events.ts). */
 export const deployTriggerPropertiesSchema = z.looseObject({
   AccountId: accountIdSchema,
   /** Changes on every synth, so every `cdk deploy` updates the resource and starts one onboarding. */
   DeployNonce: z.string().min(1).max(200),
 });
-export type DeployTriggerProperties = Pick<z.infer<typeof deployTriggerPropertiesSchema>, 'AccountId' | 'DeployNonce'>;
 
 const idempotencyKeySchema = z.string().min(1).max(200);
 

@@ -2,16 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import {
-  StarterEnvName,
-  handleStartEvent,
-  putCustomResourceResponse,
-  type ExecutionStarterDependencies,
-  type StarterLogger,
-} from './execution-starter.js';
+import { handleStartEvent, putCustomResourceResponse, type ExecutionStarterDependencies, type StarterLogger } from './execution-starter.js';
 import { describeError } from '../shared/errors.js';
 import { requireEnv } from '../shared/runtime/env.js';
 import { logger } from '../shared/runtime/workflow-step.js';
+import { EnvName } from '../contract/env-names.js';
 
 export type StarterDependenciesProvider = () => ExecutionStarterDependencies;
 
@@ -29,8 +24,8 @@ export const awsStarterDependencies: StarterDependenciesProvider = () => {
   const dependencies: ExecutionStarterDependencies = {
     sfn: new SFNClient({}),
     stateMachines: {
-      onboard: requireEnv(StarterEnvName.ONBOARDING_STATE_MACHINE_ARN),
-      offboard: process.env[StarterEnvName.OFFBOARDING_STATE_MACHINE_ARN] || undefined,
+      onboard: requireEnv(EnvName.ONBOARDING_STATE_MACHINE_ARN),
+      offboard: process.env[EnvName.OFFBOARDING_STATE_MACHINE_ARN] || undefined,
     },
     sendCustomResourceResponse: (url, body) => putCustomResourceResponse(fetch, url, body),
     logger: starterLogger,

@@ -5,21 +5,14 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Choice, Condition, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { OWNER_MARKER } from '../../lambda/shared/log-source-body.js';
-import { TagKey } from '../../lambda/shared/ownership.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
-import {
-  DEFAULT_SECRET_RECOVERY_WINDOW_DAYS,
-  OFFBOARDING_EVENT_SOURCE,
-  OffboardingEventType,
-  OffboardingState,
-  OffboardingTask,
-  type OffboardingTaskName,
-} from '../../lambda/contract/offboarding-states.js';
+import { OffboardingState, OffboardingTask, type OffboardingTaskName } from '../../lambda/contract/offboarding-states.js';
 import { acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn } from '../shared/resource-scopes.js';
 import { failurePath, orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
+import { TagKey, OWNER_MARKER, DEFAULT_SECRET_RECOVERY_WINDOW_DAYS } from '../../lambda/contract/names.js';
+import { EVENT_SOURCE, OffboardingEventType } from '../../lambda/contract/events.js';
 
 export interface OffboardingWorkflowProps {
   /** Director location, log source naming and order polling, the same settings onboarding uses. */
@@ -102,7 +95,7 @@ export class OffboardingWorkflow extends Construct {
     const wasDeleteSubmitted = new Choice(this, OffboardingState.WasDeleteSubmitted, { stateName: OffboardingState.WasDeleteSubmitted });
 
     const publishOffboarded = publishEvent(this, OffboardingState.PublishOffboarded, {
-      source: OFFBOARDING_EVENT_SOURCE,
+      source: EVENT_SOURCE,
       detailType: OffboardingEventType.Succeeded,
       detail: TaskInput.fromObject({
         ...fromResult([
@@ -130,7 +123,7 @@ export class OffboardingWorkflow extends Construct {
       catchFrom: [validateInput, findLogSource, deleteLogSource, checkOrder, removeReader, scheduleSecretDeletion],
       describeFailure,
       publishFailed: publishEvent(this, OffboardingState.PublishOffboardingFailed, {
-        source: OFFBOARDING_EVENT_SOURCE,
+        source: EVENT_SOURCE,
         detailType: OffboardingEventType.Failed,
         detail: TaskInput.fromObject({
           'accountId.$': '$.failure.accountId',

@@ -5,17 +5,12 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Condition, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
-import {
-  ONBOARDING_EVENT_SOURCE,
-  OnboardingEventType,
-  OnboardingState,
-  OnboardingTask,
-  type OnboardingTaskName,
-} from '../../lambda/contract/onboarding-states.js';
+import { OnboardingState, OnboardingTask, type OnboardingTaskName } from '../../lambda/contract/onboarding-states.js';
 import { acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn, trailBucketArn } from '../shared/resource-scopes.js';
 import { failurePath, orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
+import { EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/events.js';
 
 export interface OnboardingWorkflowProps {
   /** Director location, trail and log source defaults handed to every function. */
@@ -102,7 +97,7 @@ export class OnboardingWorkflow extends Construct {
     });
 
     const publishSucceeded = publishEvent(this, OnboardingState.PublishSucceeded, {
-      source: ONBOARDING_EVENT_SOURCE,
+      source: EVENT_SOURCE,
       detailType: OnboardingEventType.Succeeded,
       detail: TaskInput.fromObject({
         'accountId.$': '$.request.accountId',
@@ -121,7 +116,7 @@ export class OnboardingWorkflow extends Construct {
       catchFrom: [validateInput, checkBucket, provisionReader, verifyAccess, registerLogSource, checkOrder, finalize],
       describeFailure: step('Compensate', { resultPath: '$.failure', finalRetry: RetryPolicy.anyError }),
       publishFailed: publishEvent(this, OnboardingState.PublishFailed, {
-        source: ONBOARDING_EVENT_SOURCE,
+        source: EVENT_SOURCE,
         detailType: OnboardingEventType.Failed,
         detail: TaskInput.fromObject({
           'accountId.$': '$.failure.accountId',

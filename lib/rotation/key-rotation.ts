@@ -7,12 +7,12 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DEFAULT_ROTATION_SCHEDULE_DAYS, KeyRotationEnvName } from '../../lambda/rotation/key-rotation.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
-import { EnvName } from '../../lambda/shared/runtime/env.js';
 import { acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
 import { OnboardingFunction } from '../shared/onboarding-function.js';
 import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn, trailBucketArn } from '../shared/resource-scopes.js';
+import { EnvName } from '../../lambda/contract/env-names.js';
+import { DEFAULT_ROTATION_SCHEDULE_DAYS } from '../../lambda/contract/names.js';
 
 export interface KeyRotationProps {
   /** Director location, trail and log source defaults (the same settings the workflow gets). */
@@ -129,8 +129,8 @@ export class KeyRotation extends Construct {
    * the rotation function too) and tells it which function and schedule, through the environment.
    */
   grantEnableRotation(fn: LambdaFunction): void {
-    fn.addEnvironment(KeyRotationEnvName.ROTATION_LAMBDA_ARN, this.rotationFunction.functionArn);
-    fn.addEnvironment(KeyRotationEnvName.ROTATION_SCHEDULE_DAYS, String(this.scheduleDays));
+    fn.addEnvironment(EnvName.ROTATION_LAMBDA_ARN, this.rotationFunction.functionArn);
+    fn.addEnvironment(EnvName.ROTATION_SCHEDULE_DAYS, String(this.scheduleDays));
     fn.addToRolePolicy(
       new PolicyStatement({
         sid: 'EnableAccountSecretRotation',

@@ -11,7 +11,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ONBOARDING_EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/onboarding-states.js';
+import { EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/events.js';
 
 export interface FailureAlarmsProps {
   /**
@@ -46,7 +46,7 @@ export class FailureAlarms extends Construct {
 
     new Rule(this, 'OnboardingFailedEvents', {
       description: 'Sends each failed onboarding (account, error code, message) to the notification topic.',
-      eventPattern: { source: [ONBOARDING_EVENT_SOURCE], detailType: [OnboardingEventType.Failed] },
+      eventPattern: { source: [EVENT_SOURCE], detailType: [OnboardingEventType.Failed] },
     }).addTarget(
       new SnsTopic(this.topic, {
         message: RuleTargetInput.fromText(

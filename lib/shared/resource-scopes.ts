@@ -3,19 +3,12 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import { ACCOUNT_SECRET_PREFIX } from '../../lambda/shared/account-secret.js';
-import { READER_USER_PATH, READER_USER_PREFIX } from '../../lambda/shared/reader-user.js';
+import { ACCOUNT_SECRET_PREFIX, READER_USER_PATH, READER_USER_PREFIX } from '../../lambda/contract/names.js';
 
 /*
  * What the product's IAM grants point at, and the grants the workflows and the key rotation share,
  * so every function's policy names the same reader users, account secrets and Director secret.
  */
-
-/**
- * Where the reader users and per-account secrets live; IAM grants are scoped to exactly these. The
- * names come from the code that creates them, so a grant cannot drift from what is created.
- */
-export { ACCOUNT_SECRET_PREFIX, READER_USER_PATH, READER_USER_PREFIX };
 
 /** Every reader user of the product, `user/logpoint/cloudtrail-reader-*`. */
 export function readerUsersArn(stack: Stack): string {

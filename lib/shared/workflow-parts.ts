@@ -19,11 +19,11 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ErrorCode } from '../../lambda/shared/errors.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
-import { EnvName } from '../../lambda/shared/runtime/env.js';
 import { acknowledgeFinding, acknowledgeWildcardResource, NagReason } from './nag-acknowledgements.js';
 import { OnboardingFunction } from './onboarding-function.js';
+import { ErrorCode } from '../../lambda/contract/error-codes.js';
+import { EnvName } from '../../lambda/contract/env-names.js';
 
 /*
  * The building blocks the onboarding and offboarding state machines share, so a retry policy, a

@@ -3,7 +3,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { AccountEvent, WorkflowKind, type AccountEventName } from '../../lambda/triggers/execution-starter.js';
+import { AccountEventRoutes, WorkflowKind, type AccountEventName } from '../../lambda/contract/account-events.js';
 import type { ExecutionStarter } from './execution-starter.js';
 
 export interface AccountTriggersProps {
@@ -50,7 +50,7 @@ const DESCRIPTIONS: Record<AccountEventName, string> = {
 /**
  * One EventBridge rule per account lifecycle event, each delivering to the execution starter with
  * a retry policy and the starter's dead-letter queue. The patterns come from the same table the
- * starter parses events with (lambda/core/execution-starter.ts).
+ * starter parses events with (lambda/triggers/).
  */
 export class AccountTriggers extends Construct {
   readonly rules: Partial<Record<AccountEventName, Rule>> = {};
@@ -76,7 +76,7 @@ export class AccountTriggers extends Construct {
   }
 
   private addRule(name: AccountEventName): Rule {
-    const rule = new Rule(this, name, { description: DESCRIPTIONS[name], eventPattern: AccountEvent[name].pattern });
+    const rule = new Rule(this, name, { description: DESCRIPTIONS[name], eventPattern: AccountEventRoutes[name].pattern });
     rule.addTarget(
       new LambdaFunction(this.starter.function, {
         deadLetterQueue: this.starter.deadLetterQueue,

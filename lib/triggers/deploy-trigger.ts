@@ -1,6 +1,6 @@
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { DeployTriggerProperties } from '../../lambda/triggers/execution-starter.js';
+import type { DeployTriggerProperties } from '../../lambda/contract/account-events.js';
 import type { ExecutionStarter } from './execution-starter.js';
 
 export interface DeployTriggerProps {

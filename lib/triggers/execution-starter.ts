@@ -5,9 +5,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { StarterEnvName, WorkflowKind } from '../../lambda/triggers/execution-starter.js';
+import { WorkflowKind } from '../../lambda/contract/account-events.js';
 import { acknowledgeFinding, NagReason } from '../shared/nag-acknowledgements.js';
 import { OnboardingFunction } from '../shared/onboarding-function.js';
+import { EnvName } from '../../lambda/contract/env-names.js';
 
 export interface ExecutionStarterProps {
   /** The onboarding workflow every trigger starts. */
@@ -28,8 +29,8 @@ export interface ExecutionStarterProps {
 }
 
 const ENV_BY_KIND: Record<WorkflowKind, string> = {
-  [WorkflowKind.Onboard]: StarterEnvName.ONBOARDING_STATE_MACHINE_ARN,
-  [WorkflowKind.Offboard]: StarterEnvName.OFFBOARDING_STATE_MACHINE_ARN,
+  [WorkflowKind.Onboard]: EnvName.ONBOARDING_STATE_MACHINE_ARN,
+  [WorkflowKind.Offboard]: EnvName.OFFBOARDING_STATE_MACHINE_ARN,
 };
 
 /**

@@ -5,7 +5,6 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { overlayConfig, parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/product/app-config.js';
-import { accountSecretName } from '../../lambda/shared/account-secret.js';
 import { describeError } from '../../lambda/shared/errors.js';
 import { ROTATION_STEPS } from '../../lambda/rotation/key-rotation.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
@@ -19,6 +18,7 @@ import { startDirectorSimulator, type DirectorSimulator, type DirectorSimulatorO
 import { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
 import { synthesizeWorkflows, type SynthesizedWorkflows } from './definition.js';
 import { runLocally, type ExecutionEvent, type LocalRunResult, type LocalTaskHandler } from './state-machine-runner.js';
+import { accountSecretName } from '../../lambda/contract/names.js';
 
 export { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
 

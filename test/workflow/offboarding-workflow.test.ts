@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accountSecretName } from '../../lambda/shared/account-secret.js';
 import { logSourceUuid } from '../../lambda/director/index.js';
-import { ErrorCode } from '../../lambda/shared/errors.js';
 import { buildLogSourceBody } from '../../lambda/shared/log-source-body.js';
-import { readerUserName } from '../../lambda/shared/reader-user.js';
 import { offboardingSummarySchema, type OffboardingSummary } from '../../lambda/offboarding/workflow-contract.js';
-import { OffboardingEventType, OffboardingState } from '../../lambda/contract/offboarding-states.js';
+import { OffboardingState } from '../../lambda/contract/offboarding-states.js';
 import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
 import { startSandbox, type PublishedEvent, type Sandbox } from '../../local/sandbox/environment.js';
 import type { LocalRunResult } from '../../local/sandbox/state-machine-runner.js';
+import { ErrorCode } from '../../lambda/contract/error-codes.js';
+import { accountSecretName, readerUserName } from '../../lambda/contract/names.js';
+import { OffboardingEventType } from '../../lambda/contract/events.js';
 
 /**
  * The synthesized offboarding definition, run with aws-local-stepfunctions. Each Lambda task runs

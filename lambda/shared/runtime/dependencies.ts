@@ -4,8 +4,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerDirectorCredentials } from '../../director/secrets-manager-credentials.js';
 import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../../director/index.js';
 import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/key-rotation.js';
-import { parseRuntimeSettings, type RuntimeSettings } from '../../contract/runtime-settings.js';
-import { EnvName, requireEnv } from './env.js';
+import type { RuntimeSettings } from '../../contract/runtime-settings.js';
+import { loadRuntimeSettings } from './settings.js';
 import { logger } from './workflow-step.js';
 
 export interface ReaderCredentials {
@@ -33,14 +33,6 @@ export interface WorkflowDependencies {
 }
 
 export type DependenciesProvider = () => WorkflowDependencies;
-
-let settingsCache: RuntimeSettings | undefined;
-
-/** The settings the construct put in the function's environment, parsed once per container. */
-export function loadRuntimeSettings(): RuntimeSettings {
-  settingsCache ??= parseRuntimeSettings(requireEnv(EnvName.SETTINGS));
-  return settingsCache;
-}
 
 /** The Director client for the configured pool and logpoint, its token kept in the operator's secret. */
 export function createDirectorClient(

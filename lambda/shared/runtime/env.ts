@@ -1,14 +1,3 @@
-/**
- * Environment variable names shared by the constructs that set them (lib/) and the handlers that
- * read them, so the two cannot drift apart.
- */
-export const EnvName = {
-  /** JSON of {@link RuntimeSettings}: Director location and log source defaults; never a secret. */
-  SETTINGS: 'ONBOARDING_SETTINGS',
-  /** Overrides the S3 endpoint (local sandbox only). */
-  S3_ENDPOINT: 'ONBOARDING_S3_ENDPOINT',
-} as const;
-
 export class MissingEnvironmentError extends Error {
   constructor(name: string) {
     super(`Environment variable ${name} is not set; the function was deployed without its configuration.`);

@@ -3,7 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { ErrorCode, OnboardingError, describeError } from '../errors.js';
+import { OnboardingError, describeError } from '../errors.js';
+import { ErrorCode } from '../../contract/error-codes.js';
 
 /** One logger per Lambda module: structured JSON, with the account id appended on every invocation. */
 export const logger = new Logger({ serviceName: 'logpoint-cloudtrail-onboarding' });

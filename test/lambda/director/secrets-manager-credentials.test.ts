@@ -1,9 +1,9 @@
 import { CreateSecretCommand, DeleteSecretCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { createSecretsManagerDirectorCredentials } from '../../../lambda/director/secrets-manager-credentials.js';
-import { ErrorCode } from '../../../lambda/shared/errors.js';
 import { useAwsSandbox } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 
 const SECRET_ID = 'logpoint/director/api';
 const SECRET_KEY = 'director-secret-key-0123456789abcdef';

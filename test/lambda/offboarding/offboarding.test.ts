@@ -1,8 +1,8 @@
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { accountSecretName, readAccessKey, tagAccountSecret } from '../../../lambda/shared/account-secret.js';
-import { ErrorCode, OnboardingError } from '../../../lambda/shared/errors.js';
+import { readAccessKey, tagAccountSecret } from '../../../lambda/shared/account-secret.js';
+import { OnboardingError } from '../../../lambda/shared/errors.js';
 import { buildLogSourceBody } from '../../../lambda/shared/log-source-body.js';
 import {
   checkDeletionOrder,
@@ -14,7 +14,7 @@ import {
   summarizeOffboarding,
   takeInventory,
 } from '../../../lambda/offboarding/offboarding.js';
-import { provisionReader, readerUserName } from '../../../lambda/shared/reader-user.js';
+import { provisionReader } from '../../../lambda/shared/reader-user.js';
 import { READER_POLICY_NAME } from '../../../lambda/shared/reader-policy.js';
 import { runtimeSettingsSchema, type RuntimeSettings } from '../../../lambda/contract/runtime-settings.js';
 import {
@@ -30,6 +30,8 @@ import {
 import { iamErrors } from '../../../local/aws/iam-errors.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { harnessPerTest, rejectionOf, type Harness } from '../director/support.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
+import { accountSecretName, readerUserName } from '../../../lambda/contract/names.js';
 
 const USER = readerUserName(ACCOUNT);
 const SECRET = accountSecretName(ACCOUNT);

@@ -4,13 +4,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { checkTrailBucket } from '../../../lambda/shared/trail-bucket.js';
-import { accountSecretName } from '../../../lambda/shared/account-secret.js';
 import { DirectorClient, InMemoryDirectorCredentialsStore } from '../../../lambda/director/index.js';
 import type { KeyRotationContext, RotationTimeouts } from '../../../lambda/rotation/key-rotation.js';
 import { registerLogSource } from '../../../lambda/onboarding/registration.js';
 import { finalizeOnboarding } from '../../../lambda/onboarding/outcome.js';
 import { resolveOnboardingRequest } from '../../../lambda/onboarding/request.js';
-import { provisionReader, readerUserName } from '../../../lambda/shared/reader-user.js';
+import { provisionReader } from '../../../lambda/shared/reader-user.js';
 import { runtimeSettingsSchema } from '../../../lambda/contract/runtime-settings.js';
 import type { RuntimeSettings } from '../../../lambda/contract/runtime-settings.js';
 import { createAwsSandbox } from '../../../local/aws/index.js';
@@ -19,6 +18,7 @@ import { startDirectorSimulator } from '../../../local/director-simulator/index.
 import type { DirectorSimulator, DirectorSimulatorOptions, JsonObject } from '../../../local/director-simulator/index.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
+import { accountSecretName, readerUserName } from '../../../lambda/contract/names.js';
 
 export { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
 export { rejectionOf } from '../../support/rejections.js';

@@ -2,14 +2,15 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode } from '../../../lambda/shared/errors.js';
-import { DEFAULT_ROTATION_TIMEOUTS, KeyRotationEventType } from '../../../lambda/rotation/key-rotation.js';
+import { DEFAULT_ROTATION_TIMEOUTS } from '../../../lambda/rotation/key-rotation.js';
 import type { RotationStepResult } from '../../../lambda/rotation/key-rotation.js';
 import { createHandler, timeoutsWithin } from '../../../lambda/rotation/rotate-access-key.handler.js';
 import type { RotationDependencies } from '../../../lambda/rotation/rotate-access-key.handler.js';
 import { logger } from '../../../lambda/shared/runtime/workflow-step.js';
 import { REGION, SECRET, TEST_TIMEOUTS, findLeaks, rejectionOf, startRotationFixture } from './key-rotation-fixture.js';
 import type { RotationFixture } from './key-rotation-fixture.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
+import { KeyRotationEventType } from '../../../lambda/contract/events.js';
 
 const ROTATION_TOKEN = 'rotation-token-that-must-never-be-logged';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, OnboardingError } from '../../../lambda/shared/errors.js';
+import { OnboardingError } from '../../../lambda/shared/errors.js';
 import { buildReaderPolicy, partitionForRegion, s3ViaServiceValues } from '../../../lambda/shared/reader-policy.js';
 import type { IamPolicyDocument } from '../../../lambda/shared/reader-policy.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 
 const BUCKET = 'org-trail-logs';
 const PREFIX = 'central/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/';

@@ -1,22 +1,15 @@
 import { CreateAccessKeyCommand, CreateUserCommand, UntagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { accountSecretName } from '../../../lambda/shared/account-secret.js';
-import { ErrorCode, OnboardingError } from '../../../lambda/shared/errors.js';
-import { OWNER_MARKER } from '../../../lambda/shared/log-source-body.js';
-import {
-  READER_USER_PATH,
-  offboardReader,
-  provisionReader,
-  readerUserName,
-  removeReaderResources,
-  retireStaleAccessKeys,
-} from '../../../lambda/shared/reader-user.js';
+import { OnboardingError } from '../../../lambda/shared/errors.js';
+import { offboardReader, provisionReader, removeReaderResources, retireStaleAccessKeys } from '../../../lambda/shared/reader-user.js';
 import { READER_POLICY_NAME, buildReaderPolicy } from '../../../lambda/shared/reader-policy.js';
 import { readerIdentitySchema } from '../../../lambda/onboarding/workflow-contract.js';
 import type { BucketFacts, ReaderIdentity } from '../../../lambda/onboarding/workflow-contract.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
+import { OWNER_MARKER, accountSecretName, READER_USER_PATH, readerUserName } from '../../../lambda/contract/names.js';
 
 const USER = readerUserName(ACCOUNT);
 const SECRET = accountSecretName(ACCOUNT);

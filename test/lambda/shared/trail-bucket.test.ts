@@ -19,13 +19,13 @@ import {
   verifyReaderAccess,
 } from '../../../lambda/shared/trail-bucket.js';
 import { readAccessKey } from '../../../lambda/shared/account-secret.js';
-import { ErrorCode } from '../../../lambda/shared/errors.js';
 import { provisionReader } from '../../../lambda/shared/reader-user.js';
 import { bucketFactsSchema } from '../../../lambda/onboarding/workflow-contract.js';
 import type { BucketFacts } from '../../../lambda/onboarding/workflow-contract.js';
 import type { AwsSandbox } from '../../../local/aws/index.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 
 const ORG = 'o-a1b2c3d4e5';
 const PROPAGATION_MS = 60_000;

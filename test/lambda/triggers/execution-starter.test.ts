@@ -9,7 +9,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../lambda/shared/errors.js';
 import {
   AccountEvent,
   executionArnFor,
@@ -23,6 +22,7 @@ import {
 } from '../../../lambda/triggers/execution-starter.js';
 import { onboardingInputSchema } from '../../../lambda/onboarding/workflow-contract.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 
 const ACCOUNT = '444455556666';
 const OTHER_ACCOUNT = '777788889999';

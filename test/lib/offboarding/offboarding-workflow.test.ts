@@ -4,11 +4,11 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../lambda/shared/errors.js';
 import { runtimeSettingsSchema, type RuntimeSettings } from '../../../lambda/contract/runtime-settings.js';
 import { OffboardingState, OffboardingTask, type OffboardingTaskName } from '../../../lambda/contract/offboarding-states.js';
 import { DIRECTOR_CALLING_TASKS, OffboardingWorkflow, type OffboardingWorkflowProps } from '../../../lib/offboarding/offboarding-workflow.js';
 import { extractDefinition } from '../../../local/sandbox/definition.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 
 const DIRECTOR_SECRET = 'logpoint/director/api';
 const TASKS = Object.keys(OffboardingTask) as OffboardingTaskName[];

@@ -4,11 +4,11 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { StarterEnvName } from '../../../lambda/triggers/execution-starter.js';
 import { AccountTriggers } from '../../../lib/triggers/account-triggers.js';
 import { CloudTrailOnboarding, CloudTrailOnboardingPropsError, type CloudTrailOnboardingProps } from '../../../lib/product/cloudtrail-onboarding.js';
 import { ExecutionStarter } from '../../../lib/triggers/execution-starter.js';
 import { expectResource, expectResourceCount, testApp } from '../stack-fixture.js';
+import { EnvName } from '../../../lambda/contract/env-names.js';
 
 const OFFBOARDING_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Offboarding';
 
@@ -122,7 +122,7 @@ describe('addOffboarding', () => {
       },
     });
     expectResource(template, 'AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ [StarterEnvName.OFFBOARDING_STATE_MACHINE_ARN]: OFFBOARDING_ARN }) },
+      Environment: { Variables: Match.objectLike({ [EnvName.OFFBOARDING_STATE_MACHINE_ARN]: OFFBOARDING_ARN }) },
     });
     expectResource(template, 'AWS::IAM::Policy', {
       PolicyDocument: {

@@ -1,8 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StarterEnvName } from '../../../lambda/triggers/execution-starter.js';
-import { KeyRotationEnvName } from '../../../lambda/rotation/key-rotation.js';
 import { OffboardingTask } from '../../../lambda/contract/offboarding-states.js';
 import { OnboardingTask } from '../../../lambda/contract/onboarding-states.js';
 import { DEFAULT_CONFIG_PATH } from '../../../lib/product/app-config.js';
@@ -22,6 +20,7 @@ import {
   TEST_DEPLOY_NONCE,
   type SynthesizedStack,
 } from '../stack-fixture.js';
+import { EnvName } from '../../../lambda/contract/env-names.js';
 
 const TLS_FIXTURE_CA = path.join(import.meta.dirname, '..', '..', 'fixtures', 'tls', 'test-only-ca.cert.pem');
 
@@ -180,8 +179,8 @@ describe('new-account triggers', () => {
   it('tell the starter which state machine to start for each kind of workflow', () => {
     const starter = resourcesOf(template)[starterId];
     expect((starter?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
-      [StarterEnvName.ONBOARDING_STATE_MACHINE_ARN]: { Ref: stateMachineId },
-      [StarterEnvName.OFFBOARDING_STATE_MACHINE_ARN]: { Ref: offboardingStateMachineId },
+      [EnvName.ONBOARDING_STATE_MACHINE_ARN]: { Ref: stateMachineId },
+      [EnvName.OFFBOARDING_STATE_MACHINE_ARN]: { Ref: offboardingStateMachineId },
     });
   });
 });
@@ -263,7 +262,7 @@ describe('optional lifecycle parts', () => {
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
       .map(pathBelowOnboarding);
     expect(functionPaths.filter((functionPath) => functionPath.startsWith('KeyRotation/'))).toEqual([]);
-    expect(JSON.stringify(withoutRotation.toJSON())).not.toContain(KeyRotationEnvName.ROTATION_LAMBDA_ARN);
+    expect(JSON.stringify(withoutRotation.toJSON())).not.toContain(EnvName.ROTATION_LAMBDA_ARN);
     expect(JSON.stringify(withoutRotation.toJSON())).not.toContain('secretsmanager:RotateSecret');
     expectResourceCount(withoutRotation, 'AWS::Lambda::Function', Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + 1);
   });
@@ -278,7 +277,7 @@ describe('optional lifecycle parts', () => {
       ONBOARDING_START_STATE,
     ]);
     for (const eventName of OFFBOARDING_EVENTS) expect(rulesFor(withoutOffboarding, eventName)).toEqual([]);
-    expect(JSON.stringify(withoutOffboarding.toJSON())).not.toContain(StarterEnvName.OFFBOARDING_STATE_MACHINE_ARN);
+    expect(JSON.stringify(withoutOffboarding.toJSON())).not.toContain(EnvName.OFFBOARDING_STATE_MACHINE_ARN);
     const alarmPaths = Object.values(resourcesOf(withoutOffboarding))
       .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')
       .map(pathBelowOnboarding);
@@ -305,8 +304,8 @@ describe('key rotation', () => {
     const finalize = resourcesOf(weekly)[logicalIdOf(weekly, 'AWS::Lambda::Function', 'Workflow/FinalizeOnboardingFunction/Resource')];
     const rotation = logicalIdOf(weekly, 'AWS::Lambda::Function', 'KeyRotation/RotateAccessKeyFunction/Resource');
     expect((finalize?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
-      [KeyRotationEnvName.ROTATION_LAMBDA_ARN]: { 'Fn::GetAtt': [rotation, 'Arn'] },
-      [KeyRotationEnvName.ROTATION_SCHEDULE_DAYS]: '7',
+      [EnvName.ROTATION_LAMBDA_ARN]: { 'Fn::GetAtt': [rotation, 'Arn'] },
+      [EnvName.ROTATION_SCHEDULE_DAYS]: '7',
     });
   });
 

@@ -5,10 +5,10 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KeyRotationEnvName } from '../../../lambda/rotation/key-rotation.js';
 import { runtimeSettingsSchema } from '../../../lambda/contract/runtime-settings.js';
 import { KeyRotation } from '../../../lib/rotation/key-rotation.js';
 import type { KeyRotationProps } from '../../../lib/rotation/key-rotation.js';
+import { EnvName } from '../../../lambda/contract/env-names.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -168,8 +168,8 @@ describe('KeyRotation', () => {
       Runtime: 'nodejs22.x',
       Environment: {
         Variables: {
-          [KeyRotationEnvName.ROTATION_LAMBDA_ARN]: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeyRotationRotateAccessKeyFunction'), 'Arn'] },
-          [KeyRotationEnvName.ROTATION_SCHEDULE_DAYS]: '90',
+          [EnvName.ROTATION_LAMBDA_ARN]: { 'Fn::GetAtt': [Match.stringLikeRegexp('^KeyRotationRotateAccessKeyFunction'), 'Arn'] },
+          [EnvName.ROTATION_SCHEDULE_DAYS]: '90',
         },
       },
     });
@@ -193,7 +193,7 @@ describe('KeyRotation', () => {
     // Assess
     expect(weekly.rotation.scheduleDays).toBe(7);
     weekly.template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ [KeyRotationEnvName.ROTATION_SCHEDULE_DAYS]: '7' }) },
+      Environment: { Variables: Match.objectLike({ [EnvName.ROTATION_SCHEDULE_DAYS]: '7' }) },
     });
     expect(refused.every((message) => message?.includes('scheduleDays') === true)).toBe(true);
   });
