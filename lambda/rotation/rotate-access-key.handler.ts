@@ -1,14 +1,11 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { OnboardingError } from '../shared/errors.js';
 import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, runRotationStep } from './key-rotation.js';
 import type { KeyRotationContext, RotationStep, RotationStepResult, RotationTimeouts } from './key-rotation.js';
 import { awsDependencies, directorLogger } from '../shared/runtime/dependencies.js';
 import type { WorkflowDependencies } from '../shared/runtime/dependencies.js';
-import { logger, toOnboardingError } from '../shared/runtime/workflow-step.js';
+import { defineLambdaHandler, logger } from '../shared/runtime/lambda-handler.js';
 import { ErrorCode } from '../contract/error-codes.js';
 
 /**
@@ -57,19 +54,17 @@ export function timeoutsWithin(remainingMs: number, configured: Partial<Rotation
   return { ...base, orderDeadlineMs: Math.min(base.orderDeadlineMs, half), propagationBudgetMs: Math.min(base.propagationBudgetMs, half) };
 }
 
-export const createHandler = (dependencies: RotationDependenciesProvider = awsRotationDependencies) => {
-  const rotate = async (event: unknown, context: Context): Promise<RotationStepResult> => {
-    const parsed = rotationEventSchema.safeParse(event);
-    if (!parsed.success) {
-      // Never the raw event: RotationToken is sensitive.
-      const error = new OnboardingError(ErrorCode.INVALID_INPUT, `Not a Secrets Manager rotation request: ${z.prettifyError(parsed.error)}`);
-      logger.error('Rotation request rejected', { code: error.code, reason: error.message });
-      throw error;
-    }
-    const { SecretId, ClientRequestToken, Step, RotationToken } = parsed.data;
-    logger.appendKeys({ secretId: SecretId, rotationStep: Step, clientRequestToken: ClientRequestToken });
-
-    try {
+export const createHandler = (dependencies: RotationDependenciesProvider = awsRotationDependencies) =>
+  defineLambdaHandler<RotationStepResult>({
+    name: 'Rotation request',
+    logResult: true,
+    run: async (event, context, label) => {
+      const parsed = rotationEventSchema.safeParse(event);
+      // Never the raw event in the message: RotationToken is sensitive.
+      if (!parsed.success) throw new OnboardingError(ErrorCode.INVALID_INPUT, `Not a Secrets Manager rotation request: ${z.prettifyError(parsed.error)}`);
+      const { SecretId, ClientRequestToken, Step, RotationToken } = parsed.data;
+      label.name = `Rotation step ${Step}`;
+      logger.appendKeys({ secretId: SecretId, rotationStep: Step, clientRequestToken: ClientRequestToken });
       const deps = dependencies();
       const rotationContext: KeyRotationContext = {
         iam: deps.iam,
@@ -84,21 +79,8 @@ export const createHandler = (dependencies: RotationDependenciesProvider = awsRo
         timeouts: timeoutsWithin(context.getRemainingTimeInMillis(), deps.timeouts),
         ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
       };
-      const result = await runRotationStep(rotationContext, {
-        step: Step,
-        secretId: SecretId,
-        clientRequestToken: ClientRequestToken,
-        rotationToken: RotationToken,
-      });
-      logger.info(`Rotation step ${Step} succeeded`, { result: { ...result } });
-      return result;
-    } catch (caught) {
-      const error = toOnboardingError(caught);
-      logger.error(`Rotation step ${Step} failed`, { code: error.code, reason: error.message, details: error.details });
-      throw error;
-    }
-  };
-  return middy(rotate).use(injectLambdaContext(logger, { resetKeys: true }));
-};
+      return runRotationStep(rotationContext, { step: Step, secretId: SecretId, clientRequestToken: ClientRequestToken, rotationToken: RotationToken });
+    },
+  });
 
 export const handler = createHandler();

@@ -1,11 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { handleStartEvent, putCustomResourceResponse, type ExecutionStarterDependencies, type StarterLogger } from './execution-starter.js';
-import { describeError } from '../shared/errors.js';
 import { requireEnv } from '../shared/runtime/env.js';
-import { logger } from '../shared/runtime/workflow-step.js';
+import { defineLambdaHandler, logger } from '../shared/runtime/lambda-handler.js';
 import { EnvName } from '../contract/env-names.js';
 
 export type StarterDependenciesProvider = () => ExecutionStarterDependencies;
@@ -40,13 +36,9 @@ export const awsStarterDependencies: StarterDependenciesProvider = () => {
  * pre-signed response URL.
  */
 export const createHandler = (dependencies: StarterDependenciesProvider = awsStarterDependencies) =>
-  middy(async (event: unknown, context: Context) => {
-    try {
-      return await handleStartEvent(event, { ...dependencies(), requestId: context.awsRequestId });
-    } catch (error) {
-      logger.error('Could not start the workflow', { ...describeError(error) });
-      throw error;
-    }
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  defineLambdaHandler({
+    name: 'Starting the workflow',
+    run: (event, context) => handleStartEvent(event, { ...dependencies(), requestId: context.awsRequestId }),
+  });
 
 export const handler = createHandler();

@@ -6,7 +6,7 @@ import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../../dir
 import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/key-rotation.js';
 import type { RuntimeSettings } from '../../contract/runtime-settings.js';
 import { loadRuntimeSettings } from './settings.js';
-import { logger } from './workflow-step.js';
+import { logger } from './lambda-handler.js';
 
 export interface ReaderCredentials {
   accessKeyId: string;

@@ -6,7 +6,7 @@ import { DEFAULT_ROTATION_TIMEOUTS } from '../../../lambda/rotation/key-rotation
 import type { RotationStepResult } from '../../../lambda/rotation/key-rotation.js';
 import { createHandler, timeoutsWithin } from '../../../lambda/rotation/rotate-access-key.handler.js';
 import type { RotationDependencies } from '../../../lambda/rotation/rotate-access-key.handler.js';
-import { logger } from '../../../lambda/shared/runtime/workflow-step.js';
+import { logger } from '../../../lambda/shared/runtime/lambda-handler.js';
 import { REGION, SECRET, TEST_TIMEOUTS, findLeaks, rejectionOf, startRotationFixture } from './key-rotation-fixture.js';
 import type { RotationFixture } from './key-rotation-fixture.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
