@@ -20,7 +20,7 @@ import type {
   ReaderRemoval,
   SecretDeletion,
 } from './workflow-contract.js';
-import { describeAccountSecret } from '../shared/account-secret.js';
+import { describeAccountSecret, secretNotOwned } from '../shared/account-secret.js';
 import {
   DirectorNotFoundError,
   DirectorOrderFailedError,
@@ -31,7 +31,7 @@ import {
 } from '../director/index.js';
 import { OnboardingError } from '../shared/errors.js';
 import { isOwnedLogSource } from '../shared/log-source-body.js';
-import { findOwnedLogSource } from '../onboarding/registration.js';
+import { findOwnedLogSource } from '../shared/owned-log-source.js';
 import { caughtError } from '../onboarding/outcome.js';
 import { resolveOnboardingRequest } from '../onboarding/request.js';
 import { nextWaitSeconds } from '../shared/order-check.js';
@@ -345,15 +345,6 @@ export async function scheduleSecretDeletion(
       details: { secretName, awsError: describeAwsError(error) },
     });
   }
-}
-
-function secretNotOwned(secretName: string, accountId: string): OnboardingError {
-  return new OnboardingError(
-    ErrorCode.NOT_OWNED,
-    `Secret ${secretName} is not tagged ${TagKey.managedBy}=${OWNER_MARKER} and ${TagKey.accountId}=${accountId}; ` +
-      'it was not created by this product and is left untouched.',
-    { details: { secretName } },
-  );
 }
 
 // ---- Outcome -----------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Failure, OnboardingRequest, OnboardingResult, OrderPoll, ReaderIdentity, Registration, WorkflowState } from './workflow-contract.js';
 import { tagAccountSecret } from '../shared/account-secret.js';
 import type { DirectorClient } from '../director/index.js';
-import { enableAccountSecretRotation, type EnableRotationOptions } from '../rotation/key-rotation.js';
 import { OnboardingError } from '../shared/errors.js';
 import { removeReaderResources, retireStaleAccessKeys } from '../shared/reader-user.js';
 import { ErrorCode } from '../contract/error-codes.js';
+import { enableAccountSecretRotation, type EnableRotationOptions } from '../rotation/enable-rotation.js';
 
 export interface FinalizeInput {
   request: OnboardingRequest;

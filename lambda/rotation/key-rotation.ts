@@ -2,11 +2,10 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import type { RotationRulesType, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AccessCheck, BucketFacts } from '../onboarding/workflow-contract.js';
 import { checkTrailBucket, verifyReaderAccess } from '../shared/trail-bucket.js';
-import { describeAccountSecret, promoteSecretVersion, readAccessKey, readAccessKeyId, removePendingLabel, tagAccountSecret, writePendingAccessKey } from '../shared/account-secret.js';
+import { describeAccountSecret, secretNotOwned, readAccessKey, readAccessKeyId, tagAccountSecret } from '../shared/account-secret.js';
 import type { AccessKeyPair, AccountSecretDescription } from '../shared/account-secret.js';
 import {
   DirectorAuthError,
@@ -17,16 +16,17 @@ import {
 } from '../director/index.js';
 import type { DirectorClient, DirectorLogger, LogSourceRecord, OrderReference } from '../director/index.js';
 import { OnboardingError } from '../shared/errors.js';
-import { buildLogSourceBody, resolveFilterDate } from '../shared/log-source-body.js';
-import { findOwnedLogSource } from '../onboarding/registration.js';
+import { connectorOf, findOwnedLogSource, type OwnedLogSource } from '../shared/owned-log-source.js';
+import { buildLogSourceWrite } from '../shared/log-source-write.js';
+import type { S3FetcherLogSource } from '../shared/log-source-body.js';
 import { resolveOnboardingRequest } from '../onboarding/request.js';
-import { awsErrorName, describeAwsError, isAwsError, redactSecrets } from '../shared/ownership.js';
+import { awsErrorName, describeAwsError, redactSecrets } from '../shared/ownership.js';
 import { createAccessKeyWithinLimit, deleteReaderAccessKey, findOwnedReaderUser, listReaderAccessKeyIds } from '../shared/reader-user.js';
 import type { RuntimeSettings } from '../contract/runtime-settings.js';
 import { ErrorCode } from '../contract/error-codes.js';
-import { ACCOUNT_SECRET_PREFIX, accountSecretName, DEFAULT_ROTATION_SCHEDULE_DAYS, TagKey } from '../contract/names.js';
+import { ACCOUNT_SECRET_PREFIX, TagKey } from '../contract/names.js';
 import { EVENT_SOURCE, KeyRotationEventType } from '../contract/events.js';
-import { EnvName } from '../contract/env-names.js';
+import { promoteSecretVersion, removePendingLabel, writePendingAccessKey } from '../shared/account-secret-versions.js';
 
 /**
  * Zero-downtime rotation of an account's reader access key through Secrets Manager rotation of
@@ -298,7 +298,7 @@ export function finishSecretStep(context: KeyRotationContext, request: RotationR
     if (target.isCurrent) {
       const current = run.remember(await readAccessKey(secretsManager, target.accountId));
       const retired = await run.retirePreviousKey(target, current.accessKeyId);
-      await removePendingLabel(secretsManager, target.accountId, target.versionId, { evenIfCurrent: true });
+      await removePendingLabel(secretsManager, target.accountId, target.versionId, { evenIfCurrent: true }, target.description);
       await run.publishSucceeded(target, { accessKeyId: current.accessKeyId, retiredAccessKeyIds: retired, logSourceId: null });
       return { action: 'already-current', accessKeyId: current.accessKeyId, retiredAccessKeyIds: retired };
     }
@@ -316,100 +316,16 @@ export function finishSecretStep(context: KeyRotationContext, request: RotationR
         { details: { logSourceId: source.id, directorAccessKeyId: directorKey ?? null, pendingAccessKeyId: pending.accessKeyId } },
       );
     }
-    await promoteSecretVersion(secretsManager, target.accountId, target.versionId);
+    await promoteSecretVersion(secretsManager, target.accountId, target.versionId, target.description);
     const retired: string[] = [];
     if (current.accessKeyId !== pending.accessKeyId) {
       await deleteReaderAccessKey(iam, target.userName, current.accessKeyId);
       retired.push(current.accessKeyId);
     }
-    await removePendingLabel(secretsManager, target.accountId, target.versionId, { evenIfCurrent: true });
+    await removePendingLabel(secretsManager, target.accountId, target.versionId, { evenIfCurrent: true }, target.description);
     await run.publishSucceeded(target, { accessKeyId: pending.accessKeyId, retiredAccessKeyIds: retired, logSourceId: source.id });
     return { action: 'promoted', accessKeyId: pending.accessKeyId, logSourceId: source.id, retiredAccessKeyIds: retired };
   });
-}
-
-// ---- Turning rotation on ---------------------------------------------------------------------
-
-export interface EnableRotationOptions {
-  rotationLambdaArn: string;
-  /** Days between rotations (1-1000); default 90. Ignored when `scheduleExpression` is set. */
-  scheduleDays?: number;
-  /** A `rate(...)` or `cron(...)` expression instead of a number of days. */
-  scheduleExpression?: string;
-}
-
-/**
- * `unchanged`: rotation was already on with this function and schedule. `rotation-in-progress`: a
- * rotation has not finished (Secrets Manager refuses a new configuration then); nothing changed.
- */
-export type EnableRotationOutcome = { status: 'enabled' | 'updated' | 'unchanged' | 'rotation-in-progress'; secretName: string };
-
-/**
- * Turns on scheduled rotation of the account's secret with the given function (RotateSecret with
- * RotateImmediately=false: Secrets Manager then only runs testSecret to check the set-up).
- * Idempotent: an identical configuration is left alone. A secret that is not ours fails NOT_OWNED.
- */
-export async function enableAccountSecretRotation(
-  sm: SecretsManagerClient,
-  accountId: string,
-  options: EnableRotationOptions,
-): Promise<EnableRotationOutcome> {
-  const secretName = accountSecretName(accountId);
-  const rules = rotationRules(options);
-  const description = await describeAccountSecret(sm, accountId);
-  if (description === null || description.scheduledForDeletion) {
-    throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${secretName} does not exist or is scheduled for deletion; onboard account ${accountId} first.`, {
-      details: { secretName },
-    });
-  }
-  if (!description.owned) throw notOwnedSecret(description, accountId);
-  const { rotation } = description;
-  const sameSchedule =
-    rules.ScheduleExpression === undefined ? rotation.automaticallyAfterDays === rules.AutomaticallyAfterDays : rotation.scheduleExpression === rules.ScheduleExpression;
-  if (rotation.enabled && rotation.lambdaArn === options.rotationLambdaArn && sameSchedule) return { status: 'unchanged', secretName };
-  if (description.pendingVersionId !== null && description.pendingVersionId !== description.currentVersionId) {
-    return { status: 'rotation-in-progress', secretName };
-  }
-  try {
-    await sm.send(
-      new RotateSecretCommand({
-        SecretId: description.secretArn,
-        RotationLambdaARN: options.rotationLambdaArn,
-        RotationRules: rules,
-        RotateImmediately: false,
-      }),
-    );
-  } catch (error) {
-    if (isAwsError(error, 'InvalidRequestException') && /previous rotation/i.test(error instanceof Error ? error.message : '')) {
-      return { status: 'rotation-in-progress', secretName };
-    }
-    throw new OnboardingError(ErrorCode.ROTATION_FAILED, `Could not turn on rotation of secret ${secretName}: ${describeAwsError(error)}.`, {
-      details: { secretName, awsError: describeAwsError(error) },
-    });
-  }
-  return { status: rotation.enabled ? 'updated' : 'enabled', secretName };
-}
-
-function rotationRules(options: EnableRotationOptions): RotationRulesType {
-  if (options.scheduleExpression !== undefined) {
-    if (!/^(rate|cron)\(.+\)$/.test(options.scheduleExpression)) {
-      throw new OnboardingError(ErrorCode.CONFIG_INVALID, `Rotation schedule "${options.scheduleExpression}" is neither a rate(...) nor a cron(...) expression.`);
-    }
-    return { ScheduleExpression: options.scheduleExpression };
-  }
-  const days = options.scheduleDays ?? DEFAULT_ROTATION_SCHEDULE_DAYS;
-  if (!Number.isInteger(days) || days < 1 || days > 1000) {
-    throw new OnboardingError(ErrorCode.CONFIG_INVALID, `Rotation schedule must be a whole number of days from 1 to 1000, not ${days}.`);
-  }
-  return { AutomaticallyAfterDays: days };
-}
-
-/** The rotation settings the construct put into a function's environment, or null when rotation is not wired. */
-export function rotationSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EnableRotationOptions | null {
-  const rotationLambdaArn = env[EnvName.ROTATION_LAMBDA_ARN];
-  if (!rotationLambdaArn) return null;
-  const days = env[EnvName.ROTATION_SCHEDULE_DAYS];
-  return { rotationLambdaArn, scheduleDays: days ? Number(days) : DEFAULT_ROTATION_SCHEDULE_DAYS };
 }
 
 // ---- One invocation --------------------------------------------------------------------------
@@ -425,7 +341,6 @@ interface RotationTarget {
   description: AccountSecretDescription;
 }
 
-type OwnedLogSource = LogSourceRecord & { id: string };
 type StepOutcome = Omit<RotationStepResult, 'step' | 'accountId' | 'secretName' | 'versionId'>;
 
 /** 'roll-back': a failure undoes what the rotation changed; 'report-only': it is reported and rethrown. */
@@ -523,7 +438,7 @@ class RotationRun {
     if (description === null || description.scheduledForDeletion) {
       throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${secretId} does not exist or is scheduled for deletion.`, { details: { secretId } });
     }
-    if (!description.owned) throw notOwnedSecret(description, accountId);
+    if (!description.owned) throw secretNotOwned(description.secretName, accountId);
     if (secretId.startsWith('arn:') && !sameSecretArn(secretId, description.secretArn)) {
       throw new OnboardingError(ErrorCode.INVALID_INPUT, `${secretId} does not name secret ${description.secretArn}.`, { details: { secretId } });
     }
@@ -596,6 +511,7 @@ class RotationRun {
       (await findOwnedLogSource(
         { director: this.context.director(), secretsManager: this.context.secretsManager },
         { accountId: target.accountId, logSourceName: this.logSourceName(target) },
+        target.description,
       )) ?? undefined;
     return this.logSource ?? null;
   }
@@ -644,8 +560,7 @@ class RotationRun {
   }
 
   /** The onboarding's edit body, keeping what the source already has: name, bucket, region and filter date. */
-  private async editBody(target: RotationTarget, source: OwnedLogSource, key: AccessKeyPair): Promise<ReturnType<typeof buildLogSourceBody>> {
-    const { settings } = this.context;
+  private async editBody(target: RotationTarget, source: OwnedLogSource, key: AccessKeyPair): Promise<S3FetcherLogSource> {
     const location = this.bucketLocation(source);
     if (location.bucketRegion === undefined) {
       throw new OnboardingError(
@@ -654,22 +569,10 @@ class RotationRun {
         { details: { logSourceId: source.id } },
       );
     }
-    const recordedDate = connectorOf(source).filter_date;
-    const filterDate =
-      typeof recordedDate === 'string' && !Number.isNaN(Date.parse(recordedDate)) ? recordedDate : resolveFilterDate(settings.logSource.filterDate, this.context.now());
-    const enrichmentPolicyId =
-      settings.logSource.enrichmentPolicy === undefined ? undefined : await this.context.director().resolveEnrichmentPolicyId(settings.logSource.enrichmentPolicy);
-    return buildLogSourceBody(
-      settings.logSource,
-      {
-        accountId: target.accountId,
-        bucketName: location.bucketName,
-        bucketRegion: location.bucketRegion,
-        accessKeyId: key.accessKeyId,
-        secretAccessKey: key.secretAccessKey,
-        filterDate,
-      },
-      { name: source.name, id: source.id, ...(enrichmentPolicyId === undefined ? {} : { enrichmentPolicyId }) },
+    return buildLogSourceWrite(
+      { director: this.context.director(), logSource: this.context.settings.logSource, now: this.context.now },
+      { accountId: target.accountId, name: source.name, bucketName: location.bucketName, bucketRegion: location.bucketRegion, key },
+      source,
     );
   }
 
@@ -685,7 +588,7 @@ class RotationRun {
   /** Best effort: the last order on the secret's tags helps an operator; its absence breaks nothing. */
   async recordOrder(target: RotationTarget, order: OrderReference): Promise<void> {
     try {
-      await tagAccountSecret(this.context.secretsManager, target.accountId, { lastOrder: order.requestId });
+      await tagAccountSecret(this.context.secretsManager, target.accountId, { lastOrder: order.requestId }, target.description);
     } catch (error) {
       this.log('warn', `Could not record order ${order.requestId} on ${target.secretName}`, { awsError: describeAwsError(error) });
     }
@@ -765,7 +668,7 @@ class RotationRun {
           report.deletedAccessKeyId = pending.accessKeyId;
         }
       }
-      report.pendingLabelRemoved = await removePendingLabel(this.context.secretsManager, target.accountId, target.versionId);
+      report.pendingLabelRemoved = await removePendingLabel(this.context.secretsManager, target.accountId, target.versionId, {}, target.description);
       report.complete = true;
     } catch (error) {
       report.problems.push(this.describeCause(error).causeMessage);
@@ -848,14 +751,6 @@ function sameSecretArn(given: string, actual: string): boolean {
   return given === actual || given === actual.slice(0, -7);
 }
 
-function notOwnedSecret(description: AccountSecretDescription, accountId: string): OnboardingError {
-  return new OnboardingError(
-    ErrorCode.NOT_OWNED,
-    `Secret ${description.secretName} is not tagged as this product's secret for account ${accountId}; refusing to rotate or change it.`,
-    { details: { secretName: description.secretName } },
-  );
-}
-
 /** An edit Director refused before accepting it: nothing changed there. */
 function isDefiniteRefusal(error: unknown): boolean {
   return (
@@ -864,11 +759,6 @@ function isDefiniteRefusal(error: unknown): boolean {
     error instanceof DirectorAuthError ||
     error instanceof DirectorNotFoundError
   );
-}
-
-function connectorOf(source: LogSourceRecord): { access_key?: unknown; bucket_name?: unknown; region_name?: unknown; filter_date?: unknown } {
-  const connector = (source.config as { Connector?: unknown } | undefined)?.Connector;
-  return typeof connector === 'object' && connector !== null ? connector : {};
 }
 
 function connectorAccessKey(source: LogSourceRecord): string | undefined {

@@ -1,13 +1,4 @@
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  DescribeSecretCommand,
-  PutSecretValueCommand,
-  RestoreSecretCommand,
-  TagResourceCommand,
-  UpdateSecretCommand,
-  UpdateSecretVersionStageCommand,
-} from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, PutSecretValueCommand, RestoreSecretCommand, TagResourceCommand, UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { DescribeSecretCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { OnboardingError } from './errors.js';
 import { describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
@@ -26,9 +17,8 @@ import { accountSecretName, OWNER_MARKER, TagKey } from '../contract/names.js';
  * appears in an error message.
  */
 
-const CURRENT = 'AWSCURRENT';
-const PREVIOUS = 'AWSPREVIOUS';
-const PENDING = 'AWSPENDING';
+/** Secrets Manager's staging labels. */
+export const VersionStage = { CURRENT: 'AWSCURRENT', PREVIOUS: 'AWSPREVIOUS', PENDING: 'AWSPENDING' } as const;
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 
 export interface AccessKeyPair {
@@ -101,9 +91,9 @@ export async function describeAccountSecret(sm: SecretsManagerClient, accountId:
     owned: isOwnedBy(tags, accountId),
     scheduledForDeletion: output.DeletedDate !== undefined,
     kmsKeyId: output.KmsKeyId ?? null,
-    currentVersionId: versionWith(CURRENT),
-    previousVersionId: versionWith(PREVIOUS),
-    pendingVersionId: versionWith(PENDING),
+    currentVersionId: versionWith(VersionStage.CURRENT),
+    previousVersionId: versionWith(VersionStage.PREVIOUS),
+    pendingVersionId: versionWith(VersionStage.PENDING),
     versionStages: Object.fromEntries(stages.map(([versionId, labels]) => [versionId, [...labels]])),
     rotation: {
       enabled: output.RotationEnabled === true,
@@ -114,12 +104,13 @@ export async function describeAccountSecret(sm: SecretsManagerClient, accountId:
   };
 }
 
-function notOwned(description: AccountSecretDescription, accountId: string): OnboardingError {
+/** The one NOT_OWNED error for an account secret without this product's tags for the account. */
+export function secretNotOwned(secretName: string, accountId: string): OnboardingError {
   return new OnboardingError(
     ErrorCode.NOT_OWNED,
-    `Secret ${description.secretName} exists but is not tagged ${TagKey.managedBy}=${OWNER_MARKER} and ` +
-      `${TagKey.accountId}=${accountId}; refusing to change it. Delete or rename it, or tag it if it really belongs to this product.`,
-    { details: { secretName: description.secretName, secretArn: description.secretArn } },
+    `Secret ${secretName} exists but is not tagged ${TagKey.managedBy}=${OWNER_MARKER} and ` +
+      `${TagKey.accountId}=${accountId}; refusing to change or delete it. Delete or rename it, or tag it if it really belongs to this product.`,
+    { details: { secretName } },
   );
 }
 
@@ -160,7 +151,7 @@ export async function writeAccessKey(sm: SecretsManagerClient, request: WriteAcc
         if (existing === null) throw error;
       }
     }
-    if (!existing.owned) throw notOwned(existing, accountId);
+    if (!existing.owned) throw secretNotOwned(existing.secretName, accountId);
     let restored = false;
     if (existing.scheduledForDeletion) {
       await sm.send(new RestoreSecretCommand({ SecretId: existing.secretArn }));
@@ -203,7 +194,7 @@ export async function readAccessKey(sm: SecretsManagerClient, accountId: string,
   };
   const document = await readSecretJsonObject(
     sm,
-    { SecretId: secretName, ...(options.versionId === undefined ? { VersionStage: options.versionStage ?? CURRENT } : { VersionId: options.versionId }) },
+    { SecretId: secretName, ...(options.versionId === undefined ? { VersionStage: options.versionStage ?? VersionStage.CURRENT } : { VersionId: options.versionId }) },
     errors,
   );
   const { accessKeyId, secretAccessKey } = document;
@@ -225,124 +216,6 @@ export async function readAccessKeyId(sm: SecretsManagerClient, accountId: strin
   }
 }
 
-// ---- Rotation: the AWSPENDING version ---------------------------------------------------------
-
-export interface WritePendingAccessKeyRequest extends AccessKeyPair {
-  accountId: string;
-  /** The rotation's ClientRequestToken: it becomes the new version's id. */
-  clientRequestToken: string;
-  /** Passed through when Secrets Manager sent one (required for rotation with an assumed role). */
-  rotationToken?: string;
-}
-
-/**
- * Stores a key pair as the AWSPENDING version `clientRequestToken` of the account's secret, leaving
- * AWSCURRENT where it is. Idempotent: the same token with the same value is accepted again.
- */
-export async function writePendingAccessKey(sm: SecretsManagerClient, request: WritePendingAccessKeyRequest): Promise<{ versionId: string }> {
-  const { accountId, accessKeyId, secretAccessKey } = request;
-  const secretName = accountSecretName(accountId);
-  const secretString = JSON.stringify({ accessKeyId, secretAccessKey });
-  try {
-    const output = await sm.send(
-      new PutSecretValueCommand({
-        SecretId: secretName,
-        SecretString: secretString,
-        ClientRequestToken: request.clientRequestToken,
-        VersionStages: [PENDING],
-        ...(request.rotationToken === undefined ? {} : { RotationToken: request.rotationToken }),
-      }),
-    );
-    return { versionId: output.VersionId ?? request.clientRequestToken };
-  } catch (error) {
-    const message = error instanceof Error ? redactSecrets(error.message, [secretAccessKey, secretString]) : '';
-    throw new OnboardingError(
-      ErrorCode.ROTATION_FAILED,
-      `Could not store the pending access key ${accessKeyId} in secret ${secretName}: ${describeAwsError(error)}${message ? ` — ${message}` : ''}`,
-      { details: { secretName, accessKeyId, awsError: describeAwsError(error) } },
-    );
-  }
-}
-
-/**
- * Moves AWSCURRENT to `versionId` (Secrets Manager moves AWSPREVIOUS to the version that held it).
- * Nothing to do when `versionId` is already current.
- */
-export async function promoteSecretVersion(sm: SecretsManagerClient, accountId: string, versionId: string): Promise<'promoted' | 'already-current'> {
-  const description = await describeAccountSecret(sm, accountId);
-  if (description === null || description.scheduledForDeletion) {
-    throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${accountSecretName(accountId)} does not exist or is scheduled for deletion.`, {
-      details: { secretName: accountSecretName(accountId) },
-    });
-  }
-  if (description.currentVersionId === versionId) return 'already-current';
-  await sm.send(
-    new UpdateSecretVersionStageCommand({
-      SecretId: description.secretArn,
-      VersionStage: CURRENT,
-      MoveToVersionId: versionId,
-      ...(description.currentVersionId === null ? {} : { RemoveFromVersionId: description.currentVersionId }),
-    }),
-  );
-  return 'promoted';
-}
-
-/**
- * Takes AWSPENDING off `versionId`: that ends an abandoned rotation (Secrets Manager refuses a new
- * rotation while AWSPENDING sits on a version that is not current) or tidies a finished one.
- * Returns false when the label was not there. A current version keeps the label unless
- * `evenIfCurrent` is set (a rollback must never touch the version in use).
- */
-export async function removePendingLabel(
-  sm: SecretsManagerClient,
-  accountId: string,
-  versionId: string,
-  options: { evenIfCurrent?: boolean } = {},
-): Promise<boolean> {
-  const description = await describeAccountSecret(sm, accountId);
-  if (description === null) return false;
-  const labels = description.versionStages[versionId] ?? [];
-  if (!labels.includes(PENDING) || (labels.includes(CURRENT) && options.evenIfCurrent !== true)) return false;
-  await sm.send(new UpdateSecretVersionStageCommand({ SecretId: description.secretArn, VersionStage: PENDING, RemoveFromVersionId: versionId }));
-  return true;
-}
-
-export type RestorePreviousOutcome =
-  | { restored: true; accessKeyId: string }
-  | { restored: false; reason: 'no-secret' | 'not-owned' | 'current-is-other-key' | 'no-previous-version' | 'previous-key-rejected' };
-
-/**
- * Rolls AWSCURRENT back to the previous version, but only while AWSCURRENT still holds
- * `replacedAccessKeyId` (so a later writer is never undone) and only when `acceptPrevious` agrees
- * that the previous key is still worth restoring (e.g. it still exists on the user).
- */
-export async function restorePreviousAccessKey(
-  sm: SecretsManagerClient,
-  accountId: string,
-  replacedAccessKeyId: string,
-  acceptPrevious: (previousAccessKeyId: string) => Promise<boolean>,
-): Promise<RestorePreviousOutcome> {
-  const description = await describeAccountSecret(sm, accountId);
-  if (description === null || description.scheduledForDeletion) return { restored: false, reason: 'no-secret' };
-  if (!description.owned) return { restored: false, reason: 'not-owned' };
-  const currentKeyId = await readAccessKeyId(sm, accountId);
-  if (currentKeyId !== replacedAccessKeyId) return { restored: false, reason: 'current-is-other-key' };
-  if (description.previousVersionId === null || description.currentVersionId === null) {
-    return { restored: false, reason: 'no-previous-version' };
-  }
-  const previousKeyId = await readAccessKeyId(sm, accountId, { versionId: description.previousVersionId });
-  if (previousKeyId === null || !(await acceptPrevious(previousKeyId))) return { restored: false, reason: 'previous-key-rejected' };
-  await sm.send(
-    new UpdateSecretVersionStageCommand({
-      SecretId: description.secretArn,
-      VersionStage: CURRENT,
-      MoveToVersionId: description.previousVersionId,
-      RemoveFromVersionId: description.currentVersionId,
-    }),
-  );
-  return { restored: true, accessKeyId: previousKeyId };
-}
-
 export interface AccountSecretTags {
   /** Director id of the log source, `LogSources/<uuid>`. */
   logSourceId?: string;
@@ -354,7 +227,13 @@ export interface AccountSecretTags {
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 /** Records workflow facts on the account's secret. The secret must exist and be ours. */
-export async function tagAccountSecret(sm: SecretsManagerClient, accountId: string, values: AccountSecretTags): Promise<void> {
+export async function tagAccountSecret(
+  sm: SecretsManagerClient,
+  accountId: string,
+  values: AccountSecretTags,
+  /** What this invocation already read of the secret; described again when omitted. */
+  known?: AccountSecretDescription | null,
+): Promise<void> {
   const tags = [
     ...(values.logSourceId === undefined ? [] : [{ Key: TagKey.logSourceId, Value: values.logSourceId }]),
     ...(values.lastOrder === undefined ? [] : [{ Key: TagKey.lastOrder, Value: values.lastOrder }]),
@@ -367,13 +246,13 @@ export async function tagAccountSecret(sm: SecretsManagerClient, accountId: stri
       });
     }
   }
-  const description = await describeAccountSecret(sm, accountId);
+  const description = known === undefined ? await describeAccountSecret(sm, accountId) : known;
   if (description === null) {
     throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${accountSecretName(accountId)} does not exist; cannot tag it.`, {
       details: { secretName: accountSecretName(accountId) },
     });
   }
-  if (!description.owned) throw notOwned(description, accountId);
+  if (!description.owned) throw secretNotOwned(description.secretName, accountId);
   await sm.send(new TagResourceCommand({ SecretId: description.secretArn, Tags: tags }));
 }
 

@@ -14,13 +14,14 @@ import {
 import type { AccessKeyMetadata, IAMClient, User } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { BucketFacts, ReaderIdentity } from '../onboarding/workflow-contract.js';
-import { deleteAccountSecret, readAccessKeyId, restorePreviousAccessKey, writeAccessKey } from './account-secret.js';
+import { deleteAccountSecret, readAccessKeyId, writeAccessKey } from './account-secret.js';
 import type { DeleteAccountSecretOptions } from './account-secret.js';
 import { OnboardingError } from './errors.js';
 import { describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
 import { READER_POLICY_NAME, buildReaderPolicy } from './reader-policy.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import { ACCOUNT_SECRET_PREFIX, accountSecretName, OWNER_MARKER, READER_USER_PATH, readerUserName, TagKey } from '../contract/names.js';
+import { restorePreviousAccessKey } from './account-secret-versions.js';
 
 /**
  * The IAM reader user of one account (`/logpoint/cloudtrail-reader-<account>`), its inline policy

@@ -3,10 +3,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerDirectorCredentials } from '../../director/secrets-manager-credentials.js';
 import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../../director/index.js';
-import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/key-rotation.js';
 import type { RuntimeSettings } from '../../contract/runtime-settings.js';
 import { loadRuntimeSettings } from './settings.js';
 import { logger } from './lambda-handler.js';
+import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/enable-rotation.js';
 
 export interface ReaderCredentials {
   accessKeyId: string;

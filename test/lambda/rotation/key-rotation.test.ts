@@ -4,7 +4,7 @@ import { CreateSecretCommand, InternalServiceError, RotateSecretCommand } from '
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeAccountSecret, readAccessKey } from '../../../lambda/shared/account-secret.js';
-import { KeyRotationError, RotationStep, accountIdOfSecretId, createSecretStep, enableAccountSecretRotation, finishSecretStep, runRotationStep, setSecretStep, testSecretStep } from '../../../lambda/rotation/key-rotation.js';
+import { KeyRotationError, RotationStep, accountIdOfSecretId, createSecretStep, finishSecretStep, runRotationStep, setSecretStep, testSecretStep } from '../../../lambda/rotation/key-rotation.js';
 import type { RotationRequest, RotationStepResult } from '../../../lambda/rotation/key-rotation.js';
 import { logSourceNameFor } from '../../../lambda/shared/log-source-body.js';
 import { provisionReader } from '../../../lambda/shared/reader-user.js';
@@ -24,6 +24,7 @@ import type { RotationFixture, RotationFixtureOptions } from './key-rotation-fix
 import { seedLogSourceBody } from '../../support/seed-log-source.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { KeyRotationEventType } from '../../../lambda/contract/events.js';
+import { enableAccountSecretRotation } from '../../../lambda/rotation/enable-rotation.js';
 
 const ROTATION_LAMBDA_ARN = `arn:aws:lambda:${REGION}:${HOME_ACCOUNT}:function:rotate-access-key`;
 

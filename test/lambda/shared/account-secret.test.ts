@@ -1,11 +1,12 @@
 import { CreateSecretCommand, DeleteSecretCommand, InternalServiceError, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { deleteAccountSecret, describeAccountSecret, readAccessKey, readAccessKeyId, restorePreviousAccessKey, tagAccountSecret, writeAccessKey } from '../../../lambda/shared/account-secret.js';
+import { deleteAccountSecret, describeAccountSecret, readAccessKey, readAccessKeyId, tagAccountSecret, writeAccessKey } from '../../../lambda/shared/account-secret.js';
 import type { OnboardingError } from '../../../lambda/shared/errors.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { OWNER_MARKER, accountSecretName } from '../../../lambda/contract/names.js';
+import { restorePreviousAccessKey } from '../../../lambda/shared/account-secret-versions.js';
 
 const SECRET = accountSecretName(ACCOUNT);
 const USER = `cloudtrail-reader-${ACCOUNT}`;
