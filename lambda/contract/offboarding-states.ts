@@ -1,6 +1,6 @@
 /**
  * State names of the offboarding workflow and the entry point behind each Lambda task (`lambda/<value>.handler.ts`). The state
- * machine construct (lib/offboarding-workflow.ts) builds from this table, and local runs map the
+ * machine construct (lib/offboarding/offboarding-workflow.ts) builds from this table, and local runs map the
  * same names to the in-process handlers, so the two can never disagree.
  */
 export const OffboardingTask = {

@@ -5,7 +5,7 @@ import { DirectorAuthError, DirectorBadResponseError, type DirectorErrorFacts } 
 import { DirectorTransport, type DirectorLogger, type DirectorTransportOptions, type HttpMethod } from './http.js';
 import { interpretOrder, parseWriteAcknowledgement, pollOrder, type WaitForOrderOptions } from './orders.js';
 import { configPath, logSourceId, logSourceUuid, parseOrderReference, sameLogSourceId, type DirectorLocation } from './paths.js';
-import { collectSecretValues, isRecord, maskSecretFields } from './redact.js';
+import { collectSecretValues, maskSecretFields } from './redact.js';
 import { DirectorTokenProvider } from './token-provider.js';
 import {
   compiledNormalizerSchema,
@@ -26,6 +26,7 @@ import {
   type SucceededOrder,
 } from './types.js';
 import { ErrorCode } from '../contract/error-codes.js';
+import { isRecord } from '../shared/records.js';
 
 export interface DirectorClientOptions extends Omit<DirectorTransportOptions, 'baseUrl'> {
   /** `https://<api-server-host-name>` (http only for the local simulator). */

@@ -1,5 +1,6 @@
 import { OnboardingError } from '../shared/errors.js';
 import { ErrorCode } from '../contract/error-codes.js';
+import { definedOnly } from '../shared/records.js';
 
 /**
  * Errors raised by the Director client. Every one carries the HTTP facts an operator needs
@@ -37,7 +38,7 @@ export abstract class DirectorError extends OnboardingError {
 
   protected constructor(code: DirectorErrorCode, summary: string, facts: DirectorErrorFacts) {
     super(code, composeMessage(summary, facts), {
-      details: compactDetails({
+      details: definedOnly({
         status: facts.status,
         method: facts.method,
         path: facts.path,
@@ -149,8 +150,4 @@ function composeMessage(summary: string, facts: DirectorErrorFacts): string {
   const request = facts.method && facts.path ? ` [${facts.method} ${facts.path}${facts.status === undefined ? '' : ` → ${facts.status}`}]` : '';
   const director = facts.directorMessage ? `: ${facts.directorMessage.trim()}` : '';
   return `${summary}${request}${director}`;
-}
-
-function compactDetails(details: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
 }

@@ -1,15 +1,8 @@
-import { rootCertificates } from 'node:tls';
-import {
-  DirectorAuthError,
-  DirectorBadResponseError,
-  DirectorForbiddenError,
-  DirectorNotFoundError,
-  DirectorUnavailableError,
-  DirectorValidationError,
-  type DirectorError,
-  type DirectorErrorFacts,
-} from './errors.js';
-import { collectSecretValues, isRecord, redactSecrets } from './redact.js';
+import { DirectorUnavailableError } from './errors.js';
+import { createDirectorFetch, isTlsErrorCode, networkErrorCode, type DirectorFetch, type FetchLike, type FetchRequestInit } from './fetch.js';
+import { collectSecretValues } from './redact.js';
+import { directorMessageOf, errorForStatus, parseSuccessBody } from './responses.js';
+import { RETRYABLE_STATUSES, fullJitterDelay, parseRetryAfter, resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
 
 /**
  * The HTTP transport under the Director client: one logical call = up to `maxAttempts` HTTP
@@ -37,24 +30,6 @@ import { collectSecretValues, isRecord, redactSecrets } from './redact.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export interface RetryPolicy {
-  /** Total HTTP attempts per call, including the first. */
-  maxAttempts: number;
-  /** Backoff ceiling of the first retry; doubles per retry. */
-  baseDelayMs: number;
-  /** Upper bound of any backoff delay. */
-  maxDelayMs: number;
-  /** Longest `Retry-After` worth waiting for inside one call. */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 4,
-  baseDelayMs: 250,
-  maxDelayMs: 5_000,
-  maxRetryAfterMs: 30_000,
-};
-
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Minimal structured logger; Powertools' Logger satisfies it. Attributes never hold secrets or bodies. */
@@ -63,22 +38,6 @@ export interface DirectorLogger {
   info(message: string, attributes?: Record<string, unknown>): void;
   warn(message: string, attributes?: Record<string, unknown>): void;
 }
-
-export interface FetchRequestInit {
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  signal: AbortSignal;
-}
-
-export interface FetchResponseLike {
-  status: number;
-  headers: { get(name: string): string | null };
-  text(): Promise<string>;
-}
-
-/** The subset of WHATWG fetch the transport uses; global `fetch` and undici's `fetch` both fit. */
-export type FetchLike = (url: string, init: FetchRequestInit) => Promise<FetchResponseLike>;
 
 export interface DirectorTransportOptions {
   baseUrl: string;
@@ -112,17 +71,9 @@ export interface DirectorResponse {
   json: unknown;
 }
 
-const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
-
 type AttemptOutcome =
   | { kind: 'response'; status: number; text: string; retryAfter: string | null }
   | { kind: 'network'; timedOut: boolean; error: unknown; tlsCode: string | undefined };
-
-/**
- * Certificate failures are a trust problem, not congestion: retrying cannot fix them, and the
- * operator needs to see the reason (usually a missing `caBundle` for a private-CA Director).
- */
-const TLS_ERROR_CODE = /^(ERR_TLS_|CERT_|UNABLE_TO_(VERIFY|GET)_|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED_CERT|HOSTNAME_MISMATCH)/;
 
 export class DirectorTransport {
   readonly baseUrl: string;
@@ -132,7 +83,7 @@ export class DirectorTransport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
-  private readonly fetchReady: Promise<{ fetch: FetchLike; close: () => Promise<void> }>;
+  private readonly fetchReady: Promise<DirectorFetch>;
 
   constructor(options: DirectorTransportOptions) {
     this.baseUrl = normaliseBaseUrl(options.baseUrl);
@@ -142,9 +93,7 @@ export class DirectorTransport {
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
-    if (options.fetch) this.fetchReady = Promise.resolve({ fetch: options.fetch, close: () => Promise.resolve() });
-    else if (options.caBundle) this.fetchReady = createPrivateCaFetch(options.caBundle);
-    else this.fetchReady = Promise.resolve({ fetch: globalThis.fetch, close: () => Promise.resolve() });
+    this.fetchReady = createDirectorFetch(options);
     // A failed undici import surfaces on the first request; this only prevents an unhandled rejection meanwhile.
     this.fetchReady.catch(() => undefined);
   }
@@ -243,56 +192,10 @@ export class DirectorTransport {
         errorCode,
         durationMs: this.now() - started,
       });
-      const tlsCode = errorCode !== undefined && TLS_ERROR_CODE.test(errorCode) ? errorCode : undefined;
+      const tlsCode = errorCode !== undefined && isTlsErrorCode(errorCode) ? errorCode : undefined;
       return { kind: 'network', timedOut, error: timedOut ? undefined : error, tlsCode };
     }
   }
-}
-
-/** The first `code` along an error's cause chain (fetch wraps socket errors in `TypeError: fetch failed`). */
-function networkErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (typeof code === 'string') return code;
-    current = cause;
-  }
-  return undefined;
-}
-
-/**
- * `Retry-After` as milliseconds to wait: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
- * Returns undefined when absent or unparseable; a date in the past means "now" (0).
- */
-export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | undefined {
-  if (header === null || header === undefined) return undefined;
-  const value = header.trim();
-  if (value === '') return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  // Date.parse also takes loose strings like "5.5"; an HTTP-date always names a weekday and GMT.
-  if (!/[A-Za-z]/.test(value)) return undefined;
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
-}
-
-/** Full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"): uniform in [0, min(cap, base·2^(n-1))). */
-export function fullJitterDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.floor(random() * ceiling);
-}
-
-export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  const policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly(overrides) };
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new RangeError('retry.maxAttempts must be an integer >= 1');
-  for (const key of ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
-    if (!(policy[key] >= 0)) throw new RangeError(`retry.${key} must be >= 0`);
-  }
-  return policy;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
 function normaliseBaseUrl(baseUrl: string): string {
@@ -306,67 +209,6 @@ function secretsOf(request: DirectorRequest): Set<string> {
   if (request.token !== undefined) secrets.add(request.token);
   for (const secret of request.secrets ?? []) secrets.add(secret);
   return secrets;
-}
-
-function parseSuccessBody(text: string, facts: DirectorErrorFacts): unknown {
-  if (text.trim() === '') return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // The SyntaxError quotes the body, which may echo a secret: it is deliberately not the cause.
-    throw new DirectorBadResponseError('Director answered with a body that is not JSON', facts);
-  }
-}
-
-function errorForStatus(status: number, text: string, facts: { method: HttpMethod; path: string }, secrets: Set<string>): DirectorError {
-  const errorFacts: DirectorErrorFacts = { ...facts, status, directorMessage: directorMessageOf(text, secrets) };
-  switch (status) {
-    case 400:
-      return new DirectorValidationError('Director rejected the request', errorFacts);
-    case 401:
-      return new DirectorAuthError('Director rejected the token', errorFacts);
-    case 403:
-      return new DirectorForbiddenError('The Director token lacks the rights for this call', errorFacts);
-    case 404:
-      return new DirectorNotFoundError('Director does not know this resource', errorFacts);
-    default:
-      if (status >= 500) return new DirectorUnavailableError('Director failed to process the request', errorFacts);
-      if (status >= 400) return new DirectorValidationError('Director rejected the request', errorFacts);
-      return new DirectorBadResponseError('Director answered with an unexpected status', errorFacts);
-  }
-}
-
-const MAX_MESSAGE_LENGTH = 500;
-
-/** Director's `message` (or a short, collapsed excerpt of a non-JSON body), with secrets redacted. */
-export function directorMessageOf(text: string, secrets: Set<string>): string | undefined {
-  let message: string | undefined;
-  try {
-    const json = JSON.parse(text) as unknown;
-    for (const secret of collectSecretValues(json)) secrets.add(secret);
-    if (isRecord(json)) {
-      const candidate = json.message ?? json.error ?? json.detail;
-      if (typeof candidate === 'string') message = candidate;
-      else if (candidate !== undefined) message = JSON.stringify(candidate);
-    } else if (typeof json === 'string') {
-      message = json;
-    }
-  } catch {
-    message = text.replace(/\s+/g, ' ').trim() || undefined;
-  }
-  if (message === undefined) return undefined;
-  const redacted = redactSecrets(message, secrets);
-  return redacted.length > MAX_MESSAGE_LENGTH ? `${redacted.slice(0, MAX_MESSAGE_LENGTH)}…` : redacted;
-}
-
-async function createPrivateCaFetch(caBundle: string): Promise<{ fetch: FetchLike; close: () => Promise<void> }> {
-  // Loaded only when a CA bundle is configured; undici's Agent is what lets fetch trust extra CAs.
-  const undici = await import('undici');
-  const agent = new undici.Agent({ connect: { ca: [...rootCertificates, caBundle] } });
-  return {
-    fetch: (url, init) => undici.fetch(url, { ...init, dispatcher: agent }),
-    close: () => agent.close(),
-  };
 }
 
 function defaultSleep(ms: number): Promise<void> {

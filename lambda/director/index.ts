@@ -13,14 +13,9 @@ export {
   DirectorValidationError,
   type DirectorErrorFacts,
 } from './errors.js';
-export {
-  DEFAULT_RETRY_POLICY,
-  DEFAULT_TIMEOUT_MS,
-  parseRetryAfter,
-  type DirectorLogger,
-  type FetchLike,
-  type RetryPolicy,
-} from './http.js';
+export type { FetchLike } from './fetch.js';
+export { DEFAULT_TIMEOUT_MS, type DirectorLogger } from './http.js';
+export { DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 export { DEFAULT_WAIT_FOR_ORDER, interpretOrder, type WaitForOrderOptions } from './orders.js';
 export { logSourceId, logSourceUuid, parseOrderReference, sameLogSourceId, type DirectorLocation } from './paths.js';
 export { REDACTED } from './redact.js';

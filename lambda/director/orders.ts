@@ -1,8 +1,10 @@
+import { doublingDelay } from '../shared/backoff.js';
 import { DirectorBadResponseError, DirectorOrderFailedError, DirectorOrderTimeoutError, DirectorValidationError, type DirectorErrorFacts } from './errors.js';
 import type { DirectorLogger } from './http.js';
 import { parseOrderReference, type DirectorLocation } from './paths.js';
-import { collectSecretValues, isRecord, redactSecrets } from './redact.js';
+import { collectSecretValues, redactSecrets } from './redact.js';
 import type { OrderReference, OrderStatus, SucceededOrder } from './types.js';
+import { definedOnly, isRecord } from '../shared/records.js';
 
 /**
  * Director's asynchronous writes. A write answers at once with the path of an order; the order's
@@ -163,7 +165,7 @@ export interface PollOrderDependencies {
 /** Polls with doubling waits until the order finishes or the deadline passes. */
 export async function pollOrder(dependencies: PollOrderDependencies, options: WaitForOrderOptions = {}): Promise<SucceededOrder> {
   const { reference, getStatus, sleep, now, logger } = dependencies;
-  const settings = { ...DEFAULT_WAIT_FOR_ORDER, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) };
+  const settings = { ...DEFAULT_WAIT_FOR_ORDER, ...definedOnly(options) };
   const started = now();
   const deadlineAt = started + settings.deadlineMs;
   let delay = settings.initialDelayMs;
@@ -175,7 +177,16 @@ export async function pollOrder(dependencies: PollOrderDependencies, options: Wa
     if (status.state === 'succeeded') return status;
     if (status.state === 'failed') throw new DirectorOrderFailedError({ ...reference, ...status });
     if (now() >= deadlineAt) throw new DirectorOrderTimeoutError(reference.requestId, reference.orderPath, now() - started, polls);
-    delay = Math.min(settings.maxDelayMs, Math.max(1, delay * 2));
+    delay = grownPollDelay(settings, polls);
     logger?.debug('Director order still pending', { requestId: reference.requestId, polls, nextDelayMs: delay });
   }
+}
+
+/**
+ * The wait after `polls` polls (the first wait is `initialDelayMs` as given): doubling per poll up
+ * to the cap. Doubling starts from at least half a millisecond, so every grown wait is at least
+ * 1 ms (up to the cap) and a zero first wait still grows (1, 2, 4 … ms) instead of busy-polling.
+ */
+function grownPollDelay(settings: Required<WaitForOrderOptions>, polls: number): number {
+  return doublingDelay(Math.max(0.5, settings.initialDelayMs), polls, settings.maxDelayMs);
 }

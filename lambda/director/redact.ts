@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/records.js';
 /**
  * Keeps secrets out of everything that leaves the Director module. Director may echo a submitted
  * body (an order's `request.data` carries the Connector `secret_key`) or, in a message, a value we
@@ -49,8 +50,4 @@ function maskValue(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, child]) => [key, isSecretFieldName(key) && typeof child === 'string' && child !== '' ? REDACTED : maskValue(child)]),
   );
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,8 +2,8 @@ import { OnboardingError } from '../shared/errors.js';
 import type { DirectorCredentials, DirectorCredentialsStore } from './credentials.js';
 import { DirectorAuthError, DirectorBadResponseError, DirectorError } from './errors.js';
 import type { DirectorLogger, DirectorTransport } from './http.js';
-import { isRecord } from './redact.js';
 import { ErrorCode } from '../contract/error-codes.js';
+import { isRecord } from '../shared/records.js';
 
 /**
  * Supplies a usable Director bearer token. Refreshes through `POST /refreshToken {"secretKey"}`

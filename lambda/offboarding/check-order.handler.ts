@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { checkDeletionOrder } from './offboarding.js';
 import { deletionOrderPollSchema, logSourceDeletionSchema, offboardingRequestSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { checkDeletionOrder } from './log-source-deletion.js';
 
 /** CheckOrder: one look at the DELETE order; the state machine waits and loops while it is pending. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { deleteAccountLogSource } from './offboarding.js';
 import { logSourceDeletionSchema, offboardingInventorySchema, offboardingRequestSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { deleteAccountLogSource } from './log-source-deletion.js';
 
 /** DeleteLogSource: `DELETE .../LogSources/{id}` of the account's own log source. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

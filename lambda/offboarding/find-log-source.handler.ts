@@ -1,7 +1,7 @@
-import { takeInventory } from './offboarding.js';
 import { offboardingInventorySchema, offboardingRequestSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { takeInventory } from './inventory.js';
 
 /** FindLogSource: the account's own log source, reader user and secret; anything foreign fails with NOT_OWNED. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

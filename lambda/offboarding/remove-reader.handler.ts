@@ -1,7 +1,7 @@
-import { removeReaderUser } from './offboarding.js';
 import { offboardingRequestSchema, readerRemovalSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { removeReaderUser } from './reader-removal.js';
 
 /** RemoveReader: the reader user's access keys, inline policy and the user itself, once Director no longer uses them. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

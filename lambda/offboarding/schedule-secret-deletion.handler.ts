@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { scheduleSecretDeletion, summarizeOffboarding } from './offboarding.js';
 import {
   deletionOrderPollSchema,
   logSourceDeletionSchema,
@@ -10,6 +9,8 @@ import {
 } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { scheduleSecretDeletion } from './secret-deletion.js';
+import { summarizeOffboarding } from './outcome.js';
 
 /** The execution state when the reader is gone; `deletion` and `order` exist only when there was a log source. */
 const completedStateSchema = z.looseObject({

@@ -1,7 +1,7 @@
-import { resolveOffboardingRequest } from './offboarding.js';
 import { offboardingInputSchema, offboardingRequestSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { resolveOffboardingRequest } from './request.js';
 
 /** ValidateOffboardInput: a bad input fails the offboarding here, before anything is looked at. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

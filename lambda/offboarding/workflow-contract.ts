@@ -1,14 +1,23 @@
 import * as z from 'zod';
 import { accountIdSchema } from '../contract/settings.js';
-import { caughtErrorSchema } from '../onboarding/workflow-contract.js';
+import { caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
+
+/**
+ * Offboarding of one account: delete its Director log source, wait for the DELETE order, then
+ * remove the reader user (keys, inline policies, user) and schedule the account secret's deletion.
+ *
+ * Order matters: the reader key may only go once Director no longer holds a log source that uses
+ * it, so every function that deletes checks ownership itself (it may be invoked on its own), and
+ * the key is never touched unless the DELETE order is known to have succeeded or the source is
+ * provably gone. Every step is idempotent: a part that is already gone counts as done and is
+ * reported as such, so offboarding an account twice, or one that was never onboarded, succeeds.
+ */
 
 /**
  * The offboarding workflow's contract, written once. Every state's input and output is parsed
- * with these schemas in its handler, and lib/offboarding-workflow.ts names the same fields in its
+ * with these schemas in its handler, and lib/offboarding/offboarding-workflow.ts names the same fields in its
  * paths. Nothing here may ever hold a secret value: only ids, names, dates and flags.
  */
-
-const isoInstant = z.iso.datetime({ offset: true });
 
 export const offboardingReasonSchema = z.enum(['account-closed', 'removed-from-organization', 'manual']);
 export type OffboardingReason = z.infer<typeof offboardingReasonSchema>;

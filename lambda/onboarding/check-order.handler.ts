@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { checkOrder } from '../shared/order-check.js';
+import { checkOrder } from './order-poll.js';
 import { onboardingRequestSchema, orderPollSchema, registrationSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';

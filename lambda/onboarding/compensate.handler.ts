@@ -1,7 +1,7 @@
-import { compensateOnboarding } from './outcome.js';
 import { failureSchema, workflowStateSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { compensateOnboarding } from './compensation.js';
 
 /** Compensate: remove what the failed execution created, and describe the failure. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

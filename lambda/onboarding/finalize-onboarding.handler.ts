@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { finalizeOnboarding } from './outcome.js';
 import { onboardingRequestSchema, onboardingResultSchema, orderPollSchema, readerIdentitySchema, registrationSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { finalizeOnboarding } from './finalize.js';
 
 /** FinalizeOnboarding: record the log source on the account secret and retire superseded keys. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { provisionReader } from '../shared/reader-user.js';
 import { bucketFactsSchema, onboardingRequestSchema, readerIdentitySchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { provisionReader } from './provisioning.js';
 
 /** ProvisionReader: the IAM reader user, its policy and a fresh key, stored in the account secret. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

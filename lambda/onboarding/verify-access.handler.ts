@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { verifyReaderAccess } from '../shared/trail-bucket.js';
 import { readAccessKey } from '../shared/account-secret.js';
 import { OnboardingError } from '../shared/errors.js';
 import { accessCheckSchema, bucketFactsSchema, onboardingRequestSchema, readerIdentitySchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { ErrorCode } from '../contract/error-codes.js';
+import { verifyReaderAccess } from '../shared/reader-access.js';
 
 /** VerifyAccess: with the reader's own key, list and read one real log object. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

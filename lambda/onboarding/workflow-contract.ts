@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
 import {
   accountIdSchema,
   awsRegionSchema,
@@ -9,11 +10,9 @@ import {
 
 /**
  * The workflow contract, written once. Every state's input and output is parsed with these
- * schemas in its handler, and the state machine's paths (lib/onboarding-workflow.ts) name the
+ * schemas in its handler, and the state machine's paths (lib/onboarding/onboarding-workflow.ts) name the
  * same fields. Nothing here may ever hold a secret value: only ids, names and ARNs.
  */
-
-const isoInstant = z.iso.datetime({ offset: true });
 
 /** What a trigger, the deploy hook or an operator passes to StartExecution. */
 export const onboardingInputSchema = z.strictObject({
@@ -92,12 +91,6 @@ export const orderPollSchema = z.strictObject({
   deadlineAt: isoInstant,
 });
 export type OrderPoll = z.infer<typeof orderPollSchema>;
-
-/** What a Catch puts at `$.error` (Step Functions' own shape). */
-export const caughtErrorSchema = z.looseObject({
-  Error: z.string(),
-  Cause: z.string().optional(),
-});
 
 /** FinalizeOnboarding's output, which is also the execution's output. */
 export const onboardingResultSchema = z.strictObject({

@@ -1,8 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { OnboardingError } from '../shared/errors.js';
-import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, runRotationStep } from './key-rotation.js';
-import type { KeyRotationContext, RotationStep, RotationStepResult, RotationTimeouts } from './key-rotation.js';
+import { runRotationStep } from './rotation-steps.js';
+import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS } from './rotation-types.js';
+import type { KeyRotationContext, RotationStep, RotationStepResult, RotationTimeouts } from './rotation-types.js';
 import { awsDependencies, directorLogger } from '../shared/runtime/dependencies.js';
 import type { WorkflowDependencies } from '../shared/runtime/dependencies.js';
 import { defineLambdaHandler, logger } from '../shared/runtime/lambda-handler.js';
@@ -10,7 +11,7 @@ import { ErrorCode } from '../contract/error-codes.js';
 
 /**
  * The Secrets Manager rotation function of the account secrets `logpoint/cloudtrail/<account>`:
- * one invocation per rotation step (see lambda/core/key-rotation.ts). A failed step throws, which
+ * one invocation per rotation step (see lambda/rotation/rotation-steps.ts). A failed step throws, which
  * is what Secrets Manager expects; the error's type is ROTATION_FAILED (or INVALID_INPUT for an
  * event that is not a rotation request), its message and logs are secret-free.
  */

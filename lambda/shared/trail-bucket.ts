@@ -1,17 +1,9 @@
-import { gunzipSync } from 'node:zlib';
-import {
-  GetBucketEncryptionCommand,
-  GetBucketLocationCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-} from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketLocationCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { HeadBucketCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import type { AccessCheck, BucketFacts } from '../onboarding/workflow-contract.js';
+import type { BucketFacts } from '../onboarding/workflow-contract.js';
 import { OnboardingError } from './errors.js';
 import { awsErrorHeader, awsHttpStatus, describeAwsError, isAwsError } from './ownership.js';
-import { partitionForRegion } from './reader-policy.js';
+import { cloudTrailLogPrefix, isCloudTrailLogKey, kmsKeyArnFor, regionFromLocationConstraint, type TrailLocation } from './trail-layout.js';
 import { ErrorCode } from '../contract/error-codes.js';
 
 /**
@@ -25,21 +17,6 @@ import { ErrorCode } from '../contract/error-codes.js';
  * s3:GetBucketLocation, s3:GetEncryptionConfiguration on the bucket and s3:GetObject under the log
  * prefix (HeadObject, to read the KMS key the log objects are really encrypted with).
  */
-
-export interface TrailLocation {
-  accountId: string;
-  /** Set for an organization trail: its logs sit under `AWSLogs/<o-id>/<account>/`. */
-  organizationId?: string | undefined;
-  /** Custom key prefix the trail was configured with (no leading or trailing `/`). */
-  trailPrefix?: string | undefined;
-}
-
-/** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/` */
-export function cloudTrailLogPrefix(location: TrailLocation): string {
-  const head = location.trailPrefix ? `${location.trailPrefix}/` : '';
-  const org = location.organizationId ? `${location.organizationId}/` : '';
-  return `${head}AWSLogs/${org}${location.accountId}/CloudTrail/`;
-}
 
 export interface CheckTrailBucketRequest extends TrailLocation {
   bucketName: string;
@@ -61,20 +38,9 @@ export interface BucketScanOptions {
   clientForRegion?: (region: string) => S3Client;
 }
 
-const DEFAULT_PAGE_SIZE = 50;
+/** Keys per ListObjectsV2 page, for the bucket scan and the reader's listing alike. */
+export const DEFAULT_PAGE_SIZE = 50;
 const DEFAULT_MAX_PAGES = 4;
-
-/** GetBucketLocation's answer as a region: empty means us-east-1, the legacy `EU` means eu-west-1. */
-export function regionFromLocationConstraint(constraint: string | null | undefined): string {
-  if (constraint === undefined || constraint === null || constraint === '') return 'us-east-1';
-  if (constraint === 'EU') return 'eu-west-1';
-  return constraint;
-}
-
-/** A CloudTrail log file (not a digest, not an Insights file, not a folder marker). */
-export function isCloudTrailLogKey(key: string): boolean {
-  return key.endsWith('.json.gz') && !key.includes('/CloudTrail-Digest/') && !key.includes('/CloudTrail-Insight/');
-}
 
 /**
  * Checks that the bucket exists, is reachable, is in the expected region and holds CloudTrail
@@ -204,13 +170,6 @@ async function bucketDefaultKmsKey(s3: S3Client, request: CheckTrailBucketReques
   return null;
 }
 
-/** Qualifies a KMS key id or alias name into an ARN; an ARN is returned unchanged. */
-export function kmsKeyArnFor(keyIdOrArn: string, region: string, ownerAccountId: string): string {
-  if (keyIdOrArn.startsWith('arn:')) return keyIdOrArn;
-  const resource = keyIdOrArn.startsWith('alias/') ? keyIdOrArn : `key/${keyIdOrArn}`;
-  return `arn:${partitionForRegion(region)}:kms:${region}:${ownerAccountId}:${resource}`;
-}
-
 /** The first CloudTrail log file under the prefix, reading at most `maxPages` small pages. */
 async function findLogObject(s3: S3Client, bucketName: string, prefix: string, options: BucketScanOptions): Promise<string | null> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -308,90 +267,3 @@ async function organizationFolders(s3: S3Client, request: CheckTrailBucketReques
   }
 }
 
-// ---- Verification with the reader's key ------------------------------------------------------
-
-export interface VerifyReaderAccessOptions {
-  /** Keys per ListObjectsV2 page. */
-  pageSize?: number;
-  /** Largest decompressed size accepted, against gzip bombs. */
-  maxDecompressedBytes?: number;
-}
-
-// Right after CreateAccessKey / PutUserPolicy, S3 answers with these until IAM has propagated.
-const PROPAGATION_ERRORS = ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied'];
-
-function verificationError(error: unknown, operation: string, facts: BucketFacts): OnboardingError {
-  if (error instanceof OnboardingError) return error;
-  const details = { bucketName: facts.bucketName, operation, awsError: describeAwsError(error) };
-  if (isAwsError(error, ...PROPAGATION_ERRORS) || awsHttpStatus(error) === 403) {
-    return new OnboardingError(
-      ErrorCode.ACCESS_NOT_YET_EFFECTIVE,
-      `The reader's key cannot ${operation} in s3://${facts.bucketName}/${facts.logPrefix} yet (${describeAwsError(error)}). ` +
-        'New IAM keys and policies take a while to propagate; if this persists for minutes, check the bucket policy' +
-        (facts.kmsKeyArn ? ` and the key policy of ${facts.kmsKeyArn}` : '') +
-        '.',
-      { details },
-    );
-  }
-  return new OnboardingError(
-    ErrorCode.ACCESS_VERIFICATION_FAILED,
-    `Reading s3://${facts.bucketName}/${facts.logPrefix} with the reader's key failed (${operation}: ${describeAwsError(error)}).`,
-    { details },
-  );
-}
-
-/**
- * With the READER's credentials: lists the log prefix and reads one log file completely, checking
- * that it is a gzipped CloudTrail JSON document with a `Records` array. `s3ForReader` must sign for
- * `facts.bucketRegion`. Every 403 right after provisioning is reported as ACCESS_NOT_YET_EFFECTIVE
- * (IAM propagation); the state machine retries it, and when retries run out that code stands for
- * "the key still cannot read" (bucket policy or KMS key policy), as its message says.
- */
-export async function verifyReaderAccess(
-  s3ForReader: S3Client,
-  facts: BucketFacts,
-  options: VerifyReaderAccessOptions = {},
-): Promise<AccessCheck> {
-  let listedKey: string | undefined;
-  try {
-    const listing = await s3ForReader.send(
-      new ListObjectsV2Command({ Bucket: facts.bucketName, Prefix: facts.logPrefix, MaxKeys: options.pageSize ?? DEFAULT_PAGE_SIZE }),
-    );
-    listedKey = (listing.Contents ?? []).map((object) => object.Key ?? '').find(isCloudTrailLogKey);
-  } catch (error) {
-    throw verificationError(error, 'list objects', facts);
-  }
-  const objectKey = listedKey ?? facts.sampleObjectKey;
-
-  let body: Uint8Array;
-  try {
-    const output = await s3ForReader.send(new GetObjectCommand({ Bucket: facts.bucketName, Key: objectKey }));
-    if (output.Body === undefined) throw new OnboardingError(ErrorCode.ACCESS_VERIFICATION_FAILED, `s3://${facts.bucketName}/${objectKey} returned no body.`);
-    body = await output.Body.transformToByteArray();
-  } catch (error) {
-    throw verificationError(error, 'read objects', facts);
-  }
-  assertCloudTrailDocument(body, facts.bucketName, objectKey, options.maxDecompressedBytes ?? 512 * 1024 * 1024);
-  return { objectKey, bytesRead: body.byteLength };
-}
-
-function assertCloudTrailDocument(body: Uint8Array, bucketName: string, objectKey: string, maxBytes: number): void {
-  const fail = (why: string): OnboardingError =>
-    new OnboardingError(ErrorCode.ACCESS_VERIFICATION_FAILED, `s3://${bucketName}/${objectKey} is not a CloudTrail log file: ${why}.`, {
-      details: { bucketName, objectKey },
-    });
-  let text: string;
-  try {
-    text = gunzipSync(body, { maxOutputLength: maxBytes }).toString('utf8');
-  } catch (error) {
-    throw fail(`it does not gunzip (${error instanceof Error ? error.message : 'unknown error'})`);
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    throw fail('its content is not JSON');
-  }
-  const records = typeof document === 'object' && document !== null ? (document as { Records?: unknown }).Records : undefined;
-  if (!Array.isArray(records)) throw fail('it has no "Records" array');
-}

@@ -1,5 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { handleStartEvent, putCustomResourceResponse, type ExecutionStarterDependencies, type StarterLogger } from './execution-starter.js';
+import { putCustomResourceResponse } from './custom-resource.js';
+import { handleStartEvent, type ExecutionStarterDependencies } from './start-event.js';
+import type { StarterLogger } from './start-workflow.js';
 import { requireEnv } from '../shared/runtime/env.js';
 import { defineLambdaHandler, logger } from '../shared/runtime/lambda-handler.js';
 import { EnvName } from '../contract/env-names.js';

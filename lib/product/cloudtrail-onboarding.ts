@@ -32,7 +32,7 @@ export interface CloudTrailOnboardingProps {
   /**
    * Director location, CloudTrail bucket, log source defaults and order polling, in the format of
    * config/example.json. Checked when the construct is created; omitted optional fields take the
-   * defaults of lambda/core/settings.ts.
+   * defaults of lambda/contract/settings.ts.
    */
   settings: RuntimeSettingsInput;
   /**

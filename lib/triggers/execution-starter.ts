@@ -78,7 +78,7 @@ export class ExecutionStarter extends Construct {
     this.function.addToRolePolicy(
       new PolicyStatement({
         sid: kind === WorkflowKind.Onboard ? 'StartOnboarding' : 'StartOffboarding',
-        // ListExecutions finds a run already in progress for the account (see execution-starter.ts).
+        // ListExecutions finds a run already in progress for the account (see lambda/triggers/start-workflow.ts).
         actions: ['states:StartExecution', 'states:ListExecutions'],
         resources: [stateMachine.stateMachineArn],
       }),

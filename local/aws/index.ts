@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { buildTrailObjects, cloudTrailLogPrefix } from './cloudtrail-fixtures.js';
 import { FakeIam } from './fake-iam.js';
-import type { AccessKeyStatus } from './fake-iam.js';
+import type { AccessKeyStatus } from './iam-model.js';
 import { FakeSecretsManager } from './fake-secrets-manager.js';
 import { S3Sandbox } from './s3-sandbox.js';
 import type { AwsCredentials } from './s3-sandbox.js';

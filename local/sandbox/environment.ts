@@ -1,29 +1,22 @@
 import '../polyfills.js';
-import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
-import { CreateSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { randomUUID } from 'node:crypto';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { overlayConfig, parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/product/app-config.js';
-import { describeError } from '../../lambda/shared/errors.js';
-import { ROTATION_STEPS } from '../../lambda/rotation/key-rotation.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
-import type { RotationDependencies } from '../../lambda/rotation/rotate-access-key.handler.js';
 import { OffboardingState, OffboardingTask } from '../../lambda/contract/offboarding-states.js';
-import { createDirectorClient, type DependenciesProvider } from '../../lambda/shared/runtime/dependencies.js';
-import type { StepHandler } from '../../lambda/shared/runtime/workflow-step.js';
 import { OnboardingState, OnboardingTask } from '../../lambda/contract/onboarding-states.js';
 import { createAwsSandbox, type AwsSandbox, type TrailBucketSpec } from '../aws/index.js';
 import { startDirectorSimulator, type DirectorSimulator, type DirectorSimulatorOptions } from '../director-simulator/index.js';
+import { AwsCallLog } from './aws-call-log.js';
 import { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
 import { synthesizeWorkflows, type SynthesizedWorkflows } from './definition.js';
-import { runLocally, type ExecutionEvent, type LocalRunResult, type LocalTaskHandler } from './state-machine-runner.js';
-import { accountSecretName } from '../../lambda/contract/names.js';
+import { sandboxDependencies } from './handler-dependencies.js';
+import { loadRotationHandler, rotateNow } from './rotation-driver.js';
+import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
+import { VirtualClock } from './virtual-clock.js';
+import { workflowRunner } from './workflow-runner.js';
 
+// The workflow tests (test/workflow/) import the sandbox's constants from here.
 export { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
-
-/** The fake ARN the sandbox's "deployed" rotation function has; Finalize hands it to Secrets Manager. */
-const ROTATION_FUNCTION_ARN = `arn:aws:lambda:${SANDBOX_REGION}:000000000000:function:KeyRotation`;
 
 export interface SandboxOptions {
   accountId?: string;
@@ -74,6 +67,14 @@ export interface Sandbox {
    * is synthesized again and the functions see the new settings from the next run on.
    */
   reconfigure(overrides: Record<string, unknown>): void;
+  /**
+   * Every AWS SDK call the handlers made since the sandbox started or since resetAwsCalls(), in
+   * call order, as `Service.Operation` (`IAM.GetUser`, `S3.ListObjectsV2`). The sandbox's own
+   * set-up and RotateSecret, and calls made through `aws` directly, are not in it.
+   */
+  awsCalls(): string[];
+  /** Empties the call log; a scenario does so before its runs, so its counts are its own. */
+  resetAwsCalls(): void;
   stop(): Promise<void>;
 }
 
@@ -122,26 +123,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let definitions = synthesizeWorkflows(config);
     const events: PublishedEvent[] = [];
     const clock = new VirtualClock();
+    const callLog = new AwsCallLog();
     const simulator = director;
 
-    const eventBridge = capturingEventBridge(region, events);
-    const dependencies: RotationDependencies = {
-      get settings() {
-        return settings;
-      },
-      iam: aws.iam,
-      secretsManager: aws.secretsManager,
-      s3: aws.s3ForProduct({ region }),
-      s3ForCredentials: (credentials, bucketRegion) => aws.s3ForCredentials(credentials, { region: bucketRegion }),
-      // Same attempts as on Lambda, but backoff in milliseconds: the sandbox should not sleep for real.
-      director: () => createDirectorClient(settings.director, aws.secretsManager, { retry: { baseDelayMs: 5, maxDelayMs: 20 } }),
-      get rotation() {
-        return config.keyRotation.enabled ? { rotationLambdaArn: ROTATION_FUNCTION_ARN, scheduleDays: config.keyRotation.scheduleDays } : null;
-      },
-      now: () => clock.now(),
-      eventBridge,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, waitMs))),
-    };
+    const dependencies = sandboxDependencies({ aws, region, deployed: () => ({ config, settings }), clock, events, callLog, waitMs });
     const provider = () => dependencies;
     const workflow = (
       tasks: Record<string, string>,
@@ -165,10 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       'offboard',
       () => definitions.offboarding,
     );
-    const rotationModule = (await import('../../lambda/rotation/rotate-access-key.handler.js')) as {
-      createHandler: (deps: () => RotationDependencies) => (event: unknown, context: Context) => Promise<unknown>;
-    };
-    const rotationHandler = invokeLikeLambda(rotationModule.createHandler(provider), 'KeyRotation');
+    const rotationHandler = await loadRotationHandler(provider);
 
     return {
       aws,
@@ -195,6 +177,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         settings = runtimeSettingsFromConfig(config);
         definitions = synthesizeWorkflows(config);
       },
+      awsCalls: () => callLog.calls(),
+      resetAwsCalls: () => callLog.reset(),
       stop: async () => {
         await simulator.stop();
         await aws.stop();
@@ -204,145 +188,5 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await director?.stop();
     await aws.stop();
     throw error;
-  }
-}
-
-interface WorkflowRunnerSpec {
-  /** Task state name → entry point `lambda/<file>.handler.ts`. */
-  tasks: Record<string, string>;
-  /** EventBridge PutEvents task states: recorded into `events`. */
-  publishStates: string[];
-  waitState: string;
-  prefix: string;
-  definitionOf: () => Record<string, unknown> | null;
-  provider: DependenciesProvider;
-  events: PublishedEvent[];
-  clock: VirtualClock;
-  waitMs: number;
-}
-
-/** Maps a workflow's task states to the real handlers and runs its current definition locally. */
-async function workflowRunner(spec: WorkflowRunnerSpec): Promise<(input: Record<string, unknown>, options?: RunOptions) => Promise<LocalRunResult>> {
-  const taskHandlers: Record<string, LocalTaskHandler> = {};
-  for (const [state, file] of Object.entries(spec.tasks)) {
-    // The handler files are known only at run time; Vite must leave this import to Node.
-    const module = (await import(/* @vite-ignore */ `../../lambda/${file}.handler.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
-    taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), state);
-  }
-  for (const state of spec.publishStates) taskHandlers[state] = (input) => Promise.resolve(recordPutEvents(input, spec.events));
-
-  return (input, options = {}) => {
-    const definition = spec.definitionOf();
-    if (!definition) throw new Error(`The synthesized stack has no ${spec.prefix} workflow (is it disabled in the config?).`);
-    return runLocally(definition, input, {
-      taskHandlers,
-      executionName: `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`,
-      waitOverridesMs: { [spec.waitState]: spec.waitMs },
-      retryOverridesMs: Object.fromEntries(Object.keys(spec.tasks).map((name) => [name, spec.waitMs])),
-      onEvent: (event) => {
-        // The deadline is measured in the definition's seconds: advance time as if each Wait had
-        // lasted that long, so a 30-minute deadline passes in a moment here.
-        if (event.kind === 'entered' && event.state === spec.waitState) spec.clock.advance(nextWaitSecondsOf(event.input) * 1000);
-        options.onEvent?.(event);
-      },
-    });
-  };
-}
-
-/** Plays Secrets Manager's part in a rotation: RotateSecret, then each step of the function. */
-async function rotateNow(aws: AwsSandbox, accountId: string, rotationHandler: LocalTaskHandler, options: RunOptions): Promise<LocalRunResult> {
-  const emit = (event: ExecutionEvent): void => {
-    events.push(event);
-    options.onEvent?.(event);
-  };
-  const events: ExecutionEvent[] = [];
-  const secretName = accountSecretName(accountId);
-  emit({ kind: 'started', at: Date.now() });
-  const rotation = await aws.secretsManager.send(new RotateSecretCommand({ SecretId: secretName, RotateImmediately: true }));
-  const request = aws.fakes.secretsManager.rotationRequests().at(-1);
-  if (!request || !rotation.VersionId) throw new Error(`Secrets Manager did not record a rotation of ${secretName}.`);
-  for (const step of ROTATION_STEPS) {
-    emit({ kind: 'entered', at: Date.now(), state: step, stateType: 'RotationStep', input: { SecretId: request.secretArn, Step: step } });
-    try {
-      const output = await rotationHandler({ SecretId: request.secretArn, ClientRequestToken: request.clientRequestToken, Step: step });
-      emit({ kind: 'exited', at: Date.now(), state: step, stateType: 'RotationStep', output });
-    } catch (caught) {
-      const { message } = describeError(caught);
-      const code = caught instanceof Error ? caught.name : 'Error';
-      emit({ kind: 'failed', at: Date.now(), state: step, error: code, cause: message });
-      emit({ kind: 'execution-failed', at: Date.now(), error: code, cause: message });
-      return { status: 'FAILED', output: null, error: { code, message }, events, transitions: countEntered(events) };
-    }
-  }
-  const output = { secretName, versionId: request.clientRequestToken };
-  emit({ kind: 'succeeded', at: Date.now(), output });
-  return { status: 'SUCCEEDED', output, error: null, events, transitions: countEntered(events) };
-}
-
-const countEntered = (events: ExecutionEvent[]): number => events.filter((event) => event.kind === 'entered').length;
-
-/**
- * Lambda serializes both the result and the error: only JSON crosses, and an error arrives as
- * its type (the error's name, our typed code) and message.
- */
-function invokeLikeLambda(handler: (event: unknown, context: Context) => Promise<unknown>, functionName: string): LocalTaskHandler {
-  return async (input) => {
-    const context = fakeLambdaContext(functionName);
-    try {
-      const result = await handler(JSON.parse(JSON.stringify(input)) as unknown, context);
-      return JSON.parse(JSON.stringify(result ?? null)) as unknown;
-    } catch (caught) {
-      const crossing = new Error(caught instanceof Error ? caught.message : String(caught));
-      crossing.name = caught instanceof Error ? caught.name : 'Error';
-      throw crossing;
-    }
-  };
-}
-
-function recordPutEvents(input: unknown, events: PublishedEvent[]): unknown {
-  const entries = (input as { Entries?: { Source?: string; DetailType?: string; Detail?: unknown }[] }).Entries ?? [];
-  for (const entry of entries) {
-    const detail = typeof entry.Detail === 'string' ? (JSON.parse(entry.Detail) as Record<string, unknown>) : (entry.Detail as Record<string, unknown>);
-    events.push({ source: entry.Source ?? '', detailType: entry.DetailType ?? '', detail });
-  }
-  return { Entries: entries.map(() => ({ EventId: randomUUID() })), FailedEntryCount: 0 };
-}
-
-/** An EventBridge client whose PutEvents lands in the sandbox's event list (the rotation function publishes directly). */
-function capturingEventBridge(region: string, events: PublishedEvent[]): EventBridgeClient {
-  const client = new EventBridgeClient({ region, credentials: { accessKeyId: 'AKIASANDBOXNOTUSED00', secretAccessKey: 'sandbox-never-signs-anything' } });
-  mockClient(client).on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => recordPutEvents(input, events));
-  return client;
-}
-
-function fakeLambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${SANDBOX_REGION}:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'sandbox',
-    getRemainingTimeInMillis: () => 300_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-function nextWaitSecondsOf(input: unknown): number {
-  const seconds = (input as { order?: { nextWaitSeconds?: unknown } } | undefined)?.order?.nextWaitSeconds;
-  return typeof seconds === 'number' ? seconds : 0;
-}
-
-class VirtualClock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advance(ms: number): void {
-    this.offsetMs += ms;
   }
 }

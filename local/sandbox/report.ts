@@ -1,3 +1,4 @@
+import { countAwsCalls } from './aws-call-log.js';
 import type { Sandbox } from './environment.js';
 import type { Scenario } from './scenarios.js';
 import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
@@ -15,6 +16,8 @@ export interface ScenarioSummary {
     accessKeys: { userName: string; accessKeyId: string; status: string }[];
     secrets: string[];
     secretsScheduledForDeletion: string[];
+    /** How often the handlers called each AWS operation during the scenario's runs, e.g. `{ "IAM.GetUser": 2 }`. */
+    calls: Record<string, number>;
   };
   events: { detailType: string; detail: Record<string, unknown> }[];
   runs: { status: string; error: { code: string; message: string } | null; transitions: number; output: unknown }[];
@@ -35,6 +38,7 @@ export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunRe
       accessKeys: aws.accessKeys,
       secrets: aws.secrets,
       secretsScheduledForDeletion: aws.secretsScheduledForDeletion,
+      calls: countAwsCalls(sandbox.awsCalls()),
     },
     events: sandbox.events.map(({ detailType, detail }) => ({ detailType, detail })),
     runs: runs.map(({ status, error, transitions, output }) => ({ status, error, transitions, output })),
@@ -138,6 +142,18 @@ export function humanSummary(summary: ScenarioSummary): string[] {
     `  access keys: ${summary.aws.accessKeys.map((key) => `${key.accessKeyId} (${key.status})`).join(', ') || 'none'}`,
   );
   lines.push(`  secrets:     ${summary.aws.secrets.join(', ') || 'none'}`);
+  lines.push(`  AWS calls:   ${describeCallCounts(summary.aws.calls)}`);
   lines.push(`  events:      ${summary.events.map((event) => event.detailType).join(', ') || 'none'}`);
   return lines;
+}
+
+/** `24 (IAM 10, SecretsManager 8, S3 6)`: the handlers' AWS calls per service. */
+function describeCallCounts(calls: Record<string, number>): string {
+  const perService = new Map<string, number>();
+  for (const [call, count] of Object.entries(calls)) {
+    const service = call.split('.')[0] ?? call;
+    perService.set(service, (perService.get(service) ?? 0) + count);
+  }
+  const total = [...perService.values()].reduce((sum, count) => sum + count, 0);
+  return total === 0 ? 'none' : `${total} (${[...perService].map(([service, count]) => `${service} ${count}`).join(', ')})`;
 }

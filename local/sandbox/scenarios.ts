@@ -174,6 +174,8 @@ export async function playScenario(
   hooks: { onEvent?: (event: ExecutionEvent) => void; say?: (line: string) => void } = {},
 ): Promise<LocalRunResult[]> {
   const runOptions = hooks.onEvent ? { onEvent: hooks.onEvent } : {};
+  // The summary's call counts are the scenario's own, whatever ran in this sandbox before.
+  sandbox.resetAwsCalls();
   const context: ScenarioContext = {
     sandbox,
     onboard: (input = sampleInput) => sandbox.run(input, runOptions),

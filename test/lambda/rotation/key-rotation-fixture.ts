@@ -5,11 +5,9 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { checkTrailBucket } from '../../../lambda/shared/trail-bucket.js';
 import { DirectorClient, InMemoryDirectorCredentialsStore } from '../../../lambda/director/index.js';
-import type { KeyRotationContext, RotationTimeouts } from '../../../lambda/rotation/key-rotation.js';
+import type { KeyRotationContext, RotationTimeouts } from '../../../lambda/rotation/rotation-types.js';
 import { registerLogSource } from '../../../lambda/onboarding/registration.js';
-import { finalizeOnboarding } from '../../../lambda/onboarding/outcome.js';
 import { resolveOnboardingRequest } from '../../../lambda/onboarding/request.js';
-import { provisionReader } from '../../../lambda/shared/reader-user.js';
 import { runtimeSettingsSchema } from '../../../lambda/contract/runtime-settings.js';
 import type { RuntimeSettings } from '../../../lambda/contract/runtime-settings.js';
 import { createAwsSandbox } from '../../../local/aws/index.js';
@@ -19,6 +17,8 @@ import type { DirectorSimulator, DirectorSimulatorOptions, JsonObject } from '..
 import { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 import { accountSecretName, readerUserName } from '../../../lambda/contract/names.js';
+import { provisionReader } from '../../../lambda/onboarding/provisioning.js';
+import { finalizeOnboarding } from '../../../lambda/onboarding/finalize.js';
 
 export { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
 export { rejectionOf } from '../../support/rejections.js';

@@ -4,10 +4,12 @@ import { CreateSecretCommand, InternalServiceError, RotateSecretCommand } from '
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeAccountSecret, readAccessKey } from '../../../lambda/shared/account-secret.js';
-import { KeyRotationError, RotationStep, accountIdOfSecretId, createSecretStep, finishSecretStep, runRotationStep, setSecretStep, testSecretStep } from '../../../lambda/rotation/key-rotation.js';
-import type { RotationRequest, RotationStepResult } from '../../../lambda/rotation/key-rotation.js';
+import { KeyRotationError } from '../../../lambda/rotation/rotation-errors.js';
+import { createSecretStep, finishSecretStep, runRotationStep, setSecretStep, testSecretStep } from '../../../lambda/rotation/rotation-steps.js';
+import { accountIdOfSecretId } from '../../../lambda/rotation/rotation-target.js';
+import { RotationStep } from '../../../lambda/rotation/rotation-types.js';
+import type { RotationRequest, RotationStepResult } from '../../../lambda/rotation/rotation-types.js';
 import { logSourceNameFor } from '../../../lambda/shared/log-source-body.js';
-import { provisionReader } from '../../../lambda/shared/reader-user.js';
 import {
   ACCOUNT,
   BUCKET,
@@ -25,6 +27,7 @@ import { seedLogSourceBody } from '../../support/seed-log-source.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { KeyRotationEventType } from '../../../lambda/contract/events.js';
 import { enableAccountSecretRotation } from '../../../lambda/rotation/enable-rotation.js';
+import { provisionReader } from '../../../lambda/onboarding/provisioning.js';
 
 const ROTATION_LAMBDA_ARN = `arn:aws:lambda:${REGION}:${HOME_ACCOUNT}:function:rotate-access-key`;
 

@@ -1,361 +1,68 @@
-import { CreateAccessKeyCommand, CreateUserCommand, UntagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { CreateSecretCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
+import { CreateAccessKeyCommand, CreateUserCommand, DeleteUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { OnboardingError } from '../../../lambda/shared/errors.js';
-import { offboardReader, provisionReader, removeReaderResources, retireStaleAccessKeys } from '../../../lambda/shared/reader-user.js';
-import { READER_POLICY_NAME, buildReaderPolicy } from '../../../lambda/shared/reader-policy.js';
-import { readerIdentitySchema } from '../../../lambda/onboarding/workflow-contract.js';
-import type { BucketFacts, ReaderIdentity } from '../../../lambda/onboarding/workflow-contract.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
+import { READER_USER_PATH, readerUserName } from '../../../lambda/contract/names.js';
+import { ownershipTags } from '../../../lambda/shared/ownership.js';
+import {
+  deleteReaderAccessKey,
+  deleteUserIfKeyless,
+  findOwnedReaderUser,
+  listReaderAccessKeyIds,
+} from '../../../lambda/shared/reader-user.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
-import { ErrorCode } from '../../../lambda/contract/error-codes.js';
-import { OWNER_MARKER, accountSecretName, READER_USER_PATH, readerUserName } from '../../../lambda/contract/names.js';
 
 const USER = readerUserName(ACCOUNT);
-const SECRET = accountSecretName(ACCOUNT);
-const PREFIX = `AWSLogs/${ACCOUNT}/CloudTrail/`;
-const KEY_ARN = `arn:aws:kms:${REGION}:${HOME_ACCOUNT}:key/0b3c1a2e-9f1d-4a57-8b6e-2f4c5d6e7f80`;
-
 const sandbox = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
+const iam = () => sandbox().iam;
 
-function bucketFacts(overrides: Partial<BucketFacts> = {}): BucketFacts {
-  return {
-    bucketName: 'trail-bucket',
-    bucketRegion: REGION,
-    logPrefix: PREFIX,
-    kmsKeyArn: null,
-    sampleObjectKey: `${PREFIX}eu-west-1/2025/06/01/${ACCOUNT}_CloudTrail_eu-west-1_20250601T1200Z_a.json.gz`,
-    ...overrides,
-  };
-}
-
-const clients = () => ({ iam: sandbox().iam, secretsManager: sandbox().secretsManager });
-const provision = (bucket = bucketFacts()) => provisionReader(clients(), { accountId: ACCOUNT, bucket });
-const keyIds = () => sandbox().fakes.iam.accessKeys().map((key) => key.accessKeyId);
-const secretKeyId = (stage = 'AWSCURRENT') =>
-  (JSON.parse(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET, stage) ?? '{}') as { accessKeyId?: string }).accessKeyId;
-/** Every secret access key the fake IAM currently holds. */
-const allSecrets = () => keyIds().map((id) => sandbox().fakes.iam.revealSecretAccessKeyForTest(id));
-
-function expectFreeOf(value: unknown, secrets: string[]): void {
-  const text = JSON.stringify(value instanceof OnboardingError ? [value.message, value.toJSON(), value.details] : value);
-  expect(secrets.length).toBeGreaterThan(0);
-  for (const secret of secrets) expect(text).not.toContain(secret);
-}
-
-describe('provisionReader', () => {
-  it('creates the tagged /logpoint/ user, its least-privilege policy, one key and the account secret', async () => {
-    // Act
-    const reader = await provision(bucketFacts({ kmsKeyArn: KEY_ARN }));
+describe('the reader user access layer', () => {
+  it('finds the reader user only when it carries this product\'s path and tags for the account', async () => {
+    // Prepare / Act: nothing, then our tags under another path, then our path with another account's tags.
+    const absent = await findOwnedReaderUser(iam(), ACCOUNT);
+    await iam().send(new CreateUserCommand({ UserName: USER, Path: '/other/', Tags: ownershipTags(ACCOUNT) }));
+    const wrongPath = await onboardingErrorOf(findOwnedReaderUser(iam(), ACCOUNT));
+    await iam().send(new DeleteUserCommand({ UserName: USER }));
+    await iam().send(new CreateUserCommand({ UserName: USER, Path: READER_USER_PATH, Tags: ownershipTags('999988887777') }));
+    const otherAccount = await onboardingErrorOf(findOwnedReaderUser(iam(), ACCOUNT));
 
     // Assess
-    expect(readerIdentitySchema.parse(reader)).toEqual(reader);
-    expect(reader).toMatchObject({
-      userName: USER,
-      userArn: `arn:aws:iam::${HOME_ACCOUNT}:user/logpoint/${USER}`,
-      secretName: SECRET,
-      created: { user: true, secret: true, accessKey: true },
-    });
-    const [user] = sandbox().fakes.iam.users();
-    expect(user).toMatchObject({ userName: USER, path: READER_USER_PATH, policyNames: [READER_POLICY_NAME] });
-    expect(user?.tags).toMatchObject({ 'logpoint:managed-by': OWNER_MARKER, 'logpoint:account-id': ACCOUNT });
-    expect(sandbox().fakes.iam.policies(USER)[0]?.document).toEqual(
-      buildReaderPolicy({ bucketName: 'trail-bucket', logPrefix: PREFIX, kmsKeyArn: KEY_ARN, bucketRegion: REGION }),
-    );
-    expect(keyIds()).toEqual([reader.accessKeyId]);
-    expect(JSON.parse(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET) ?? '')).toEqual({
-      accessKeyId: reader.accessKeyId,
-      secretAccessKey: sandbox().fakes.iam.revealSecretAccessKeyForTest(reader.accessKeyId),
-    });
-    expect(sandbox().fakes.secretsManager.secrets()[0]?.tags).toMatchObject({
-      'logpoint:managed-by': OWNER_MARKER,
-      'logpoint:account-id': ACCOUNT,
-      'logpoint:reader-user': USER,
-    });
-    expectFreeOf(reader, allSecrets());
-  });
-
-  it('on a re-run reuses the user, rewrites the policy and stages a new key while the earlier one stays active', async () => {
-    // Prepare
-    const first = await provision();
-
-    // Act
-    const second = await provision(bucketFacts({ kmsKeyArn: KEY_ARN }));
-
-    // Assess
-    expect(sandbox().fakes.iam.users()).toHaveLength(1);
-    expect(second.created).toEqual({ user: false, secret: false, accessKey: true });
-    expect(second.userArn).toBe(first.userArn);
-    expect(second.secretArn).toBe(first.secretArn);
-    const actions = sandbox().fakes.iam.policies(USER)[0]?.document.Statement.flatMap((statement) => [statement.Action].flat());
-    expect(actions).toContain('kms:Decrypt');
-    expect(keyIds()).toEqual([first.accessKeyId, second.accessKeyId]);
-    expect(sandbox().fakes.iam.accessKeys().every((key) => key.status === 'Active')).toBe(true);
-    expect(secretKeyId()).toBe(second.accessKeyId);
-    expect(secretKeyId('AWSPREVIOUS')).toBe(first.accessKeyId);
-  });
-
-  it('frees a key slot by deleting only an idle key that the secret does not hold', async () => {
-    // Prepare: K1 was never used, K2 is in the secret.
-    const first = await provision();
-    const second = await provision();
-
-    // Act
-    const third = await provision();
-
-    // Assess
-    expect(keyIds()).toEqual([second.accessKeyId, third.accessKeyId]);
-    expect(keyIds()).not.toContain(first.accessKeyId);
-    expect(secretKeyId()).toBe(third.accessKeyId);
-  });
-
-  it('deletes an Inactive key the secret does not hold even if it was used', async () => {
-    // Prepare
-    const first = await provision();
-    const second = await provision();
-    sandbox().fakes.iam.recordKeyUse(first.accessKeyId, 's3', REGION);
-    await sandbox().iam.send(new UpdateAccessKeyCommand({ UserName: USER, AccessKeyId: first.accessKeyId, Status: 'Inactive' }));
-
-    // Act
-    const third = await provision();
-
-    // Assess
-    expect(keyIds()).toEqual([second.accessKeyId, third.accessKeyId]);
-  });
-
-  it('fails with ACCESS_KEY_LIMIT and deletes nothing when one key is in use and the other is the secret key, even unused', async () => {
-    // Prepare: K1 is in use (by Director, say); K2 is in the secret and has never been used.
-    const first = await provision();
-    const second = await provision();
-    sandbox().fakes.iam.recordKeyUse(first.accessKeyId, 's3', REGION);
-    const secretsBefore = allSecrets();
-
-    // Act
-    const error = await onboardingErrorOf(provision());
-
-    // Assess
-    expect(error.code).toBe(ErrorCode.ACCESS_KEY_LIMIT);
-    expect(error.message).toContain(first.accessKeyId);
-    expect(error.message).toContain(second.accessKeyId);
-    expect(error.message).toContain(SECRET);
-    expect(keyIds()).toEqual([first.accessKeyId, second.accessKeyId]);
-    expect(secretKeyId()).toBe(second.accessKeyId);
-    expectFreeOf(error, secretsBefore);
-  });
-
-  it.each([
-    ['untagged', READER_USER_PATH, []],
-    ['under another path', '/', [{ Key: 'logpoint:managed-by', Value: OWNER_MARKER }, { Key: 'logpoint:account-id', Value: ACCOUNT }]],
-    ['tagged for another account', READER_USER_PATH, [{ Key: 'logpoint:managed-by', Value: OWNER_MARKER }, { Key: 'logpoint:account-id', Value: '444455556666' }]],
-  ])('fails with NOT_OWNED and changes nothing when a user of that name exists %s', async (_what, path, tags) => {
-    // Prepare
-    await sandbox().iam.send(new CreateUserCommand({ UserName: USER, Path: path, Tags: tags }));
-
-    // Act
-    const error = await onboardingErrorOf(provision());
-
-    // Assess
-    expect(error.code).toBe(ErrorCode.NOT_OWNED);
-    expect(error.message).toContain(USER);
-    expect(sandbox().fakes.iam.users()[0]?.policyNames).toEqual([]);
-    expect(keyIds()).toEqual([]);
-    expect(sandbox().summary().secrets).toEqual([]);
-  });
-
-  it('fails with NOT_OWNED on a foreign secret and removes the user and key it created', async () => {
-    // Prepare
-    await sandbox().secretsManager.send(new CreateSecretCommand({ Name: SECRET, SecretString: '{"someone":"else"}' }));
-
-    // Act
-    const error = await onboardingErrorOf(provision());
-
-    // Assess
-    expect(error.code).toBe(ErrorCode.NOT_OWNED);
-    expect(error.message).toContain(SECRET);
-    expect(sandbox().summary().users).toEqual([]);
-    expect(keyIds()).toEqual([]);
-    expect(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET)).toBe('{"someone":"else"}');
-  });
-
-  it('deletes the new key when writing the secret fails, and never echoes its secret', async () => {
-    // Prepare: a re-run whose PutSecretValue fails with a message that (absurdly) echoes the new secret.
-    const first = await provision();
-    const newestSecret = () => sandbox().fakes.iam.revealSecretAccessKeyForTest(keyIds().at(-1) ?? '');
-    let echoed = '';
-    sandbox().fakes.secretsManager.failNext('PutSecretValue', () => {
-      echoed = newestSecret();
-      return new InternalServiceError({ message: `internal failure near ${echoed}`, $metadata: { httpStatusCode: 500 } });
-    });
-
-    // Act
-    const error = await onboardingErrorOf(provision());
-
-    // Assess
-    expect(error.code).toBe(ErrorCode.READER_PROVISIONING_FAILED);
-    expect(error.message).toContain('InternalServiceError');
-    expect(echoed).not.toBe('');
-    expectFreeOf(error, [echoed]);
-    expect(keyIds()).toEqual([first.accessKeyId]);
-    expect(sandbox().summary().users).toEqual([USER]);
-    expect(secretKeyId()).toBe(first.accessKeyId);
-  });
-
-  it('removes the user it created when creating the secret fails', async () => {
-    // Prepare
-    sandbox().fakes.secretsManager.failNext('CreateSecret', new InternalServiceError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
-
-    // Act
-    const error = await onboardingErrorOf(provision());
-
-    // Assess
-    expect(error.code).toBe(ErrorCode.READER_PROVISIONING_FAILED);
-    expect(error.details.rolledBack).toEqual([expect.stringContaining('access key'), `user ${USER}`]);
-    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
-  });
-
-  it('refuses a prefix that would widen the grant before creating anything', async () => {
-    // Act
-    const error = await onboardingErrorOf(provision(bucketFacts({ logPrefix: 'AWSLogs/*/CloudTrail/' })));
-
-    // Assess
-    expect(error.code).toBe(ErrorCode.INVALID_INPUT);
-    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
-  });
-});
-
-describe('retireStaleAccessKeys', () => {
-  it('deletes every key except the one Director now uses', async () => {
-    // Prepare
-    const first = await provision();
-    const second = await provision();
-
-    // Act
-    const result = await retireStaleAccessKeys(clients(), { accountId: ACCOUNT, currentAccessKeyId: second.accessKeyId });
-
-    // Assess
-    expect(result.deletedAccessKeys).toEqual([first.accessKeyId]);
-    expect(keyIds()).toEqual([second.accessKeyId]);
-  });
-
-  it('keeps the key the secret holds even if it is not the one named current', async () => {
-    // Prepare
-    const first = await provision();
-    const second = await provision();
-
-    // Act: a stale caller names K1 while the secret already holds K2.
-    const result = await retireStaleAccessKeys(clients(), { accountId: ACCOUNT, currentAccessKeyId: first.accessKeyId });
-
-    // Assess
-    expect(result.deletedAccessKeys).toEqual([]);
-    expect(keyIds()).toEqual([first.accessKeyId, second.accessKeyId]);
-    expect(result.kept).toHaveLength(2);
-  });
-});
-
-describe('removeReaderResources', () => {
-  it('after a first onboarding removes the key, the user and the secret, and is idempotent', async () => {
-    // Prepare
-    const reader = await provision();
-
-    // Act
-    const first = await removeReaderResources(clients(), reader);
-    const again = await removeReaderResources(clients(), reader);
-
-    // Assess
-    expect(first).toEqual({ deletedAccessKeys: [reader.accessKeyId], deletedUser: true, deletedSecret: true, kept: [] });
-    expect(again).toEqual(first);
-    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
-  });
-
-  it('after a re-run removes only the new key and rolls the secret back to the key Director still uses', async () => {
-    // Prepare
-    const earlier = await provision();
-    const rerun = await provision();
-
-    // Act
-    const cleanup = await removeReaderResources(clients(), rerun);
-
-    // Assess
-    expect(cleanup.deletedAccessKeys).toEqual([rerun.accessKeyId]);
-    expect(cleanup.deletedUser).toBe(false);
-    expect(cleanup.deletedSecret).toBe(false);
-    expect(cleanup.kept).toEqual([
-      `secret ${SECRET}: existed before this execution; rolled back to access key ${earlier.accessKeyId}`,
-      `user ${USER}: existed before this execution`,
-    ]);
-    expect(keyIds()).toEqual([earlier.accessKeyId]);
-    expect(secretKeyId()).toBe(earlier.accessKeyId);
-  });
-
-  it('keeps a user it created when another key appeared on it meanwhile', async () => {
-    // Prepare
-    const reader = await provision();
-    const other = await sandbox().iam.send(new CreateAccessKeyCommand({ UserName: USER }));
-
-    // Act
-    const cleanup = await removeReaderResources(clients(), reader);
-
-    // Assess
-    expect(cleanup.deletedAccessKeys).toEqual([reader.accessKeyId]);
-    expect(cleanup.deletedUser).toBe(false);
-    expect(cleanup.kept).toEqual([`user ${USER}: still has access key(s) ${other.AccessKey?.AccessKeyId}`]);
-    expect(cleanup.deletedSecret).toBe(true);
-  });
-
-  it('keeps a user it created once its ownership tags were removed by someone else', async () => {
-    // Prepare
-    const reader = await provision();
-    await sandbox().iam.send(new UntagUserCommand({ UserName: USER, TagKeys: ['logpoint:managed-by'] }));
-
-    // Act
-    const cleanup = await removeReaderResources(clients(), reader);
-
-    // Assess
-    expect(cleanup.deletedUser).toBe(false);
-    expect(cleanup.kept).toEqual([`user ${USER}: no longer carries this product's path and tags`]);
+    expect(absent).toBeNull();
+    expect(wrongPath.code).toBe(ErrorCode.NOT_OWNED);
+    expect(wrongPath.message).toContain(USER);
+    expect(otherAccount.code).toBe(ErrorCode.NOT_OWNED);
     expect(sandbox().summary().users).toEqual([USER]);
   });
 
-  it('leaves everything alone that this execution did not create', async () => {
+  it('returns the user when it is ours', async () => {
     // Prepare
-    const reader = await provision();
-    const notOurs: ReaderIdentity = { ...reader, created: { user: false, secret: false, accessKey: false } };
+    await iam().send(new CreateUserCommand({ UserName: USER, Path: READER_USER_PATH, Tags: ownershipTags(ACCOUNT) }));
 
     // Act
-    const cleanup = await removeReaderResources(clients(), notOurs);
+    const user = await findOwnedReaderUser(iam(), ACCOUNT);
 
     // Assess
-    expect(cleanup).toMatchObject({ deletedAccessKeys: [], deletedUser: false, deletedSecret: false });
-    expect(cleanup.kept).toHaveLength(3);
-    expect(keyIds()).toEqual([reader.accessKeyId]);
-    expect(sandbox().summary().secrets).toEqual([SECRET]);
-  });
-});
-
-describe('offboardReader', () => {
-  it('deletes all keys and the user, and schedules the secret for deletion with the recovery window', async () => {
-    // Prepare
-    await provision();
-    await provision();
-
-    // Act
-    const cleanup = await offboardReader(clients(), { accountId: ACCOUNT, secretRecoveryWindowDays: 7 });
-
-    // Assess
-    expect(cleanup.deletedAccessKeys).toHaveLength(2);
-    expect(cleanup).toMatchObject({ deletedUser: true, deletedSecret: true, kept: [] });
-    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secretsScheduledForDeletion: [SECRET] });
+    expect(user).toEqual({ userName: USER, userArn: `arn:aws:iam::${HOME_ACCOUNT}:user/logpoint/${USER}` });
   });
 
-  it('keeps a user that is not ours', async () => {
+  it('counts a key or user that is already gone as done, and keeps a user that still has a key', async () => {
     // Prepare
-    await sandbox().iam.send(new CreateUserCommand({ UserName: USER, Path: READER_USER_PATH }));
+    await iam().send(new CreateUserCommand({ UserName: USER, Path: READER_USER_PATH, Tags: ownershipTags(ACCOUNT) }));
+    await iam().send(new PutUserPolicyCommand({ UserName: USER, PolicyName: 'logpoint-cloudtrail-read', PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
+    const key = (await iam().send(new CreateAccessKeyCommand({ UserName: USER }))).AccessKey?.AccessKeyId ?? '';
 
     // Act
-    const cleanup = await offboardReader(clients(), { accountId: ACCOUNT });
+    const keptWithKey = await deleteUserIfKeyless(iam(), USER);
+    const deleted = await deleteReaderAccessKey(iam(), USER, key);
+    const deletedAgain = await deleteReaderAccessKey(iam(), USER, key);
+    const userGone = await deleteUserIfKeyless(iam(), USER);
+    const keysOfMissingUser = await listReaderAccessKeyIds(iam(), USER);
 
     // Assess
-    expect(cleanup.kept).toEqual([`user ${USER}: not owned by ${OWNER_MARKER}`]);
-    expect(sandbox().summary().users).toEqual([USER]);
+    expect(keptWithKey).toBe(false);
+    expect([deleted, deletedAgain]).toEqual([true, false]);
+    expect(userGone).toBe(true);
+    expect(keysOfMissingUser).toEqual([]);
+    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [] });
   });
 });

@@ -1,83 +1,19 @@
-import { gzipSync } from 'node:zlib';
 import {
   GetBucketEncryptionCommand,
   GetBucketLocationCommand,
-  GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  checkTrailBucket,
-  cloudTrailLogPrefix,
-  isCloudTrailLogKey,
-  kmsKeyArnFor,
-  regionFromLocationConstraint,
-  verifyReaderAccess,
-} from '../../../lambda/shared/trail-bucket.js';
-import { readAccessKey } from '../../../lambda/shared/account-secret.js';
-import { provisionReader } from '../../../lambda/shared/reader-user.js';
-import { bucketFactsSchema } from '../../../lambda/onboarding/workflow-contract.js';
-import type { BucketFacts } from '../../../lambda/onboarding/workflow-contract.js';
-import type { AwsSandbox } from '../../../local/aws/index.js';
-import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
-import { onboardingErrorOf } from '../../support/rejections.js';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
-
-const ORG = 'o-a1b2c3d4e5';
-const PROPAGATION_MS = 60_000;
-
-let now: number;
-
-/** Each test that touches AWS gets a fresh account; pure helpers need none. */
-function withSandbox(): () => AwsSandbox {
-  beforeEach(() => {
-    now = Date.parse('2025-06-01T12:00:00Z');
-  });
-  return useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, propagationDelayMs: PROPAGATION_MS, clock: () => now });
-}
-
-describe('cloudTrailLogPrefix', () => {
-  it.each([
-    [{ accountId: ACCOUNT }, `AWSLogs/${ACCOUNT}/CloudTrail/`],
-    [{ accountId: ACCOUNT, organizationId: ORG }, `AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`],
-    [{ accountId: ACCOUNT, trailPrefix: 'audit/trails' }, `audit/trails/AWSLogs/${ACCOUNT}/CloudTrail/`],
-    [{ accountId: ACCOUNT, organizationId: ORG, trailPrefix: 'central' }, `central/AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`],
-  ])('builds the layout CloudTrail writes for %o', (location, expected) => {
-    // Act + Assess
-    expect(cloudTrailLogPrefix(location)).toBe(expected);
-  });
-});
-
-describe('small bucket helpers', () => {
-  it('reads GetBucketLocation answers as regions, including the legacy ones', () => {
-    // Act + Assess
-    expect(regionFromLocationConstraint(undefined)).toBe('us-east-1');
-    expect(regionFromLocationConstraint('')).toBe('us-east-1');
-    expect(regionFromLocationConstraint(null)).toBe('us-east-1');
-    expect(regionFromLocationConstraint('EU')).toBe('eu-west-1');
-    expect(regionFromLocationConstraint('ap-southeast-2')).toBe('ap-southeast-2');
-  });
-
-  it('turns a bare KMS key id or alias into an ARN in the bucket region and owner account, and keeps ARNs', () => {
-    // Act + Assess
-    expect(kmsKeyArnFor('1234abcd-12ab-34cd-56ef-1234567890ab', 'eu-west-1', ACCOUNT)).toBe(
-      `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
-    );
-    expect(kmsKeyArnFor('alias/trail', 'cn-north-1', ACCOUNT)).toBe(`arn:aws-cn:kms:cn-north-1:${ACCOUNT}:alias/trail`);
-    expect(kmsKeyArnFor('arn:aws:kms:us-east-1:444455556666:key/abc', 'eu-west-1', ACCOUNT)).toBe('arn:aws:kms:us-east-1:444455556666:key/abc');
-  });
-
-  it('counts only log files as CloudTrail logs', () => {
-    // Act + Assess
-    expect(isCloudTrailLogKey(`AWSLogs/${ACCOUNT}/CloudTrail/eu-west-1/2025/06/01/${ACCOUNT}_CloudTrail_eu-west-1_x.json.gz`)).toBe(true);
-    expect(isCloudTrailLogKey(`AWSLogs/${ACCOUNT}/CloudTrail-Digest/eu-west-1/2025/06/01/d.json.gz`)).toBe(false);
-    expect(isCloudTrailLogKey(`AWSLogs/${ACCOUNT}/CloudTrail/eu-west-1/2025/06/01/`)).toBe(false);
-  });
-});
+import { bucketFactsSchema } from '../../../lambda/onboarding/workflow-contract.js';
+import { checkTrailBucket } from '../../../lambda/shared/trail-bucket.js';
+import { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
+import { onboardingErrorOf } from '../../support/rejections.js';
+import { ORG, withSandbox } from './trail-fixture.js';
 
 describe('checkTrailBucket', () => {
   const sandbox = withSandbox();
@@ -296,127 +232,5 @@ describe('checkTrailBucket', () => {
     const searched = mock.commandCalls(ListObjectsV2Command).filter((call) => call.args[0].input.Prefix === prefix);
     expect(searched).toHaveLength(2);
     expect(searched.every((call) => call.args[0].input.MaxKeys === 2)).toBe(true);
-  });
-});
-
-describe('verifyReaderAccess', () => {
-  const sandbox = withSandbox();
-
-  async function provisionedReader(bucketName: string, factsOverride: Partial<BucketFacts> = {}) {
-    const facts = { ...(await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName })), ...factsOverride };
-    await provisionReader({ iam: sandbox().iam, secretsManager: sandbox().secretsManager }, { accountId: ACCOUNT, bucket: facts });
-    const credentials = await readAccessKey(sandbox().secretsManager, ACCOUNT);
-    return { facts, credentials, s3: sandbox().s3ForCredentials(credentials, { region: facts.bucketRegion }) };
-  }
-
-  it('reports ACCESS_NOT_YET_EFFECTIVE while the new key propagates, then reads a real log file', async () => {
-    // Prepare
-    await sandbox().createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
-    const { facts, s3 } = await provisionedReader('account-trail');
-
-    // Act
-    const early = await onboardingErrorOf(verifyReaderAccess(s3, facts));
-    now += PROPAGATION_MS;
-    const check = await verifyReaderAccess(s3, facts);
-
-    // Assess
-    expect(early.code).toBe(ErrorCode.ACCESS_NOT_YET_EFFECTIVE);
-    expect(early.transient).toBe(true);
-    expect(early.message).toContain('InvalidAccessKeyId');
-    expect(check.objectKey.startsWith(facts.logPrefix)).toBe(true);
-    expect(check.bytesRead).toBeGreaterThan(0);
-  });
-
-  it('reads SSE-KMS logs because the policy grants kms:Decrypt on the trail key', async () => {
-    // Prepare
-    await sandbox().createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS' });
-    const { facts, s3 } = await provisionedReader('kms-trail');
-    now += PROPAGATION_MS;
-
-    // Act
-    const check = await verifyReaderAccess(s3, facts);
-
-    // Assess
-    expect(facts.kmsKeyArn).not.toBeNull();
-    expect(check.bytesRead).toBeGreaterThan(0);
-  });
-
-  it('is denied on SSE-KMS logs when the policy lacks the key, which proves the KMS statement is needed', async () => {
-    // Prepare
-    await sandbox().createTrailBucket({ name: 'kms-trail', layout: 'account', accountIds: [ACCOUNT], encryption: 'SSE-KMS' });
-    const { facts, s3 } = await provisionedReader('kms-trail', { kmsKeyArn: null });
-    now += PROPAGATION_MS;
-
-    // Act
-    const error = await onboardingErrorOf(verifyReaderAccess(s3, facts));
-
-    // Assess
-    expect(error.code).toBe(ErrorCode.ACCESS_NOT_YET_EFFECTIVE);
-    expect(error.message).toContain('AccessDenied');
-  });
-
-  it.each([
-    ['not gzip', Buffer.from('{"Records": []}')],
-    ['gzip but not JSON', gzipSync('plain text')],
-    ['JSON without Records', gzipSync(JSON.stringify({ events: [] }))],
-  ])('fails with ACCESS_VERIFICATION_FAILED when the object read is %s', async (_what, body) => {
-    // Prepare: the bad object sorts first under the prefix, so it is the one read.
-    const bucket = await sandbox().createTrailBucket({ name: 'odd-trail', layout: 'account', accountIds: [ACCOUNT] });
-    const prefix = bucket.logPrefixes[ACCOUNT] ?? '';
-    await sandbox().fakes.s3.putObjects(bucket.name, [{ key: `${prefix}0-odd.json.gz`, body, contentType: 'application/json' }]);
-    const { facts, s3 } = await provisionedReader(bucket.name);
-    now += PROPAGATION_MS;
-
-    // Act
-    const error = await onboardingErrorOf(verifyReaderAccess(s3, facts));
-
-    // Assess
-    expect(error.code).toBe(ErrorCode.ACCESS_VERIFICATION_FAILED);
-    expect(error.message).toContain(`${prefix}0-odd.json.gz`);
-  });
-
-  it('gives the reader key nothing beyond its own account prefix in a shared organization bucket', async () => {
-    // Prepare
-    const other = '444455556666';
-    const bucket = await sandbox().createTrailBucket({ name: 'org-trail', layout: 'organization', organizationId: ORG, accountIds: [other, ACCOUNT] });
-    const facts = await checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: bucket.name, organizationId: ORG });
-    await provisionReader({ iam: sandbox().iam, secretsManager: sandbox().secretsManager }, { accountId: ACCOUNT, bucket: facts });
-    const s3 = sandbox().s3ForCredentials(await readAccessKey(sandbox().secretsManager, ACCOUNT));
-    now += PROPAGATION_MS;
-    const otherKey = bucket.objectKeys.find((key) => key.startsWith(bucket.logPrefixes[other] ?? '-')) ?? '';
-    const denied = async (call: () => Promise<unknown>) => {
-      try {
-        await call();
-        return 'allowed';
-      } catch (error) {
-        return (error as Error).name;
-      }
-    };
-
-    // Act
-    const own = await verifyReaderAccess(s3, facts);
-    const otherObject = await denied(() => s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: otherKey })));
-    const wholeBucket = await denied(() => s3.send(new ListObjectsV2Command({ Bucket: bucket.name, Prefix: 'AWSLogs/' })));
-    const otherPrefix = await denied(() => s3.send(new ListObjectsV2Command({ Bucket: bucket.name, Prefix: bucket.logPrefixes[other] })));
-
-    // Assess
-    expect(own.objectKey.startsWith(facts.logPrefix)).toBe(true);
-    expect(otherKey).not.toBe('');
-    expect([otherObject, wholeBucket, otherPrefix]).toEqual(['AccessDenied', 'AccessDenied', 'AccessDenied']);
-  });
-
-  it('never puts the reader secret into an error message or its result', async () => {
-    // Prepare
-    await sandbox().createTrailBucket({ name: 'account-trail', layout: 'account', accountIds: [ACCOUNT] });
-    const { facts, credentials, s3 } = await provisionedReader('account-trail');
-
-    // Act
-    const early = await onboardingErrorOf(verifyReaderAccess(s3, facts));
-    now += PROPAGATION_MS;
-    const check = await verifyReaderAccess(s3, facts);
-
-    // Assess
-    const visible = JSON.stringify([early.message, early.details, early.toJSON(), check]);
-    expect(visible).not.toContain(credentials.secretAccessKey);
   });
 });

@@ -61,7 +61,7 @@ interface Summary {
   accountId: string;
   transitions: number;
   director: { logSources: { id: string; config: { Connector: Record<string, unknown> } }[]; operations: string[] };
-  aws: { users: string[]; accessKeys: { userName: string; accessKeyId: string; status: string }[]; secrets: string[] };
+  aws: { users: string[]; accessKeys: { userName: string; accessKeyId: string; status: string }[]; secrets: string[]; calls: Record<string, number> };
 }
 
 /** The last stdout line must be one JSON object holding at least the contract's keys. */
@@ -171,6 +171,24 @@ describe('npm start (local sandbox CLI)', () => {
     expect(summary.director.operations[1]).toMatch(new RegExp(`/LogSources/(LogSources/)?${logSource?.id.replace('LogSources/', '') ?? '-'}$`));
     expect(summary.aws.accessKeys).toHaveLength(1);
     expect(logSource?.config.Connector.access_key).toBe(summary.aws.accessKeys[0]?.accessKeyId);
+    expectSecretFieldsMasked(summary);
+    expectNoSecretLookingText(run);
+  }, SLOW_TEST_TIMEOUT_MS);
+
+  it('--scenario rotate --json adds aws.calls: the handlers\' AWS calls per operation, rotation\'s PutEvents included', async () => {
+    // Act
+    const run = await runSandboxCli(['--scenario', 'rotate', '--json']);
+
+    // Assess
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    const summary = lastLineSummary(run.stdout);
+    expect(summary).toMatchObject({ scenario: 'rotate', status: 'SUCCEEDED' });
+    expect(summary.aws.calls).toMatchObject({ 'IAM.CreateUser': 1, 'IAM.CreateAccessKey': 2, 'IAM.DeleteAccessKey': 1, 'EventBridge.PutEvents': 1 });
+    expect(summary.aws.calls['S3.GetObject']).toBeGreaterThanOrEqual(2);
+    for (const [call, count] of Object.entries(summary.aws.calls)) {
+      expect(call).toMatch(/^(IAM|SecretsManager|S3|EventBridge)\.[A-Z][A-Za-z0-9]+$/);
+      expect(count).toBeGreaterThan(0);
+    }
     expectSecretFieldsMasked(summary);
     expectNoSecretLookingText(run);
   }, SLOW_TEST_TIMEOUT_MS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, fullJitterDelay, parseRetryAfter, resolveRetryPolicy } from '../../../lambda/director/http.js';
+import { DEFAULT_RETRY_POLICY, fullJitterDelay, parseRetryAfter, resolveRetryPolicy } from '../../../lambda/director/retry-policy.js';
 
 const NOW = Date.parse('2025-01-01T12:00:00Z');
 

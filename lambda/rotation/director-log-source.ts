@@ -1,0 +1,163 @@
+import { tagAccountSecret } from '../shared/account-secret.js';
+import type { AccessKeyPair } from '../shared/account-secret.js';
+import {
+  DirectorAuthError,
+  DirectorForbiddenError,
+  DirectorNotFoundError,
+  DirectorOrderFailedError,
+  DirectorValidationError,
+} from '../director/index.js';
+import type { DirectorClient, LogSourceRecord, OrderReference } from '../director/index.js';
+import { OnboardingError } from '../shared/errors.js';
+import { buildLogSourceWrite } from '../shared/log-source-write.js';
+import type { S3FetcherLogSource } from '../shared/log-source-body.js';
+import { connectorOf, findOwnedLogSource, type OwnedLogSource } from '../shared/owned-log-source.js';
+import { describeAwsError } from '../shared/ownership.js';
+import { resolveOnboardingRequest } from '../onboarding/request.js';
+import type { TrailSettings } from '../contract/runtime-settings.js';
+import { ErrorCode } from '../contract/error-codes.js';
+import type { RotationRun } from './rotation-run.js';
+import type { RotationTarget } from './rotation-target.js';
+
+/**
+ * The account's log source in Director as one step invocation finds, edits and restores it, and
+ * what that invocation may have changed there (which decides whether a rollback must restore).
+ */
+export class DirectorLogSource {
+  /** `unknown`: an edit was sent but its outcome is not known, so a rollback must restore. */
+  private state: 'untouched' | 'switched' | 'unknown' = 'untouched';
+  private found: OwnedLogSource | undefined;
+  private client: DirectorClient | undefined;
+
+  constructor(private readonly run: RotationRun) {}
+
+  /** One client per invocation: a new one would read the Director credential secret again. */
+  private director(): DirectorClient {
+    this.client ??= this.run.context.director();
+    return this.client;
+  }
+
+  private logSourceName(target: RotationTarget): string {
+    return resolveOnboardingRequest({ accountId: target.accountId }, this.run.context.settings).logSourceName;
+  }
+
+  async find(target: RotationTarget): Promise<OwnedLogSource | null> {
+    this.found ??=
+      (await findOwnedLogSource(
+        { director: this.director(), secretsManager: this.run.context.secretsManager },
+        { accountId: target.accountId, logSourceName: this.logSourceName(target) },
+        target.description,
+      )) ?? undefined;
+    return this.found ?? null;
+  }
+
+  async require(target: RotationTarget): Promise<OwnedLogSource> {
+    const source = await this.find(target);
+    if (source !== null) return source;
+    throw new OnboardingError(
+      ErrorCode.LOG_SOURCE_NOT_FOUND,
+      `Director has no log source of account ${target.accountId} (neither the id tagged on ${target.secretName} nor the name ` +
+        `"${this.logSourceName(target)}"), so there is nothing to give the new key to. Onboard the account, then rotate again.`,
+      { details: { accountId: target.accountId, logSourceName: this.logSourceName(target) } },
+    );
+  }
+
+  /** Sends the seed's edit body with `key` and waits for its order; `switch` records what Director may now hold. */
+  async edit(target: RotationTarget, source: OwnedLogSource, key: AccessKeyPair, purpose: 'switch' | 'restore'): Promise<OrderReference> {
+    const director = this.director();
+    const body = await this.editBody(target, source, key);
+    let order: OrderReference;
+    try {
+      order = await director.editLogSource(source.id, body);
+    } catch (error) {
+      if (purpose === 'switch' && !isDefiniteRefusal(error)) this.state = 'unknown';
+      throw error;
+    }
+    if (purpose === 'switch') this.state = 'unknown';
+    const { orderDeadlineMs, orderInitialDelayMs, orderMaxDelayMs } = this.run.timeouts;
+    try {
+      await director.waitForOrder(order, { deadlineMs: orderDeadlineMs, initialDelayMs: orderInitialDelayMs, maxDelayMs: orderMaxDelayMs });
+    } catch (error) {
+      // A failed order changes nothing in Director; a timeout may still complete later.
+      if (purpose === 'switch' && error instanceof DirectorOrderFailedError) this.state = 'untouched';
+      throw error;
+    }
+    if (purpose === 'switch') this.state = 'switched';
+    this.run.log('info', purpose === 'switch' ? 'Director now uses the pending key' : 'Director is back on the current key', {
+      logSourceId: source.id,
+      accessKeyId: key.accessKeyId,
+      orderRequestId: order.requestId,
+    });
+    return order;
+  }
+
+  /** The onboarding's edit body, keeping what the source already has: name, bucket, region and filter date. */
+  private async editBody(target: RotationTarget, source: OwnedLogSource, key: AccessKeyPair): Promise<S3FetcherLogSource> {
+    const { settings, now } = this.run.context;
+    const location = bucketLocationOf(settings.trail, source);
+    if (location.bucketRegion === undefined) {
+      throw new OnboardingError(
+        ErrorCode.CONFIG_INVALID,
+        `Log source ${source.id} records no bucket region and the configuration sets none (trail.bucketRegion).`,
+        { details: { logSourceId: source.id } },
+      );
+    }
+    return buildLogSourceWrite(
+      { director: this.director(), logSource: settings.logSource, now },
+      { accountId: target.accountId, name: source.name, bucketName: location.bucketName, bucketRegion: location.bucketRegion, key },
+      source,
+    );
+  }
+
+  /** Best effort: the last order on the secret's tags helps an operator; its absence breaks nothing. */
+  async recordOrder(target: RotationTarget, order: OrderReference): Promise<void> {
+    try {
+      await tagAccountSecret(this.run.context.secretsManager, target.accountId, { lastOrder: order.requestId }, target.description);
+    } catch (error) {
+      this.run.log('warn', `Could not record order ${order.requestId} on ${target.secretName}`, { awsError: describeAwsError(error) });
+    }
+  }
+
+  /** Whether Director may use `accessKeyId` now: after an edit of this invocation, or as a fresh lookup shows. */
+  async mayHold(target: RotationTarget, accessKeyId: string): Promise<boolean> {
+    if (this.state !== 'untouched') return true;
+    // A fresh lookup: an earlier step of this rotation may have switched Director.
+    this.found = undefined;
+    let source: OwnedLogSource | null;
+    try {
+      source = await this.find(target);
+    } catch (error) {
+      // A source that is not ours was never edited by a rotation, so it cannot hold the new key.
+      if (error instanceof OnboardingError && error.code === ErrorCode.NOT_OWNED) return false;
+      throw error;
+    }
+    return source !== null && connectorAccessKey(source) === accessKeyId;
+  }
+}
+
+/** The bucket Director reads, as its log source records it; the configured trail otherwise. */
+export function bucketLocationOf(trail: TrailSettings, source: OwnedLogSource | null): { bucketName: string; bucketRegion: string | undefined } {
+  const connector = source === null ? {} : connectorOf(source);
+  const bucketName = nonEmpty(connector.bucket_name) ?? trail.bucketName;
+  const bucketRegion = nonEmpty(connector.region_name) ?? (bucketName === trail.bucketName ? trail.bucketRegion : undefined);
+  return { bucketName, bucketRegion };
+}
+
+/** The access key id the log source's connector holds. */
+export function connectorAccessKey(source: LogSourceRecord): string | undefined {
+  return nonEmpty(connectorOf(source).access_key);
+}
+
+/** An edit Director refused before accepting it: nothing changed there. */
+function isDefiniteRefusal(error: unknown): boolean {
+  return (
+    error instanceof DirectorValidationError ||
+    error instanceof DirectorForbiddenError ||
+    error instanceof DirectorAuthError ||
+    error instanceof DirectorNotFoundError
+  );
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

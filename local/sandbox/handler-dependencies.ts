@@ -1,0 +1,51 @@
+import type { AppConfig } from '../../lib/product/app-config.js';
+import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
+import type { RotationDependencies } from '../../lambda/rotation/rotate-access-key.handler.js';
+import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
+import type { AwsSandbox } from '../aws/index.js';
+import type { AwsCallLog } from './aws-call-log.js';
+import { SANDBOX_REGION } from './constants.js';
+import type { PublishedEvent } from './environment.js';
+import { capturingEventBridge } from './event-capture.js';
+import type { VirtualClock } from './virtual-clock.js';
+
+/** The fake ARN the sandbox's "deployed" rotation function has; Finalize hands it to Secrets Manager. */
+const ROTATION_FUNCTION_ARN = `arn:aws:lambda:${SANDBOX_REGION}:000000000000:function:KeyRotation`;
+
+export interface HandlerDependenciesSpec {
+  aws: AwsSandbox;
+  region: string;
+  /** The config and settings deployed now: a redeploy replaces them, so they are read on each use. */
+  deployed: () => { config: AppConfig; settings: RuntimeSettings };
+  clock: VirtualClock;
+  /** Where the rotation function's PutEvents lands. */
+  events: PublishedEvent[];
+  /** Records every call the handlers make through these clients. */
+  callLog: AwsCallLog;
+  /** The longest real sleep a handler may take. */
+  waitMs: number;
+}
+
+/** What the real handlers get in the sandbox instead of AWS: the stand-ins, through recording clients. */
+export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDependencies {
+  const { aws, region, deployed, callLog, waitMs } = spec;
+  const secretsManager = callLog.recording(aws.secretsManager, 'SecretsManager');
+  return {
+    get settings() {
+      return deployed().settings;
+    },
+    iam: callLog.recording(aws.iam, 'IAM'),
+    secretsManager,
+    s3: callLog.recording(aws.s3ForProduct({ region }), 'S3'),
+    s3ForCredentials: (credentials, bucketRegion) => callLog.recording(aws.s3ForCredentials(credentials, { region: bucketRegion }), 'S3'),
+    // Same attempts as on Lambda, but backoff in milliseconds: the sandbox should not sleep for real.
+    director: () => createDirectorClient(deployed().settings.director, secretsManager, { retry: { baseDelayMs: 5, maxDelayMs: 20 } }),
+    get rotation() {
+      const { keyRotation } = deployed().config;
+      return keyRotation.enabled ? { rotationLambdaArn: ROTATION_FUNCTION_ARN, scheduleDays: keyRotation.scheduleDays } : null;
+    },
+    now: () => spec.clock.now(),
+    eventBridge: callLog.recording(capturingEventBridge(region, spec.events), 'EventBridge'),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, waitMs))),
+  };
+}

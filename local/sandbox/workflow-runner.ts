@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { DependenciesProvider } from '../../lambda/shared/runtime/dependencies.js';
+import type { StepHandler } from '../../lambda/shared/runtime/workflow-step.js';
+import type { PublishedEvent, RunOptions } from './environment.js';
+import { recordPutEvents } from './event-capture.js';
+import { invokeLikeLambda } from './lambda-invocation.js';
+import { runLocally, type LocalRunResult, type LocalTaskHandler } from './state-machine-runner.js';
+import type { VirtualClock } from './virtual-clock.js';
+
+export interface WorkflowRunnerSpec {
+  /** Task state name → entry point `lambda/<file>.handler.ts`. */
+  tasks: Record<string, string>;
+  /** EventBridge PutEvents task states: recorded into `events`. */
+  publishStates: string[];
+  waitState: string;
+  prefix: string;
+  definitionOf: () => Record<string, unknown> | null;
+  provider: DependenciesProvider;
+  events: PublishedEvent[];
+  clock: VirtualClock;
+  waitMs: number;
+}
+
+/** Runs one execution of a workflow's current definition. */
+export type WorkflowRun = (input: Record<string, unknown>, options?: RunOptions) => Promise<LocalRunResult>;
+
+/** Maps a workflow's task states to the real handlers and runs its current definition locally. */
+export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<WorkflowRun> {
+  const taskHandlers: Record<string, LocalTaskHandler> = {};
+  for (const [state, file] of Object.entries(spec.tasks)) {
+    // The handler files are known only at run time; Vite must leave this import to Node.
+    const module = (await import(/* @vite-ignore */ `../../lambda/${file}.handler.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
+    taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), state);
+  }
+  for (const state of spec.publishStates) taskHandlers[state] = (input) => Promise.resolve(recordPutEvents(input, spec.events));
+
+  return (input, options = {}) => {
+    const definition = spec.definitionOf();
+    if (!definition) throw new Error(`The synthesized stack has no ${spec.prefix} workflow (is it disabled in the config?).`);
+    return runLocally(definition, input, {
+      taskHandlers,
+      executionName: `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`,
+      waitOverridesMs: { [spec.waitState]: spec.waitMs },
+      retryOverridesMs: Object.fromEntries(Object.keys(spec.tasks).map((name) => [name, spec.waitMs])),
+      onEvent: (event) => {
+        // The deadline is measured in the definition's seconds: advance time as if each Wait had
+        // lasted that long, so a 30-minute deadline passes in a moment here.
+        if (event.kind === 'entered' && event.state === spec.waitState) spec.clock.advance(nextWaitSecondsOf(event.input) * 1000);
+        options.onEvent?.(event);
+      },
+    });
+  };
+}
+
+function nextWaitSecondsOf(input: unknown): number {
+  const seconds = (input as { order?: { nextWaitSeconds?: unknown } } | undefined)?.order?.nextWaitSeconds;
+  return typeof seconds === 'number' ? seconds : 0;
+}
