@@ -1,24 +1,13 @@
 import { accountSecretName, readerUserName } from '../contract/names.js';
 import { caughtError } from '../shared/caught-error.js';
-import type {
-  DeletionOrderPoll,
-  LogSourceDeletion,
-  OffboardedPart,
-  OffboardingExecutionState,
-  OffboardingFailure,
-  OffboardingInventory,
-  OffboardingRequest,
-  OffboardingSummary,
-  ReaderRemoval,
-  SecretDeletion,
-} from './workflow-contract.js';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { scheduleSecretDeletion } from './secret-deletion.js';
+import type { CompletedOffboarding, OffboardedPart, OffboardingExecutionState, OffboardingFailure, OffboardingSummary, SecretDeletion } from './workflow-contract.js';
 
-export interface CompletedOffboarding {
-  request: OffboardingRequest;
-  inventory: OffboardingInventory;
-  deletion?: LogSourceDeletion | undefined;
-  order?: DeletionOrderPoll | { attempt: number } | undefined;
-  reader: ReaderRemoval;
+/** ScheduleSecretDeletion: the secret goes after its recovery window, then the run is summed up. */
+export async function completeOffboarding(sm: SecretsManagerClient, state: CompletedOffboarding, recoveryWindowDays: number): Promise<OffboardingSummary> {
+  const secret = await scheduleSecretDeletion(sm, { accountId: state.request.accountId, recoveryWindowDays });
+  return summarizeOffboarding(state, secret);
 }
 
 /** The execution's output: what this run removed, what was already gone, or that nothing ever existed. */

@@ -1,5 +1,5 @@
 import type { RuntimeSettings } from '../contract/runtime-settings.js';
-import { resolveOnboardingRequest } from '../onboarding/request.js';
+import { defaultLogSourceName } from '../shared/log-source-body.js';
 import type { OffboardingInput, OffboardingRequest } from './workflow-contract.js';
 
 /** Fills the defaults: reason `manual`, and the log source name from the stack's name pattern. */
@@ -8,7 +8,7 @@ export function resolveOffboardingRequest(input: OffboardingInput, settings: Run
     accountId: input.accountId,
     reason: input.reason ?? 'manual',
     // The same expansion onboarding uses, so both agree on the name for the same account.
-    logSourceName: input.logSourceName ?? resolveOnboardingRequest({ accountId: input.accountId }, settings).logSourceName,
+    logSourceName: input.logSourceName ?? defaultLogSourceName(settings, input.accountId),
     trigger: input.trigger ?? null,
   };
 }

@@ -102,6 +102,16 @@ export type SecretDeletion = z.infer<typeof secretDeletionSchema>;
 export const offboardedPartSchema = z.enum(['logSource', 'readerUser', 'secret']);
 export type OffboardedPart = z.infer<typeof offboardedPartSchema>;
 
+/** The execution state when the reader is gone; `deletion` and `order` exist only when there was a log source. */
+export const completedOffboardingStateSchema = z.looseObject({
+  request: offboardingRequestSchema,
+  inventory: offboardingInventorySchema,
+  deletion: logSourceDeletionSchema.optional(),
+  order: z.union([deletionOrderPollSchema, z.looseObject({ attempt: z.int() })]).optional(),
+  reader: readerRemovalSchema,
+});
+export type CompletedOffboarding = z.infer<typeof completedOffboardingStateSchema>;
+
 /** The execution's output and the detail of the `Offboarding Succeeded` event. */
 export const offboardingSummarySchema = z.strictObject({
   accountId: accountIdSchema,

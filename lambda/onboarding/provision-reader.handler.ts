@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { bucketFactsSchema, onboardingRequestSchema, readerIdentitySchema } from './workflow-contract.js';
+import { onboardingRequestSchema, readerIdentitySchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { provisionReader } from './provisioning.js';
+import { bucketFactsSchema } from '../shared/workflow-schemas.js';
 
 /** ProvisionReader: the IAM reader user, its policy and a fresh key, stored in the account secret. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

@@ -9,7 +9,8 @@ import { describeAwsError, isAwsError, mergeTags, redactSecrets } from '../share
 import { createAccessKeyWithinLimit } from '../shared/reader-keys.js';
 import { READER_POLICY_NAME, buildReaderPolicy } from '../shared/reader-policy.js';
 import { assertOwnedReaderUser, deleteReaderAccessKey, deleteUserIfKeyless, getReaderUser, requireUserArn } from '../shared/reader-user.js';
-import type { BucketFacts, ReaderIdentity } from './workflow-contract.js';
+import type { ReaderIdentity } from './workflow-contract.js';
+import type { BucketFacts } from '../shared/workflow-schemas.js';
 
 /**
  * ProvisionReader: the account's IAM reader user, its inline policy and a fresh access key, written

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { registerLogSource } from './registration.js';
-import { bucketFactsSchema, onboardingRequestSchema, readerIdentitySchema, registrationSchema } from './workflow-contract.js';
+import { onboardingRequestSchema, readerIdentitySchema, registrationSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { bucketFactsSchema } from '../shared/workflow-schemas.js';
 
 /** RegisterLogSource: POST (or PUT for a source this product owns) the S3Fetcher log source. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>

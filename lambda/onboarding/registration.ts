@@ -1,12 +1,11 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ErrorCode } from '../contract/error-codes.js';
 import type { LogSourceDefaults } from '../contract/settings.js';
 import type { DirectorClient } from '../director/index.js';
-import { readAccessKey } from '../shared/account-secret.js';
-import { OnboardingError } from '../shared/errors.js';
 import { buildLogSourceWrite } from '../shared/log-source-write.js';
 import { findOwnedLogSource } from '../shared/owned-log-source.js';
-import type { BucketFacts, OnboardingRequest, ReaderIdentity, Registration } from './workflow-contract.js';
+import { readRunKey } from './run-key.js';
+import type { OnboardingRequest, ReaderIdentity, Registration } from './workflow-contract.js';
+import type { BucketFacts } from '../shared/workflow-schemas.js';
 
 export interface RegistrationContext {
   director: DirectorClient;
@@ -31,15 +30,7 @@ export async function registerLogSource(context: RegistrationContext, input: Reg
   const { director, secretsManager } = context;
   const { request, bucket, reader } = input;
 
-  const key = await readAccessKey(secretsManager, request.accountId);
-  if (key.accessKeyId !== reader.accessKeyId) {
-    throw new OnboardingError(
-      ErrorCode.SECRET_INVALID,
-      `Secret ${reader.secretName} now holds access key ${key.accessKeyId}, not ${reader.accessKeyId} that this run created; ` +
-        'another onboarding of the account is probably running. Let it finish, then run again.',
-      { details: { secretName: reader.secretName, expected: reader.accessKeyId, found: key.accessKeyId } },
-    );
-  }
+  const key = await readRunKey(secretsManager, request.accountId, reader);
 
   const existing = await findOwnedLogSource(context, request);
   const body = await buildLogSourceWrite(

@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { readAccessKey } from '../shared/account-secret.js';
-import { OnboardingError } from '../shared/errors.js';
-import { accessCheckSchema, bucketFactsSchema, onboardingRequestSchema, readerIdentitySchema } from './workflow-contract.js';
+import { verifyReaderAccess } from '../shared/reader-access.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
-import { ErrorCode } from '../contract/error-codes.js';
-import { verifyReaderAccess } from '../shared/reader-access.js';
+import { accessCheckSchema, bucketFactsSchema } from '../shared/workflow-schemas.js';
+import { readRunKey } from './run-key.js';
+import { onboardingRequestSchema, readerIdentitySchema } from './workflow-contract.js';
 
 /** VerifyAccess: with the reader's own key, list and read one real log object. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
@@ -15,13 +14,7 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
     output: accessCheckSchema,
     run: async ({ request, bucket, reader }) => {
       const { secretsManager, s3ForCredentials } = dependencies();
-      const key = await readAccessKey(secretsManager, request.accountId);
-      if (key.accessKeyId !== reader.accessKeyId) {
-        throw new OnboardingError(
-          ErrorCode.SECRET_INVALID,
-          `Secret ${reader.secretName} holds access key ${key.accessKeyId}, not ${reader.accessKeyId} that this run created; another onboarding of the account is probably running.`,
-        );
-      }
+      const key = await readRunKey(secretsManager, request.accountId, reader);
       return verifyReaderAccess(s3ForCredentials(key, bucket.bucketRegion), bucket);
     },
   });

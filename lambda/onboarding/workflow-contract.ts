@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
+import { accessCheckSchema, bucketFactsSchema, caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
 import {
   accountIdSchema,
   awsRegionSchema,
@@ -43,17 +43,6 @@ export const onboardingRequestSchema = z.strictObject({
 });
 export type OnboardingRequest = z.infer<typeof onboardingRequestSchema>;
 
-export const bucketFactsSchema = z.strictObject({
-  bucketName: bucketNameSchema,
-  bucketRegion: awsRegionSchema,
-  /** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/` */
-  logPrefix: z.string().min(1),
-  /** Set when the bucket's default encryption is SSE-KMS. */
-  kmsKeyArn: z.string().nullable(),
-  sampleObjectKey: z.string().min(1),
-});
-export type BucketFacts = z.infer<typeof bucketFactsSchema>;
-
 export const readerIdentitySchema = z.strictObject({
   userName: z.string().min(1),
   userArn: z.string().min(1),
@@ -64,12 +53,6 @@ export const readerIdentitySchema = z.strictObject({
   created: z.strictObject({ user: z.boolean(), secret: z.boolean(), accessKey: z.boolean() }),
 });
 export type ReaderIdentity = z.infer<typeof readerIdentitySchema>;
-
-export const accessCheckSchema = z.strictObject({
-  objectKey: z.string().min(1),
-  bytesRead: z.int().min(0),
-});
-export type AccessCheck = z.infer<typeof accessCheckSchema>;
 
 export const registrationSchema = z.strictObject({
   operation: z.enum(['CREATE', 'EDIT']),

@@ -13,7 +13,7 @@ import { buildLogSourceWrite } from '../shared/log-source-write.js';
 import type { S3FetcherLogSource } from '../shared/log-source-body.js';
 import { connectorOf, findOwnedLogSource, type OwnedLogSource } from '../shared/owned-log-source.js';
 import { describeAwsError } from '../shared/ownership.js';
-import { resolveOnboardingRequest } from '../onboarding/request.js';
+import { defaultLogSourceName } from '../shared/log-source-body.js';
 import type { TrailSettings } from '../contract/runtime-settings.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import type { RotationRun } from './rotation-run.js';
@@ -38,7 +38,7 @@ export class DirectorLogSource {
   }
 
   private logSourceName(target: RotationTarget): string {
-    return resolveOnboardingRequest({ accountId: target.accountId }, this.run.context.settings).logSourceName;
+    return defaultLogSourceName(this.run.context.settings, target.accountId);
   }
 
   async find(target: RotationTarget): Promise<OwnedLogSource | null> {

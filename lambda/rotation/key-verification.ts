@@ -1,4 +1,3 @@
-import type { AccessCheck, BucketFacts } from '../onboarding/workflow-contract.js';
 import type { AccessKeyPair } from '../shared/account-secret.js';
 import { doublingDelay } from '../shared/backoff.js';
 import { OnboardingError } from '../shared/errors.js';
@@ -8,6 +7,7 @@ import { bucketLocationOf } from './director-log-source.js';
 import type { RotationRun } from './rotation-run.js';
 import type { RotationTarget } from './rotation-target.js';
 import { verifyReaderAccess } from '../shared/reader-access.js';
+import type { AccessCheck, BucketFacts } from '../shared/workflow-schemas.js';
 
 /** testSecret's proof that a key works: the trail bucket Director reads, and one log object read with the key. */
 

@@ -1,5 +1,6 @@
 import { OWNER_MARKER } from '../contract/names.js';
 import type { LogSourceBody } from '../director/types.js';
+import type { RuntimeSettings } from '../contract/runtime-settings.js';
 import type { LogSourceDefaults } from '../contract/settings.js';
 
 /** The write shape of an `S3Fetcher` log source, as the seed guide's create and edit examples send it. */
@@ -29,6 +30,11 @@ export interface BuildLogSourceOptions {
 /** Expands the configured name pattern for one account. */
 export function logSourceNameFor(pattern: string, facts: Pick<LogSourceAccountFacts, 'accountId' | 'bucketName' | 'bucketRegion'>): string {
   return expandPlaceholders(pattern, facts);
+}
+
+/** The name an account's log source gets from the stack's pattern and trail: what onboarding, rotation and offboarding all expect. */
+export function defaultLogSourceName(settings: Pick<RuntimeSettings, 'trail' | 'logSource'>, accountId: string): string {
+  return logSourceNameFor(settings.logSource.namePattern, { accountId, bucketName: settings.trail.bucketName, bucketRegion: settings.trail.bucketRegion ?? '' });
 }
 
 /** Builds the `data` object of a LogSources create (no `id`) or edit (with `id`) request. */

@@ -2,11 +2,11 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ErrorCode } from '../contract/error-codes.js';
-import type { AccessCheck, BucketFacts } from '../onboarding/workflow-contract.js';
 import { OnboardingError } from './errors.js';
 import { awsHttpStatus, describeAwsError, isAwsError } from './ownership.js';
 import { DEFAULT_PAGE_SIZE } from './trail-bucket.js';
 import { isCloudTrailLogKey } from './trail-layout.js';
+import type { AccessCheck, BucketFacts } from './workflow-schemas.js';
 
 /**
  * The proof that a reader's key works: with the READER's credentials, list the log prefix and read

@@ -1,10 +1,10 @@
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { HeadBucketCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import type { BucketFacts } from '../onboarding/workflow-contract.js';
 import { OnboardingError } from './errors.js';
 import { awsErrorHeader, awsHttpStatus, describeAwsError, isAwsError } from './ownership.js';
 import { cloudTrailLogPrefix, isCloudTrailLogKey, kmsKeyArnFor, regionFromLocationConstraint, type TrailLocation } from './trail-layout.js';
 import { ErrorCode } from '../contract/error-codes.js';
+import type { BucketFacts } from './workflow-schemas.js';
 
 /**
  * Facts about a CloudTrail bucket (region, encryption key, where the logs are) checked with the

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import { accountSecretName, readerUserName } from '../../../lambda/contract/names.js';
 import { provisionReader } from '../../../lambda/onboarding/provisioning.js';
-import type { BucketFacts } from '../../../lambda/onboarding/workflow-contract.js';
 import { OnboardingError } from '../../../lambda/shared/errors.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
+import type { BucketFacts } from '../../../lambda/shared/workflow-schemas.js';
 
 /* The reader of one account in a fresh AWS sandbox: what the provisioning, finalize and compensation tests share. */
 

@@ -3,13 +3,13 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { provisionReader } from '../../../lambda/onboarding/provisioning.js';
-import type { BucketFacts } from '../../../lambda/onboarding/workflow-contract.js';
 import { readAccessKey } from '../../../lambda/shared/account-secret.js';
 import { verifyReaderAccess } from '../../../lambda/shared/reader-access.js';
 import { checkTrailBucket } from '../../../lambda/shared/trail-bucket.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
 import { ORG, PROPAGATION_MS, clock, withSandbox } from './trail-fixture.js';
+import type { BucketFacts } from '../../../lambda/shared/workflow-schemas.js';
 
 describe('verifyReaderAccess', () => {
   const sandbox = withSandbox();

@@ -9,11 +9,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
-import { bucketFactsSchema } from '../../../lambda/onboarding/workflow-contract.js';
 import { checkTrailBucket } from '../../../lambda/shared/trail-bucket.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
 import { ORG, withSandbox } from './trail-fixture.js';
+import { bucketFactsSchema } from '../../../lambda/shared/workflow-schemas.js';
 
 describe('checkTrailBucket', () => {
   const sandbox = withSandbox();
