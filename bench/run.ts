@@ -14,7 +14,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 async function bundleSizes(): Promise<void> {
   console.log('Lambda bundle sizes (minified, @aws-sdk/* and undici external):');
-  const entryPoints = readdirSync(LAMBDA_DIR, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.handler.ts')).sort();
+  const entryPoints = readdirSync(LAMBDA_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.handler.ts'))
+    .sort();
   for (const file of entryPoints) {
     const result = await build({
       entryPoints: [path.join(LAMBDA_DIR, file)],

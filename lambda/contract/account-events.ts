@@ -12,7 +12,7 @@ const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
 const API_CALL_EVENT = 'AWS API Call via CloudTrail';
 
 /** An EventBridge event pattern, in the shape aws-cdk-lib's `EventPattern` takes. */
-export interface AccountEventPattern {
+interface AccountEventPattern {
   source: string[];
   detailType: string[];
   detail: Record<string, unknown>;

@@ -1,12 +1,5 @@
 import * as z from 'zod';
-import {
-  awsRegionSchema,
-  bucketNameSchema,
-  directorSettingsSchema,
-  logSourceDefaultsSchema,
-  organizationIdSchema,
-  trailPrefixSchema,
-} from './settings.js';
+import { awsRegionSchema, bucketNameSchema, directorSettingsSchema, logSourceDefaultsSchema, organizationIdSchema, trailPrefixSchema } from './settings.js';
 
 /** The stack's CloudTrail trail: the bucket every account's logs land in, unless an input overrides it. */
 export const trailSettingsSchema = z.strictObject({

@@ -33,27 +33,25 @@ export const directorSettingsSchema = z.strictObject({
   caBundle: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'must be a PEM certificate bundle' }).optional(),
   requestTimeoutMs: z.int().min(1000).max(60_000).default(10_000),
 });
-export type DirectorSettings = z.infer<typeof directorSettingsSchema>;
-
 function isAllowedDirectorUrl(value: string): boolean {
   const url = new URL(value);
   if (url.protocol === 'https:') return true;
   return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
-export const normalizerSchema = z.strictObject({
+const normalizerSchema = z.strictObject({
   name: z.string().min(1),
   type: z.string().min(1).default('compiled'),
 });
 
-export const routingCriterionSchema = z.strictObject({
+const routingCriterionSchema = z.strictObject({
   key: z.string().min(1),
   value: z.string(),
   operation: z.string().min(1).default('store'),
   repository: z.string().min(1),
 });
 
-export const newRepoSchema = z.strictObject({
+const newRepoSchema = z.strictObject({
   name: z.string().min(1),
   path: z.string().min(1),
   /** Days, sent to Director as a string as the seed guide shows. */
@@ -61,13 +59,13 @@ export const newRepoSchema = z.strictObject({
   remoteLogpoint: z.string().min(1).optional(),
 });
 
-export const routingSchema = z.strictObject({
+const routingSchema = z.strictObject({
   catchAll: z.string().min(1).default('_logpoint'),
   criteria: z.array(routingCriterionSchema).default([]),
   newRepo: newRepoSchema.optional(),
 });
 
-export const proxySchema = z.strictObject({
+const proxySchema = z.strictObject({
   ip: z.string().min(1),
   port: z.int().min(1).max(65_535),
   protocol: z.enum(['HTTP', 'HTTPS']),
@@ -77,23 +75,17 @@ export const proxySchema = z.strictObject({
  * Where fetching starts. `now` = the moment the log source is first created; `fixed` = a given
  * instant; `days-ago` = that many days before creation. An existing log source keeps its date on edit.
  */
-export const filterDateSchema = z.discriminatedUnion('policy', [
+const filterDateSchema = z.discriminatedUnion('policy', [
   z.strictObject({ policy: z.literal('now') }),
   z.strictObject({ policy: z.literal('fixed'), date: z.iso.datetime() }),
   z.strictObject({ policy: z.literal('days-ago'), days: z.int().min(0).max(3650) }),
 ]);
-export type FilterDatePolicy = z.infer<typeof filterDateSchema>;
 
-export const DEFAULT_LOG_SOURCE_DESCRIPTION =
-  'CloudTrail logs of AWS account {accountId}, read from S3 bucket {bucket}. Managed by logpoint-cloudtrail-onboarding.';
+const DEFAULT_LOG_SOURCE_DESCRIPTION = 'CloudTrail logs of AWS account {accountId}, read from S3 bucket {bucket}. Managed by logpoint-cloudtrail-onboarding.';
 
 export const logSourceDefaultsSchema = z.strictObject({
   /** Placeholders: {accountId}, {bucket}, {region}. Must contain {accountId} so each account gets its own source. */
-  namePattern: z
-    .string()
-    .min(1)
-    .includes('{accountId}', { message: 'must contain the {accountId} placeholder' })
-    .default('CloudTrail-{accountId}'),
+  namePattern: z.string().min(1).includes('{accountId}', { message: 'must contain the {accountId} placeholder' }).default('CloudTrail-{accountId}'),
   description: z.string().default(DEFAULT_LOG_SOURCE_DESCRIPTION),
   vendorName: z.string().default('AWS'),
   documentationLink: z.string().default('https://docs.logpoint.com/docs/cloud-trail/en/latest/'),
@@ -109,7 +101,10 @@ export const logSourceDefaultsSchema = z.strictObject({
   protocol: z.string().default('http'),
   parser: z.string().default('CloudTrailLogParser'),
   filterDate: filterDateSchema.default({ policy: 'now' }),
-  normalizers: z.array(normalizerSchema).min(1).default([{ name: 'CloudTrailCompiledNormalizer', type: 'compiled' }]),
+  normalizers: z
+    .array(normalizerSchema)
+    .min(1)
+    .default([{ name: 'CloudTrailCompiledNormalizer', type: 'compiled' }]),
   routing: routingSchema.default({ catchAll: '_logpoint', criteria: [] }),
   /** Name or 24-hex id of an existing enrichment policy; resolved to the id before sending. */
   enrichmentPolicy: z.string().min(1).optional(),

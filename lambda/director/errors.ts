@@ -138,10 +138,7 @@ export class DirectorOrderTimeoutError extends DirectorError {
 }
 
 function describeOrderFailure(failure: OrderFailureFacts): string {
-  const reasons = [
-    ...Object.entries(failure.validationErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`),
-    ...failure.errors,
-  ];
+  const reasons = [...Object.entries(failure.validationErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`), ...failure.errors];
   const head = failure.message.trim() || 'the order failed';
   return reasons.length === 0 ? head : `${head} (${reasons.join('; ')})`;
 }

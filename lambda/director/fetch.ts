@@ -12,7 +12,7 @@ export interface FetchRequestInit {
   signal: AbortSignal;
 }
 
-export interface FetchResponseLike {
+interface FetchResponseLike {
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;

@@ -30,7 +30,7 @@ import { RETRYABLE_STATUSES, fullJitterDelay, parseRetryAfter, resolveRetryPolic
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Minimal structured logger; Powertools' Logger satisfies it. Attributes never hold secrets or bodies. */
 export interface DirectorLogger {

@@ -148,7 +148,7 @@ export interface WaitForOrderOptions {
   maxDelayMs?: number;
 }
 
-export const DEFAULT_WAIT_FOR_ORDER: Required<WaitForOrderOptions> = {
+const DEFAULT_WAIT_FOR_ORDER: Required<WaitForOrderOptions> = {
   deadlineMs: 120_000,
   initialDelayMs: 1_000,
   maxDelayMs: 15_000,

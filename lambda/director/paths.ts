@@ -22,7 +22,7 @@ export function configPath(location: DirectorLocation, ...resource: string[]): s
   return `/${['configapi', location.poolUuid, location.logpointId, ...resource].map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
 
-export function orderPathFor(location: DirectorLocation, requestId: string): string {
+function orderPathFor(location: DirectorLocation, requestId: string): string {
   return `/${['monitorapi', location.poolUuid, location.logpointId, 'orders', requestId].map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
 

@@ -14,7 +14,7 @@ const SECRET_FIELD = /secret|passw|token|private_?key|api_?key/i;
 /** Shorter values are not redacted: replacing 1-3 characters would mangle innocent text. */
 const MIN_SECRET_LENGTH = 4;
 
-export function isSecretFieldName(name: string): boolean {
+function isSecretFieldName(name: string): boolean {
   return SECRET_FIELD.test(name);
 }
 

@@ -14,8 +14,8 @@ import { isRecord } from '../shared/records.js';
  * Authorization header.
  */
 
-export const REFRESH_TOKEN_PATH = '/refreshToken';
-export const DEFAULT_EXPIRY_SKEW_MS = 60_000;
+const REFRESH_TOKEN_PATH = '/refreshToken';
+const DEFAULT_EXPIRY_SKEW_MS = 60_000;
 
 export interface DirectorTokenProviderOptions {
   store: DirectorCredentialsStore;

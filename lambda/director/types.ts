@@ -9,7 +9,7 @@ import * as z from 'zod';
 
 // ─── Write shape: the LogSources body (`{"data": LogSourceBody}`) ──────────────────────────────
 
-export interface LogSourceSourceBody {
+interface LogSourceSourceBody {
   name: string;
   /** Minutes, ≥ 1. */
   interval: number;
@@ -19,14 +19,14 @@ export interface LogSourceSourceBody {
   timezone: string;
 }
 
-export interface ProxyBody {
+interface ProxyBody {
   status: true;
   IP: string;
   port: number;
   protocol: 'HTTP' | 'HTTPS';
 }
 
-export interface LogSourceConnectorBody {
+interface LogSourceConnectorBody {
   endpoint_url?: string;
   access_key: string;
   /** The AWS secret access key: never logged, never in an error, masked in read-backs. */
@@ -40,14 +40,14 @@ export interface LogSourceConnectorBody {
   protocol?: string;
 }
 
-export interface RoutingCriterionBody {
+interface RoutingCriterionBody {
   key: string;
   value: string;
   operation: string;
   repository: string;
 }
 
-export interface RoutingPolicyBody {
+interface RoutingPolicyBody {
   routing_criterion: RoutingCriterionBody[];
   catch_all: string;
   /** A repo to create together with the log source. */
@@ -58,12 +58,12 @@ export interface RoutingPolicyBody {
   remote_logpoint?: string;
 }
 
-export interface NormalizerBody {
+interface NormalizerBody {
   name: string;
   type: string;
 }
 
-export interface LogSourceConfigBody {
+interface LogSourceConfigBody {
   Source: LogSourceSourceBody;
   Connector: LogSourceConnectorBody;
   RoutingPolicy: RoutingPolicyBody;
@@ -114,10 +114,7 @@ export const logSourceRecordSchema = z.looseObject({
   documentation_link: optionalText,
   config: z
     .looseObject({
-      Source: z
-        .looseObject({ name: optionalText, interval: textOrNumber, charset: optionalText, timezone: optionalText })
-        .nullish()
-        .catch(undefined),
+      Source: z.looseObject({ name: optionalText, interval: textOrNumber, charset: optionalText, timezone: optionalText }).nullish().catch(undefined),
       Connector: z
         .looseObject({
           endpoint_url: optionalText,
@@ -147,10 +144,7 @@ export type LogSourceRecord = z.infer<typeof logSourceRecordSchema>;
 /** A bare string item is read as `{name}`: some lookup lists are plain name arrays elsewhere in Director. */
 const nameOnlyString = (value: unknown): unknown => (typeof value === 'string' ? { name: value } : value);
 
-export const compiledNormalizerSchema = z.preprocess(
-  nameOnlyString,
-  z.looseObject({ name: z.string().min(1), version: textOrNumber, id: optionalIdText }),
-);
+export const compiledNormalizerSchema = z.preprocess(nameOnlyString, z.looseObject({ name: z.string().min(1), version: textOrNumber, id: optionalIdText }));
 export type CompiledNormalizer = z.infer<typeof compiledNormalizerSchema>;
 
 export const repoSchema = z.preprocess(
@@ -178,9 +172,7 @@ export type EnrichmentPolicy = z.infer<typeof enrichmentPolicySchema>;
 /** `policy_name` per the contract; a plain `name` is tolerated and copied over. */
 export const routingPolicySchema = z.preprocess(
   (value: unknown) =>
-    typeof value === 'object' && value !== null && !('policy_name' in value) && 'name' in value
-      ? { ...value, policy_name: value.name }
-      : value,
+    typeof value === 'object' && value !== null && !('policy_name' in value) && 'name' in value ? { ...value, policy_name: value.name } : value,
   z.looseObject({
     id: optionalIdText,
     policy_name: z.string(),
@@ -214,4 +206,3 @@ export type OrderStatus =
   | { state: 'failed'; message: string; validationErrors: Record<string, string[]>; errors: string[] };
 
 export type SucceededOrder = Extract<OrderStatus, { state: 'succeeded' }>;
-export type FailedOrder = Extract<OrderStatus, { state: 'failed' }>;

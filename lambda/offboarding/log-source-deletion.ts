@@ -73,7 +73,12 @@ export async function checkDeletionOrder(
   now: Date,
 ): Promise<DeletionOrderPoll> {
   const { deletion } = input;
-  const done = (status: 'DELETED' | 'ALREADY_GONE', attempt: number): DeletionOrderPoll => ({ status, attempt, nextWaitSeconds: 1, deadlineAt: deletion.deadlineAt });
+  const done = (status: 'DELETED' | 'ALREADY_GONE', attempt: number): DeletionOrderPoll => ({
+    status,
+    attempt,
+    nextWaitSeconds: 1,
+    deadlineAt: deletion.deadlineAt,
+  });
   if (deletion.status === 'ALREADY_GONE') return done('ALREADY_GONE', input.attempt + 1);
   if (deletion.orderPath === null || deletion.requestId === null) {
     throw new OnboardingError(ErrorCode.INVALID_INPUT, `The deletion of ${deletion.logSourceId} was submitted without an order.`);

@@ -2,7 +2,14 @@ import { accountSecretName, readerUserName } from '../contract/names.js';
 import { caughtError } from '../shared/caught-error.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { scheduleSecretDeletion } from './secret-deletion.js';
-import type { CompletedOffboarding, OffboardedPart, OffboardingExecutionState, OffboardingFailure, OffboardingSummary, SecretDeletion } from './workflow-contract.js';
+import type {
+  CompletedOffboarding,
+  OffboardedPart,
+  OffboardingExecutionState,
+  OffboardingFailure,
+  OffboardingSummary,
+  SecretDeletion,
+} from './workflow-contract.js';
 
 /** ScheduleSecretDeletion: the secret goes after its recovery window, then the run is summed up. */
 export async function completeOffboarding(sm: SecretsManagerClient, state: CompletedOffboarding, recoveryWindowDays: number): Promise<OffboardingSummary> {
@@ -15,11 +22,7 @@ export function summarizeOffboarding(state: CompletedOffboarding, secret: Secret
   const { request, inventory, reader } = state;
   const logSourceDeleted = state.order !== undefined && 'status' in state.order && state.order.status === 'DELETED';
   const neverOnboarded =
-    !inventory.logSourceFound &&
-    inventory.readerUser === 'absent' &&
-    inventory.secret === 'absent' &&
-    !reader.userFound &&
-    secret.outcome === 'ABSENT';
+    !inventory.logSourceFound && inventory.readerUser === 'absent' && inventory.secret === 'absent' && !reader.userFound && secret.outcome === 'ABSENT';
   const gone: [OffboardedPart, boolean][] = [
     ['logSource', !logSourceDeleted],
     ['readerUser', !reader.deletedUser],

@@ -12,10 +12,7 @@ import type { SecretDeletion } from './workflow-contract.js';
  * `aws secretsmanager restore-secret` brings it back). Only our secret; a missing or already
  * scheduled one counts as done. The value is never read.
  */
-export async function scheduleSecretDeletion(
-  sm: SecretsManagerClient,
-  request: { accountId: string; recoveryWindowDays: number },
-): Promise<SecretDeletion> {
+export async function scheduleSecretDeletion(sm: SecretsManagerClient, request: { accountId: string; recoveryWindowDays: number }): Promise<SecretDeletion> {
   const { accountId, recoveryWindowDays } = request;
   const secretName = accountSecretName(accountId);
   const result = (outcome: SecretDeletion['outcome'], deletionDate: Date | null = null): SecretDeletion => ({

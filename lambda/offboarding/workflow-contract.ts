@@ -19,9 +19,7 @@ import { caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
  * paths. Nothing here may ever hold a secret value: only ids, names, dates and flags.
  */
 
-export const offboardingReasonSchema = z.enum(['account-closed', 'removed-from-organization', 'manual']);
-export type OffboardingReason = z.infer<typeof offboardingReasonSchema>;
-
+const offboardingReasonSchema = z.enum(['account-closed', 'removed-from-organization', 'manual']);
 /** What a trigger or an operator passes to StartExecution. */
 export const offboardingInputSchema = z.strictObject({
   accountId: accountIdSchema,
@@ -90,16 +88,17 @@ export const readerRemovalSchema = z.strictObject({
 });
 export type ReaderRemoval = z.infer<typeof readerRemovalSchema>;
 
-export const secretDeletionSchema = z.strictObject({
-  secretName: z.string().min(1),
-  outcome: z.enum(['SCHEDULED', 'ALREADY_SCHEDULED', 'ABSENT']),
-  /** When Secrets Manager purges the secret; known only when this run scheduled it. */
-  deletionDate: isoInstant.nullable(),
-  recoveryWindowDays: z.int().min(7).max(30),
-});
-export type SecretDeletion = z.infer<typeof secretDeletionSchema>;
+/** What scheduling the secret's deletion found or did; it goes into the summary, not into the state. */
+export interface SecretDeletion {
+  secretName: string;
+  outcome: 'SCHEDULED' | 'ALREADY_SCHEDULED' | 'ABSENT';
+  /** When Secrets Manager purges the secret (ISO instant); known only when this run scheduled it. */
+  deletionDate: string | null;
+  /** 7-30 days. */
+  recoveryWindowDays: number;
+}
 
-export const offboardedPartSchema = z.enum(['logSource', 'readerUser', 'secret']);
+const offboardedPartSchema = z.enum(['logSource', 'readerUser', 'secret']);
 export type OffboardedPart = z.infer<typeof offboardedPartSchema>;
 
 /** The execution state when the reader is gone; `deletion` and `order` exist only when there was a log source. */

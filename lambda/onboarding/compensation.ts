@@ -20,10 +20,7 @@ import type { Failure, ReaderIdentity, WorkflowState } from './workflow-contract
  * break a log source that works today. A create whose outcome is unknown is cleaned up — nothing
  * worked before it — and the summary says that a late order would need a re-run to repair.
  */
-export async function compensateOnboarding(
-  clients: { iam: IAMClient; secretsManager: SecretsManagerClient },
-  state: WorkflowState,
-): Promise<Failure> {
+export async function compensateOnboarding(clients: { iam: IAMClient; secretsManager: SecretsManagerClient }, state: WorkflowState): Promise<Failure> {
   const { code, message } = caughtError(state.error);
   const request = state.request;
   const accountId = request?.accountId ?? rawAccountId(state);
@@ -101,8 +98,11 @@ export async function removeReaderResources(
 
   if (reader.created.accessKey) {
     if (!reader.created.secret) {
-      const outcome = await restorePreviousAccessKey(secretsManager, accountId, accessKeyId, async (previous) =>
-        previous !== accessKeyId && (await userHasKey(iam, userName, previous)),
+      const outcome = await restorePreviousAccessKey(
+        secretsManager,
+        accountId,
+        accessKeyId,
+        async (previous) => previous !== accessKeyId && (await userHasKey(iam, userName, previous)),
       );
       if (outcome.restored) {
         summary.kept.push(`secret ${secretName}: existed before this execution; rolled back to access key ${outcome.accessKeyId}`);

@@ -69,7 +69,10 @@ export interface RetireResult {
  * the account's secret is kept too even if it differs (a concurrent run may have written it), so
  * the secret never points at a deleted key.
  */
-export async function retireStaleAccessKeys(clients: { iam: IAMClient; secretsManager: SecretsManagerClient }, request: RetireStaleAccessKeysRequest): Promise<RetireResult> {
+export async function retireStaleAccessKeys(
+  clients: { iam: IAMClient; secretsManager: SecretsManagerClient },
+  request: RetireStaleAccessKeysRequest,
+): Promise<RetireResult> {
   const { iam, secretsManager } = clients;
   const { accountId, currentAccessKeyId } = request;
   const userName = readerUserName(accountId);

@@ -103,11 +103,9 @@ export async function provisionReader(clients: ReaderClients, request: Provision
       throw error;
     }
     const message = error instanceof Error ? redactSecrets(error.message, secrets) : String(error);
-    throw new OnboardingError(
-      ErrorCode.READER_PROVISIONING_FAILED,
-      `Provisioning reader user ${userName} failed: ${describeAwsError(error)} — ${message}`,
-      { details: { userName, awsError: describeAwsError(error), rolledBack } },
-    );
+    throw new OnboardingError(ErrorCode.READER_PROVISIONING_FAILED, `Provisioning reader user ${userName} failed: ${describeAwsError(error)} — ${message}`, {
+      details: { userName, awsError: describeAwsError(error), rolledBack },
+    });
   }
 }
 
@@ -158,4 +156,3 @@ async function rollBackProvisioning(iam: IAMClient, userName: string, userCreate
   }
   return removed;
 }
-

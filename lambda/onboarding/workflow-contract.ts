@@ -1,12 +1,6 @@
 import * as z from 'zod';
 import { accessCheckSchema, bucketFactsSchema, caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
-import {
-  accountIdSchema,
-  awsRegionSchema,
-  bucketNameSchema,
-  organizationIdSchema,
-  trailPrefixSchema,
-} from '../contract/settings.js';
+import { accountIdSchema, awsRegionSchema, bucketNameSchema, organizationIdSchema, trailPrefixSchema } from '../contract/settings.js';
 
 /**
  * The workflow contract, written once. Every state's input and output is parsed with these
@@ -90,7 +84,7 @@ export const onboardingResultSchema = z.strictObject({
 });
 export type OnboardingResult = z.infer<typeof onboardingResultSchema>;
 
-export const cleanupSummarySchema = z.strictObject({
+const cleanupSummarySchema = z.strictObject({
   deletedAccessKeys: z.array(z.string()),
   deletedUser: z.boolean(),
   deletedSecret: z.boolean(),

@@ -1,12 +1,6 @@
 import { tagAccountSecret } from '../shared/account-secret.js';
 import type { AccessKeyPair } from '../shared/account-secret.js';
-import {
-  DirectorAuthError,
-  DirectorForbiddenError,
-  DirectorNotFoundError,
-  DirectorOrderFailedError,
-  DirectorValidationError,
-} from '../director/index.js';
+import { DirectorAuthError, DirectorForbiddenError, DirectorNotFoundError, DirectorOrderFailedError, DirectorValidationError } from '../director/index.js';
 import type { DirectorClient, LogSourceRecord, OrderReference } from '../director/index.js';
 import { OnboardingError } from '../shared/errors.js';
 import { buildLogSourceWrite } from '../shared/log-source-write.js';

@@ -42,14 +42,20 @@ export async function enableAccountSecretRotation(
   const rules = rotationRules(options);
   const description = known === undefined ? await describeAccountSecret(sm, accountId) : known;
   if (description === null || description.scheduledForDeletion) {
-    throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${secretName} does not exist or is scheduled for deletion; onboard account ${accountId} first.`, {
-      details: { secretName },
-    });
+    throw new OnboardingError(
+      ErrorCode.SECRET_NOT_FOUND,
+      `Secret ${secretName} does not exist or is scheduled for deletion; onboard account ${accountId} first.`,
+      {
+        details: { secretName },
+      },
+    );
   }
   if (!description.owned) throw secretNotOwned(description.secretName, accountId);
   const { rotation } = description;
   const sameSchedule =
-    rules.ScheduleExpression === undefined ? rotation.automaticallyAfterDays === rules.AutomaticallyAfterDays : rotation.scheduleExpression === rules.ScheduleExpression;
+    rules.ScheduleExpression === undefined
+      ? rotation.automaticallyAfterDays === rules.AutomaticallyAfterDays
+      : rotation.scheduleExpression === rules.ScheduleExpression;
   if (rotation.enabled && rotation.lambdaArn === options.rotationLambdaArn && sameSchedule) return { status: 'unchanged', secretName };
   if (description.pendingVersionId !== null && description.pendingVersionId !== description.currentVersionId) {
     return { status: 'rotation-in-progress', secretName };
@@ -77,7 +83,10 @@ export async function enableAccountSecretRotation(
 function rotationRules(options: EnableRotationOptions): RotationRulesType {
   if (options.scheduleExpression !== undefined) {
     if (!/^(rate|cron)\(.+\)$/.test(options.scheduleExpression)) {
-      throw new OnboardingError(ErrorCode.CONFIG_INVALID, `Rotation schedule "${options.scheduleExpression}" is neither a rate(...) nor a cron(...) expression.`);
+      throw new OnboardingError(
+        ErrorCode.CONFIG_INVALID,
+        `Rotation schedule "${options.scheduleExpression}" is neither a rate(...) nor a cron(...) expression.`,
+      );
     }
     return { ScheduleExpression: options.scheduleExpression };
   }

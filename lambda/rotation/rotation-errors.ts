@@ -7,14 +7,7 @@ export class KeyRotationError extends OnboardingError {
   readonly step: RotationStep;
   readonly causeCode: string;
 
-  constructor(facts: {
-    step: RotationStep;
-    secretId: string;
-    accountId: string | null;
-    causeCode: string;
-    causeMessage: string;
-    rollback?: RotationRollback;
-  }) {
+  constructor(facts: { step: RotationStep; secretId: string; accountId: string | null; causeCode: string; causeMessage: string; rollback?: RotationRollback }) {
     const rollback = facts.rollback;
     const rollbackNote =
       rollback === undefined

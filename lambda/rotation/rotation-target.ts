@@ -30,9 +30,13 @@ export async function resolveRotationTarget(context: KeyRotationContext, request
   const { secretId, clientRequestToken } = request;
   const accountId = accountIdOfSecretId(secretId);
   if (accountId === null) {
-    throw new OnboardingError(ErrorCode.INVALID_INPUT, `${secretId} is not an account secret of this product (${ACCOUNT_SECRET_PREFIX}<12-digit account id>).`, {
-      details: { secretId },
-    });
+    throw new OnboardingError(
+      ErrorCode.INVALID_INPUT,
+      `${secretId} is not an account secret of this product (${ACCOUNT_SECRET_PREFIX}<12-digit account id>).`,
+      {
+        details: { secretId },
+      },
+    );
   }
   const description = await describeAccountSecret(context.secretsManager, accountId);
   if (description === null || description.scheduledForDeletion) {
@@ -72,7 +76,7 @@ const ACCOUNT_SECRET_NAME = /^logpoint\/cloudtrail\/(\d{12})(?:-[A-Za-z0-9]{6})?
 
 /** The account of `logpoint/cloudtrail/<account>` given by name or (partial or full) ARN, else null. */
 export function accountIdOfSecretId(secretId: string): string | null {
-  const name = secretId.startsWith('arn:') ? secretId.split(':secret:')[1] ?? '' : secretId;
+  const name = secretId.startsWith('arn:') ? (secretId.split(':secret:')[1] ?? '') : secretId;
   return ACCOUNT_SECRET_NAME.exec(name)?.[1] ?? null;
 }
 

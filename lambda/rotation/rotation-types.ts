@@ -71,14 +71,7 @@ export interface RotationStepRequest extends RotationRequest {
   step: RotationStep;
 }
 
-export type RotationAction =
-  | 'created'
-  | 'already-created'
-  | 'director-updated'
-  | 'director-already-updated'
-  | 'verified'
-  | 'promoted'
-  | 'already-current';
+type RotationAction = 'created' | 'already-created' | 'director-updated' | 'director-already-updated' | 'verified' | 'promoted' | 'already-current';
 
 /** A step's secret-free outcome; `already-*` means a retry found the work done. */
 export interface RotationStepResult {

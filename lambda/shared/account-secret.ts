@@ -1,4 +1,12 @@
-import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, PutSecretValueCommand, RestoreSecretCommand, TagResourceCommand, UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
+  TagResourceCommand,
+  UpdateSecretCommand,
+} from '@aws-sdk/client-secrets-manager';
 import type { DescribeSecretCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { OnboardingError } from './errors.js';
 import { describeAwsError, isAwsError, isOwnedBy, mergeTags, redactSecrets, tagsToRecord } from './ownership.js';
@@ -64,7 +72,7 @@ export interface AccountSecretDescription {
   rotation: AccountSecretRotation;
 }
 
-export interface AccountSecretRotation {
+interface AccountSecretRotation {
   enabled: boolean;
   lambdaArn: string | null;
   automaticallyAfterDays: number | null;
@@ -194,7 +202,10 @@ export async function readAccessKey(sm: SecretsManagerClient, accountId: string,
   };
   const document = await readSecretJsonObject(
     sm,
-    { SecretId: secretName, ...(options.versionId === undefined ? { VersionStage: options.versionStage ?? VersionStage.CURRENT } : { VersionId: options.versionId }) },
+    {
+      SecretId: secretName,
+      ...(options.versionId === undefined ? { VersionStage: options.versionStage ?? VersionStage.CURRENT } : { VersionId: options.versionId }),
+    },
     errors,
   );
   const { accessKeyId, secretAccessKey } = document;
@@ -276,9 +287,7 @@ export async function deleteAccountSecret(
     await sm.send(
       new DeleteSecretCommand({
         SecretId: description.secretArn,
-        ...(options.recoveryWindowDays === undefined
-          ? { ForceDeleteWithoutRecovery: true }
-          : { RecoveryWindowInDays: options.recoveryWindowDays }),
+        ...(options.recoveryWindowDays === undefined ? { ForceDeleteWithoutRecovery: true } : { RecoveryWindowInDays: options.recoveryWindowDays }),
       }),
     );
   } catch (error) {

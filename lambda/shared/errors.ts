@@ -35,10 +35,6 @@ export class OnboardingError extends Error {
   }
 }
 
-export function isOnboardingError(value: unknown): value is OnboardingError {
-  return value instanceof OnboardingError;
-}
-
 /** Narrows anything thrown into a message that is safe to show (no stack, no cause chain). */
 export function describeError(value: unknown): { code: ErrorCode; message: string } {
   if (value instanceof OnboardingError) return { code: value.code, message: value.message };

@@ -34,15 +34,15 @@ export function logSourceNameFor(pattern: string, facts: Pick<LogSourceAccountFa
 
 /** The name an account's log source gets from the stack's pattern and trail: what onboarding, rotation and offboarding all expect. */
 export function defaultLogSourceName(settings: Pick<RuntimeSettings, 'trail' | 'logSource'>, accountId: string): string {
-  return logSourceNameFor(settings.logSource.namePattern, { accountId, bucketName: settings.trail.bucketName, bucketRegion: settings.trail.bucketRegion ?? '' });
+  return logSourceNameFor(settings.logSource.namePattern, {
+    accountId,
+    bucketName: settings.trail.bucketName,
+    bucketRegion: settings.trail.bucketRegion ?? '',
+  });
 }
 
 /** Builds the `data` object of a LogSources create (no `id`) or edit (with `id`) request. */
-export function buildLogSourceBody(
-  defaults: LogSourceDefaults,
-  facts: LogSourceAccountFacts,
-  options: BuildLogSourceOptions,
-): S3FetcherLogSource {
+export function buildLogSourceBody(defaults: LogSourceDefaults, facts: LogSourceAccountFacts, options: BuildLogSourceOptions): S3FetcherLogSource {
   const markOwnership = options.markOwnership ?? true;
   const description = expandPlaceholders(defaults.description, facts);
   const body: S3FetcherLogSource = {
@@ -66,9 +66,7 @@ export function buildLogSourceBody(
         region_name: facts.bucketRegion,
         filter_date: facts.filterDate,
         parser: defaults.parser,
-        enable_proxy: defaults.proxy
-          ? { status: true, IP: defaults.proxy.ip, port: defaults.proxy.port, protocol: defaults.proxy.protocol }
-          : false,
+        enable_proxy: defaults.proxy ? { status: true, IP: defaults.proxy.ip, port: defaults.proxy.port, protocol: defaults.proxy.protocol } : false,
         protocol: defaults.protocol,
       },
       RoutingPolicy: buildRoutingPolicy(defaults.routing),
@@ -105,7 +103,7 @@ function buildRoutingPolicy(routing: LogSourceDefaults['routing']): S3FetcherLog
 }
 
 /** The marker appended to the description; it survives a Director that drops unknown dc_metadata keys. */
-export function ownershipTag(accountId: string): string {
+function ownershipTag(accountId: string): string {
   return `[managed-by=${OWNER_MARKER} account=${accountId}]`;
 }
 
@@ -113,10 +111,7 @@ export function ownershipTag(accountId: string): string {
  * Whether a log source read back from Director was created by this product for this account.
  * Either marker is enough: Director may keep `dc_metadata` as sent or drop keys it does not know.
  */
-export function isOwnedLogSource(
-  record: { description?: unknown; dc_metadata?: unknown },
-  accountId: string,
-): boolean {
+export function isOwnedLogSource(record: { description?: unknown; dc_metadata?: unknown }, accountId: string): boolean {
   const metadata = record.dc_metadata;
   if (typeof metadata === 'object' && metadata !== null) {
     const { managedBy, awsAccountId } = metadata as Record<string, unknown>;
@@ -131,10 +126,7 @@ export function redactLogSourceBody(body: S3FetcherLogSource): S3FetcherLogSourc
 }
 
 function expandPlaceholders(template: string, facts: Pick<LogSourceAccountFacts, 'accountId' | 'bucketName' | 'bucketRegion'>): string {
-  return template
-    .replaceAll('{accountId}', facts.accountId)
-    .replaceAll('{bucket}', facts.bucketName)
-    .replaceAll('{region}', facts.bucketRegion);
+  return template.replaceAll('{accountId}', facts.accountId).replaceAll('{bucket}', facts.bucketName).replaceAll('{region}', facts.bucketRegion);
 }
 
 /** Resolves the configured filter-date policy to the instant sent as `filter_date`. */

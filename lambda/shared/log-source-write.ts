@@ -31,7 +31,8 @@ export async function buildLogSourceWrite(
   existing: OwnedLogSource | null,
 ): Promise<S3FetcherLogSource> {
   const { logSource } = context;
-  const enrichmentPolicyId = logSource.enrichmentPolicy === undefined ? undefined : await context.director.resolveEnrichmentPolicyId(logSource.enrichmentPolicy);
+  const enrichmentPolicyId =
+    logSource.enrichmentPolicy === undefined ? undefined : await context.director.resolveEnrichmentPolicyId(logSource.enrichmentPolicy);
   return buildLogSourceBody(
     logSource,
     {

@@ -6,7 +6,6 @@ import { OWNER_MARKER, RESERVED_TAG_PREFIX, TagKey } from '../contract/names.js'
  * SDK's errors. A resource without these tags is never modified or deleted: it fails with NOT_OWNED.
  */
 
-
 export interface ResourceTag {
   Key: string;
   Value: string;

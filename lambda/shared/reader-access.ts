@@ -50,11 +50,7 @@ function verificationError(error: unknown, operation: string, facts: BucketFacts
  * (IAM propagation); the state machine retries it, and when retries run out that code stands for
  * "the key still cannot read" (bucket policy or KMS key policy), as its message says.
  */
-export async function verifyReaderAccess(
-  s3ForReader: S3Client,
-  facts: BucketFacts,
-  options: VerifyReaderAccessOptions = {},
-): Promise<AccessCheck> {
+export async function verifyReaderAccess(s3ForReader: S3Client, facts: BucketFacts, options: VerifyReaderAccessOptions = {}): Promise<AccessCheck> {
   let listedKey: string | undefined;
   try {
     const listing = await s3ForReader.send(

@@ -10,9 +10,9 @@ import { ErrorCode } from '../contract/error-codes.js';
 /** Name of the inline policy on the reader user; PutUserPolicy with it replaces the previous version. */
 export const READER_POLICY_NAME = 'logpoint-cloudtrail-read';
 
-export type IamPolicyCondition = Record<string, Record<string, string[]>>;
+type IamPolicyCondition = Record<string, Record<string, string[]>>;
 
-export interface IamPolicyStatement {
+interface IamPolicyStatement {
   Sid: string;
   Effect: 'Allow';
   Action: string[];

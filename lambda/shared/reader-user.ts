@@ -1,4 +1,12 @@
-import { DeleteAccessKeyCommand, DeleteUserCommand, DeleteUserPolicyCommand, GetUserCommand, paginateListAccessKeys, paginateListUserPolicies, paginateListUserTags } from '@aws-sdk/client-iam';
+import {
+  DeleteAccessKeyCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  GetUserCommand,
+  paginateListAccessKeys,
+  paginateListUserPolicies,
+  paginateListUserTags,
+} from '@aws-sdk/client-iam';
 import type { AccessKeyMetadata, IAMClient, User } from '@aws-sdk/client-iam';
 import { ErrorCode } from '../contract/error-codes.js';
 import { OWNER_MARKER, READER_USER_PATH, TagKey, readerUserName } from '../contract/names.js';
@@ -103,7 +111,7 @@ export async function listInlinePolicyNames(iam: IAMClient, userName: string): P
 }
 
 /** Runs an IAM delete: true when it deleted something, false when the entity was already gone. */
-export async function deleteIgnoringMissing(call: () => Promise<unknown>): Promise<boolean> {
+async function deleteIgnoringMissing(call: () => Promise<unknown>): Promise<boolean> {
   try {
     await call();
     return true;

@@ -178,9 +178,7 @@ async function findLogObject(s3: S3Client, bucketName: string, prefix: string, o
   for (let page = 0; page < maxPages; page += 1) {
     let output;
     try {
-      output = await s3.send(
-        new ListObjectsV2Command({ Bucket: bucketName, Prefix: prefix, MaxKeys: pageSize, ContinuationToken: continuationToken }),
-      );
+      output = await s3.send(new ListObjectsV2Command({ Bucket: bucketName, Prefix: prefix, MaxKeys: pageSize, ContinuationToken: continuationToken }));
     } catch (error) {
       throw bucketError(error, 'ListObjectsV2', bucketName, `s3:ListBucket on prefix ${prefix}`);
     }
@@ -266,4 +264,3 @@ async function organizationFolders(s3: S3Client, request: CheckTrailBucketReques
     return [];
   }
 }
-

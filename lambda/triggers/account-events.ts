@@ -69,7 +69,7 @@ export const AccountEvent = {
   ),
 } satisfies Record<AccountEventName, AccountEventDefinition>;
 
-export const ACCOUNT_EVENT_NAMES = Object.keys(AccountEvent) as AccountEventName[];
+const ACCOUNT_EVENT_NAMES = Object.keys(AccountEvent) as AccountEventName[];
 
 /** The envelope EventBridge wraps every event in. */
 const eventBridgeEventSchema = z.looseObject({
@@ -84,9 +84,7 @@ export function startRequestFromAccountEvent(event: unknown): StartRequest | Ign
   const envelope = eventBridgeEventSchema.safeParse(event);
   if (!envelope.success) throw invalidEvent(`not an EventBridge event: ${z.prettifyError(envelope.error)}`);
   const { id, source, detail } = envelope.data;
-  const name = ACCOUNT_EVENT_NAMES.find(
-    (candidate) => AccountEvent[candidate].pattern.source.includes(source) && detail.eventName === candidate,
-  );
+  const name = ACCOUNT_EVENT_NAMES.find((candidate) => AccountEvent[candidate].pattern.source.includes(source) && detail.eventName === candidate);
   if (name === undefined) throw invalidEvent(`${source} ${detail.eventName ?? '(no eventName)'} is not an account event this product handles`);
 
   const definition = AccountEvent[name];

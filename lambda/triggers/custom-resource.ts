@@ -24,7 +24,7 @@ export const customResourceRequestSchema = z.looseObject({
 export type CustomResourceRequest = z.infer<typeof customResourceRequestSchema>;
 
 /** Reads the deploy trigger's custom resource properties (../contract/account-events.ts). */
-export const deployTriggerPropertiesSchema = z.looseObject({
+const deployTriggerPropertiesSchema = z.looseObject({
   AccountId: accountIdSchema,
   /** Changes on every synth, so every `cdk deploy` updates the resource and starts one onboarding. */
   DeployNonce: z.string().min(1).max(200),
@@ -57,9 +57,7 @@ const MAX_REASON_LENGTH = 1000;
  */
 export async function handleCustomResource(deps: CustomResourceDependencies, request: CustomResourceRequest): Promise<CustomResourceResponse> {
   const properties = deployTriggerPropertiesSchema.safeParse(request.ResourceProperties);
-  const physicalResourceId = properties.success
-    ? `onboarding-on-deploy-${properties.data.AccountId}`
-    : (request.PhysicalResourceId ?? 'onboarding-on-deploy');
+  const physicalResourceId = properties.success ? `onboarding-on-deploy-${properties.data.AccountId}` : (request.PhysicalResourceId ?? 'onboarding-on-deploy');
   const envelope = {
     PhysicalResourceId: physicalResourceId,
     StackId: request.StackId,

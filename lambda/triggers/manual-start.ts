@@ -11,7 +11,7 @@ const idempotencyKeySchema = z.string().min(1).max(200);
  * with the same key start one execution); without it the Lambda request id is used, which stays
  * the same across the Lambda service's own retries of one asynchronous invocation.
  */
-export const manualStartSchema = z.union([
+const manualStartSchema = z.union([
   onboardingInputSchema.extend({ action: z.literal(WorkflowKind.Onboard).optional(), idempotencyKey: idempotencyKeySchema.optional() }),
   z.strictObject({
     action: z.literal(WorkflowKind.Offboard),
@@ -23,7 +23,6 @@ export const manualStartSchema = z.union([
     idempotencyKey: idempotencyKeySchema.optional(),
   }),
 ]);
-export type ManualStart = z.infer<typeof manualStartSchema>;
 
 /** Reads an operator's manual input into a start request. */
 export function startRequestFromManualInput(event: unknown, requestId: string): StartRequest {

@@ -11,7 +11,7 @@ import type { StartRequest } from './start-request.js';
  * and starts nothing while another run for the same account is in progress.
  */
 
-export type StartStatus = 'STARTED' | 'ALREADY_STARTED' | 'ALREADY_RUNNING';
+type StartStatus = 'STARTED' | 'ALREADY_STARTED' | 'ALREADY_RUNNING';
 
 export interface StartedExecution {
   status: StartStatus;
@@ -48,7 +48,7 @@ export function executionNameFor(kind: WorkflowKind, accountId: string, idempote
   return name;
 }
 
-export function executionNamePrefix(kind: WorkflowKind, accountId: string): string {
+function executionNamePrefix(kind: WorkflowKind, accountId: string): string {
   return `${kind}-${accountId}-`;
 }
 
@@ -91,9 +91,7 @@ export async function startWorkflow(deps: WorkflowStarterDependencies, request: 
   }
 
   try {
-    const started = await deps.sfn.send(
-      new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(request.input) }),
-    );
+    const started = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(request.input) }));
     const outcome: StartedExecution = {
       ...base,
       status: 'STARTED',

@@ -149,16 +149,18 @@ export class OffboardingWorkflow extends Construct {
       isDone: Condition.or(Condition.stringEquals('$.order.status', 'DELETED'), Condition.stringEquals('$.order.status', 'ALREADY_GONE')),
       whenDone: removeReader,
     });
-    const definition = validateInput.next(findLogSource).next(
-      hasLogSource
-        .when(
-          Condition.booleanEquals('$.inventory.logSourceFound', true),
-          deleteLogSource.next(
-            wasDeleteSubmitted.when(Condition.stringEquals('$.deletion.status', 'ALREADY_GONE'), removeReader).otherwise(pollDeletionOrder),
-          ),
-        )
-        .otherwise(removeReader),
-    );
+    const definition = validateInput
+      .next(findLogSource)
+      .next(
+        hasLogSource
+          .when(
+            Condition.booleanEquals('$.inventory.logSourceFound', true),
+            deleteLogSource.next(
+              wasDeleteSubmitted.when(Condition.stringEquals('$.deletion.status', 'ALREADY_GONE'), removeReader).otherwise(pollDeletionOrder),
+            ),
+          )
+          .otherwise(removeReader),
+      );
 
     this.stateMachine = workflowStateMachine(this, {
       definition,
@@ -207,7 +209,10 @@ export class OffboardingWorkflow extends Construct {
         conditions: { StringEquals: { [`secretsmanager:ResourceTag/${TagKey.managedBy}`]: OWNER_MARKER } },
       }),
     );
-    grantDirectorSecret(directorSecret, DIRECTOR_CALLING_TASKS.map((name) => fns[name]));
+    grantDirectorSecret(
+      directorSecret,
+      DIRECTOR_CALLING_TASKS.map((name) => fns[name]),
+    );
 
     for (const fn of [fns.FindLogSource, fns.RemoveReader]) acknowledgeWildcardResource(defaultPolicyOf(fn), readerUsers, NagReason.READER_USERS);
     for (const fn of [fns.FindLogSource, fns.ScheduleSecretDeletion]) {

@@ -149,7 +149,7 @@ export class OnboardingWorkflow extends Construct {
 
     this.stateMachine = workflowStateMachine(this, {
       definition,
-      comment: 'Onboards one AWS account\'s CloudTrail logs into Logpoint (see DESIGN.md).',
+      comment: "Onboards one AWS account's CloudTrail logs into Logpoint (see DESIGN.md).",
       orderDeadlineSeconds: polling.deadlineSeconds,
       invokedFunctions: Object.values(functions),
       logRetention: props.logRetention,
@@ -170,9 +170,7 @@ export class OnboardingWorkflow extends Construct {
       }),
     );
     // HeadObject of one log file tells which KMS key the trail really uses.
-    fns.CheckBucket.addToRolePolicy(
-      new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [`${bucketArn}/*AWSLogs/*`] }),
-    );
+    fns.CheckBucket.addToRolePolicy(new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [`${bucketArn}/*AWSLogs/*`] }));
     fns.ProvisionReader.addToRolePolicy(
       new PolicyStatement({
         sid: 'ManageReaderUsers',
@@ -262,7 +260,10 @@ export class OnboardingWorkflow extends Construct {
         resources: [accountSecrets],
       }),
     );
-    grantDirectorSecret(props.directorSecret, DIRECTOR_TASKS.map((name) => fns[name]));
+    grantDirectorSecret(
+      props.directorSecret,
+      DIRECTOR_TASKS.map((name) => fns[name]),
+    );
 
     acknowledgeWildcardResource(defaultPolicyOf(fns.CheckBucket), `${bucketArn}/*AWSLogs/*`, NagReason.TRAIL_LOG_OBJECTS);
     for (const fn of [fns.ProvisionReader, fns.FinalizeOnboarding, fns.Compensate]) {

@@ -8,10 +8,13 @@ import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from
  * The operator's configuration file (`-c config=<path>`, default config/example.json). Checked at
  * synth time, so a wrong value stops `cdk synth` with the field and what it expects.
  */
-export const appConfigSchema = z.strictObject({
+const appConfigSchema = z.strictObject({
   /** Deployment target; omit both for an environment-agnostic template. */
   env: z.strictObject({ account: accountIdSchema.optional(), region: z.string().min(1).optional() }).optional(),
-  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/).default('LogpointCloudTrailOnboarding'),
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/)
+    .default('LogpointCloudTrailOnboarding'),
   director: directorSettingsSchema.omit({ caBundle: true }).extend({
     /** Path (relative to the config file) of a PEM bundle for a Director behind a private CA. */
     caBundleFile: z.string().min(1).optional(),

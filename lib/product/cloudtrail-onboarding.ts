@@ -15,7 +15,7 @@ import { OffboardingWorkflow } from '../offboarding/offboarding-workflow.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { OnboardingWorkflow } from '../onboarding/onboarding-workflow.js';
 
-export interface CloudTrailOnboardingTriggers {
+interface CloudTrailOnboardingTriggers {
   /**
    * Onboard accounts that AWS Organizations creates (`CreateAccountResult`, emitted only in us-east-1).
    * @default true

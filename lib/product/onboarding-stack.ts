@@ -5,7 +5,7 @@ import { CloudTrailOnboarding } from './cloudtrail-onboarding.js';
 import type { OnboardingWorkflow } from '../onboarding/onboarding-workflow.js';
 
 /** CDK context key of the deploy nonce (`-c deployNonce=...`); tests set it for a stable template. */
-export const DEPLOY_NONCE_CONTEXT = 'deployNonce';
+const DEPLOY_NONCE_CONTEXT = 'deployNonce';
 
 export interface OnboardingStackProps extends StackProps {
   config: AppConfig;
@@ -25,8 +25,7 @@ export class OnboardingStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const contextNonce = this.node.tryGetContext(DEPLOY_NONCE_CONTEXT) as unknown;
-    const deployNonce =
-      props.deployNonce ?? (typeof contextNonce === 'string' || typeof contextNonce === 'number' ? String(contextNonce) : undefined);
+    const deployNonce = props.deployNonce ?? (typeof contextNonce === 'string' || typeof contextNonce === 'number' ? String(contextNonce) : undefined);
     const { caBundleFile } = config.director;
 
     this.onboarding = new CloudTrailOnboarding(this, 'Onboarding', {

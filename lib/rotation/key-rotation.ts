@@ -56,7 +56,7 @@ export class KeyRotation extends Construct {
 
     const fn = new OnboardingFunction(this, 'RotateAccessKeyFunction', {
       handlerFile: 'rotation/rotate-access-key',
-      description: 'Rotates the access key of an account\'s Logpoint CloudTrail reader (Secrets Manager rotation).',
+      description: "Rotates the access key of an account's Logpoint CloudTrail reader (Secrets Manager rotation).",
       environment: { [EnvName.SETTINGS]: JSON.stringify(props.settings) },
       timeout: props.timeout ?? Duration.minutes(5),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
@@ -114,7 +114,7 @@ export class KeyRotation extends Construct {
     this.errorsAlarm = new Alarm(this, 'RotationErrors', {
       alarmDescription:
         'A key rotation step of a Logpoint CloudTrail reader failed. Look for "Key Rotation Failed" events (source logpoint.onboarding) ' +
-        'or the function\'s ROTATION_FAILED log lines: details.causeCode says why and details.rollback what was undone.',
+        "or the function's ROTATION_FAILED log lines: details.causeCode says why and details.rollback what was undone.",
       metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -153,4 +153,3 @@ function resourceScopes(stack: Stack, bucketName: string): { readerUsers: string
     defaultEventBus: stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }),
   };
 }
-

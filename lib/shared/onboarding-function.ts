@@ -49,9 +49,7 @@ export class OnboardingFunction extends NodejsFunction {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs ${props.handlerFile}: ${props.description}`.slice(0, 1000),
     });
-    role.addToPolicy(
-      new PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-    );
+    role.addToPolicy(new PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     const caBundleFile = props.caBundleFile;
     super(scope, id, {
       entry: path.join(LAMBDA_DIR, `${props.handlerFile}.handler.ts`),

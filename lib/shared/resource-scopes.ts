@@ -17,7 +17,12 @@ export function readerUsersArn(stack: Stack): string {
 
 /** Every per-account reader secret, `logpoint/cloudtrail/*`. */
 export function accountSecretsArn(stack: Stack): string {
-  return stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${ACCOUNT_SECRET_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return stack.formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${ACCOUNT_SECRET_PREFIX}*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /** The configured CloudTrail bucket (not its objects). */
@@ -29,7 +34,7 @@ export function trailBucketArn(stack: Stack, bucketName: string): string {
  * The ARN to put in a policy for `secret`. A secret imported by name has a partial ARN; IAM matches
  * the real one only with the random 6-character suffix Secrets Manager appends (what grantRead uses too).
  */
-export function secretArnForPolicies(secret: ISecret): string {
+function secretArnForPolicies(secret: ISecret): string {
   return secret.secretFullArn ?? `${secret.secretArn}-??????`;
 }
 

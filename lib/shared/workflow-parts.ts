@@ -95,7 +95,7 @@ export function workflowSteps<Name extends string>(
   return { functions, step: (name, stepOptions) => invokeStep(scope, name, functions[name], stepOptions) };
 }
 
-export interface InvokeStepOptions {
+interface InvokeStepOptions {
   /**
    * What the Lambda receives: a path of the state (InputPath) or a built payload.
    * @default the whole state
@@ -110,7 +110,7 @@ export interface InvokeStepOptions {
 }
 
 /** A Lambda step named `name` whose result (the payload only) lands at `resultPath`, retried by policy. */
-export function invokeStep(scope: Construct, name: string, lambdaFunction: IFunction, options: InvokeStepOptions): LambdaInvoke {
+function invokeStep(scope: Construct, name: string, lambdaFunction: IFunction, options: InvokeStepOptions): LambdaInvoke {
   const invoke = new LambdaInvoke(scope, name, {
     stateName: name,
     lambdaFunction,
@@ -125,7 +125,7 @@ export function invokeStep(scope: Construct, name: string, lambdaFunction: IFunc
 }
 
 /** The state names of the order-polling loop; both workflows' state tables carry them. */
-export interface OrderPollingStateNames {
+interface OrderPollingStateNames {
   StartOrderPolling: string;
   WaitForOrder: string;
   IsOrderDone: string;

@@ -65,7 +65,7 @@ const datePath = (date: Date) => `${date.getUTCFullYear()}/${pad(date.getUTCMont
 const isoSeconds = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
 
 /** `[prefix/]AWSLogs/[o-id/]<account>/` — the root under which CloudTrail writes for one account. */
-export function accountLogRoot(layout: TrailLayout, accountId: string): string {
+function accountLogRoot(layout: TrailLayout, accountId: string): string {
   const prefix = (layout.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const org = layout.organizationId ? `${layout.organizationId}/` : '';
   return `${prefix ? `${prefix}/` : ''}AWSLogs/${org}${accountId}/`;
@@ -76,15 +76,13 @@ export function cloudTrailLogPrefix(layout: TrailLayout, accountId: string): str
   return `${accountLogRoot(layout, accountId)}CloudTrail/`;
 }
 
-export function cloudTrailLogKey(layout: TrailLayout, accountId: string, region: string, deliveredAt: Date): string {
+function cloudTrailLogKey(layout: TrailLayout, accountId: string, region: string, deliveredAt: Date): string {
   const stamp = `${ymd(deliveredAt)}T${pad(deliveredAt.getUTCHours())}${pad(deliveredAt.getUTCMinutes())}Z`;
   const fileName = `${accountId}_CloudTrail_${region}_${stamp}_${randomString(16, ALPHANUMERIC)}.json.gz`;
   return `${cloudTrailLogPrefix(layout, accountId)}${region}/${datePath(deliveredAt)}/${fileName}`;
 }
 
-export function cloudTrailDigestKey(
-  layout: TrailLayout, accountId: string, region: string, trailName: string, homeRegion: string, deliveredAt: Date,
-): string {
+function cloudTrailDigestKey(layout: TrailLayout, accountId: string, region: string, trailName: string, homeRegion: string, deliveredAt: Date): string {
   const stamp = `${ymd(deliveredAt)}T${pad(deliveredAt.getUTCHours())}${pad(deliveredAt.getUTCMinutes())}${pad(deliveredAt.getUTCSeconds())}Z`;
   const fileName = `${accountId}_CloudTrail-Digest_${region}_${trailName}_${homeRegion}_${stamp}.json.gz`;
   return `${accountLogRoot(layout, accountId)}CloudTrail-Digest/${region}/${datePath(deliveredAt)}/${fileName}`;
@@ -118,9 +116,7 @@ export function buildTrailObjects(spec: TrailContentSpec): TrailObject[] {
   return objects;
 }
 
-function buildDigest(
-  spec: TrailContentSpec, region: string, logFiles: Array<{ key: string; body: Buffer; oldest: Date; newest: Date }>,
-): TrailObject {
+function buildDigest(spec: TrailContentSpec, region: string, logFiles: Array<{ key: string; body: Buffer; oldest: Date; newest: Date }>): TrailObject {
   const digestEnd = new Date(spec.now.getTime() + 3_600_000);
   const key = cloudTrailDigestKey(spec, spec.accountId, region, spec.trailName, spec.homeRegion, digestEnd);
   const digest = {
@@ -161,23 +157,43 @@ function buildRecords(spec: TrailContentSpec, region: string, deliveredAt: Date)
   const account = spec.accountId;
   const at = (minutesBefore: number) => isoSeconds(new Date(deliveredAt.getTime() - minutesBefore * 60_000));
   const roleIdentity = {
-    type: 'AssumedRole', principalId: `AROA${randomString(17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}:ops-session`,
-    arn: `arn:aws:sts::${account}:assumed-role/OpsRole/ops-session`, accountId: account,
+    type: 'AssumedRole',
+    principalId: `AROA${randomString(17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}:ops-session`,
+    arn: `arn:aws:sts::${account}:assumed-role/OpsRole/ops-session`,
+    accountId: account,
     accessKeyId: `ASIA${randomString(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEROLEID0001', arn: `arn:aws:iam::${account}:role/OpsRole`, accountId: account, userName: 'OpsRole' },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEXAMPLEROLEID0001',
+        arn: `arn:aws:iam::${account}:role/OpsRole`,
+        accountId: account,
+        userName: 'OpsRole',
+      },
       attributes: { creationDate: at(55), mfaAuthenticated: 'false' },
     },
   };
   const base = (minutesBefore: number, eventSource: string, eventName: string) => ({
-    eventVersion: '1.10', eventTime: at(minutesBefore), eventSource, eventName, awsRegion: region,
-    requestID: randomUUID(), eventID: randomUUID(), recipientAccountId: account,
-    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${eventSource.split('.')[0]}.${region}.amazonaws.com` },
+    eventVersion: '1.10',
+    eventTime: at(minutesBefore),
+    eventSource,
+    eventName,
+    awsRegion: region,
+    requestID: randomUUID(),
+    eventID: randomUUID(),
+    recipientAccountId: account,
+    tlsDetails: {
+      tlsVersion: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      clientProvidedHostHeader: `${eventSource.split('.')[0]}.${region}.amazonaws.com`,
+    },
   });
   const objectKey = `reports/${ymd(deliveredAt)}/summary.csv`;
   return [
     {
-      ...base(2, 's3.amazonaws.com', 'PutObject'), userIdentity: roleIdentity, sourceIPAddress: '203.0.113.24',
+      ...base(2, 's3.amazonaws.com', 'PutObject'),
+      userIdentity: roleIdentity,
+      sourceIPAddress: '203.0.113.24',
       userAgent: '[aws-sdk-js/3.592.0 ua/2.0 os/linux lang/js md/nodejs#20.14.0 api/s3#3.592.0]',
       requestParameters: { bucketName: 'ops-reports', Host: `ops-reports.s3.${region}.amazonaws.com`, key: objectKey },
       responseElements: { 'x-amz-server-side-encryption': 'AES256' },
@@ -186,35 +202,61 @@ function buildRecords(spec: TrailContentSpec, region: string, deliveredAt: Date)
         { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::ops-reports/${objectKey}` },
         { accountId: account, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::ops-reports' },
       ],
-      readOnly: false, eventType: 'AwsApiCall', managementEvent: false, eventCategory: 'Data',
+      readOnly: false,
+      eventType: 'AwsApiCall',
+      managementEvent: false,
+      eventCategory: 'Data',
     },
     {
-      ...base(4, 'ec2.amazonaws.com', 'DescribeInstances'), userIdentity: roleIdentity, sourceIPAddress: '203.0.113.24',
+      ...base(4, 'ec2.amazonaws.com', 'DescribeInstances'),
+      userIdentity: roleIdentity,
+      sourceIPAddress: '203.0.113.24',
       userAgent: 'aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.5.0 md/arch#x86_64 lang/python#3.11.8',
-      requestParameters: { instancesSet: {}, filterSet: {} }, responseElements: null,
-      readOnly: true, eventType: 'AwsApiCall', managementEvent: true, eventCategory: 'Management',
+      requestParameters: { instancesSet: {}, filterSet: {} },
+      responseElements: null,
+      readOnly: true,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      eventCategory: 'Management',
     },
     {
-      ...base(6, 'sts.amazonaws.com', 'AssumeRole'), userIdentity: { type: 'AWSService', invokedBy: 'lambda.amazonaws.com' },
-      sourceIPAddress: 'lambda.amazonaws.com', userAgent: 'lambda.amazonaws.com',
+      ...base(6, 'sts.amazonaws.com', 'AssumeRole'),
+      userIdentity: { type: 'AWSService', invokedBy: 'lambda.amazonaws.com' },
+      sourceIPAddress: 'lambda.amazonaws.com',
+      userAgent: 'lambda.amazonaws.com',
       requestParameters: { roleArn: `arn:aws:iam::${account}:role/service-role/report-fn-role`, roleSessionName: 'report-fn' },
       responseElements: { credentials: { accessKeyId: `ASIA${randomString(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`, expiration: 'Jan 1, 2099, 12:00:00 AM' } },
       resources: [{ accountId: account, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${account}:role/service-role/report-fn-role` }],
-      readOnly: true, eventType: 'AwsApiCall', managementEvent: true, eventCategory: 'Management', sharedEventID: randomUUID(),
+      readOnly: true,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      eventCategory: 'Management',
+      sharedEventID: randomUUID(),
     },
     {
       ...base(9, 'signin.amazonaws.com', 'ConsoleLogin'),
       userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLEUSERID0001', arn: `arn:aws:iam::${account}:user/alice`, accountId: account, userName: 'alice' },
-      sourceIPAddress: '198.51.100.7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
-      requestParameters: null, responseElements: { ConsoleLogin: 'Success' },
+      sourceIPAddress: '198.51.100.7',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
+      requestParameters: null,
+      responseElements: { ConsoleLogin: 'Success' },
       additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'Yes' },
-      readOnly: false, eventType: 'AwsConsoleSignIn', managementEvent: true, eventCategory: 'Management',
+      readOnly: false,
+      eventType: 'AwsConsoleSignIn',
+      managementEvent: true,
+      eventCategory: 'Management',
     },
     {
-      ...base(12, 's3.amazonaws.com', 'GetBucketAcl'), userIdentity: { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' },
-      sourceIPAddress: 'cloudtrail.amazonaws.com', userAgent: 'cloudtrail.amazonaws.com',
+      ...base(12, 's3.amazonaws.com', 'GetBucketAcl'),
+      userIdentity: { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' },
+      sourceIPAddress: 'cloudtrail.amazonaws.com',
+      userAgent: 'cloudtrail.amazonaws.com',
       requestParameters: { bucketName: spec.bucketName, Host: `${spec.bucketName}.s3.${spec.homeRegion}.amazonaws.com`, acl: '' },
-      responseElements: null, readOnly: true, eventType: 'AwsApiCall', managementEvent: true, eventCategory: 'Management',
+      responseElements: null,
+      readOnly: true,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      eventCategory: 'Management',
     },
   ];
 }

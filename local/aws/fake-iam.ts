@@ -1,14 +1,37 @@
 import {
-  CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteUserCommand, DeleteUserPolicyCommand,
-  GetAccessKeyLastUsedCommand, GetUserCommand, GetUserPolicyCommand, ListAccessKeysCommand, ListUserPoliciesCommand,
-  ListUsersCommand, ListUserTagsCommand, PutUserPolicyCommand, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam';
-import type {
-  CreateAccessKeyCommandInput, CreateUserCommandInput, DeleteAccessKeyCommandInput, DeleteUserCommandInput,
-  DeleteUserPolicyCommandInput, GetAccessKeyLastUsedCommandInput, GetUserCommandInput, GetUserPolicyCommandInput,
-  IAMClient, ListAccessKeysCommandInput, ListUserPoliciesCommandInput, ListUsersCommandInput,
-  ListUserTagsCommandInput, PutUserPolicyCommandInput, TagUserCommandInput, UntagUserCommandInput,
-  UpdateAccessKeyCommandInput,
+  CreateAccessKeyCommand,
+  type CreateAccessKeyCommandInput,
+  CreateUserCommand,
+  type CreateUserCommandInput,
+  DeleteAccessKeyCommand,
+  type DeleteAccessKeyCommandInput,
+  DeleteUserCommand,
+  type DeleteUserCommandInput,
+  DeleteUserPolicyCommand,
+  type DeleteUserPolicyCommandInput,
+  GetAccessKeyLastUsedCommand,
+  type GetAccessKeyLastUsedCommandInput,
+  GetUserCommand,
+  type GetUserCommandInput,
+  GetUserPolicyCommand,
+  type GetUserPolicyCommandInput,
+  type IAMClient,
+  ListAccessKeysCommand,
+  type ListAccessKeysCommandInput,
+  ListUserPoliciesCommand,
+  type ListUserPoliciesCommandInput,
+  ListUsersCommand,
+  type ListUsersCommandInput,
+  ListUserTagsCommand,
+  type ListUserTagsCommandInput,
+  PutUserPolicyCommand,
+  type PutUserPolicyCommandInput,
+  TagUserCommand,
+  type TagUserCommandInput,
+  UntagUserCommand,
+  type UntagUserCommandInput,
+  UpdateAccessKeyCommand,
+  type UpdateAccessKeyCommandInput,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
@@ -19,9 +42,22 @@ import { FaultPlan, rejectUnemulatedCommands, runCommand } from './strict-mock.j
 import type { FaultSource } from './strict-mock.js';
 
 export type IamCommandName =
-  | 'CreateUser' | 'GetUser' | 'DeleteUser' | 'ListUsers' | 'TagUser' | 'UntagUser' | 'ListUserTags'
-  | 'PutUserPolicy' | 'GetUserPolicy' | 'DeleteUserPolicy' | 'ListUserPolicies' | 'CreateAccessKey'
-  | 'ListAccessKeys' | 'UpdateAccessKey' | 'DeleteAccessKey' | 'GetAccessKeyLastUsed';
+  | 'CreateUser'
+  | 'GetUser'
+  | 'DeleteUser'
+  | 'ListUsers'
+  | 'TagUser'
+  | 'UntagUser'
+  | 'ListUserTags'
+  | 'PutUserPolicy'
+  | 'GetUserPolicy'
+  | 'DeleteUserPolicy'
+  | 'ListUserPolicies'
+  | 'CreateAccessKey'
+  | 'ListAccessKeys'
+  | 'UpdateAccessKey'
+  | 'DeleteAccessKey'
+  | 'GetAccessKeyLastUsed';
 
 export interface FakeIamOptions {
   accountId: string;
@@ -44,9 +80,14 @@ export class FakeIam {
   private readonly faults = new FaultPlan<IamCommandName>();
   private readonly store: IamStore;
 
-  constructor(readonly client: IAMClient, options: FakeIamOptions) {
+  constructor(
+    readonly client: IAMClient,
+    options: FakeIamOptions,
+  ) {
     const store = new IamStore({
-      accountId: options.accountId, propagationDelayMs: options.propagationDelayMs ?? 0, clock: options.clock ?? Date.now,
+      accountId: options.accountId,
+      propagationDelayMs: options.propagationDelayMs ?? 0,
+      clock: options.clock ?? Date.now,
     });
     this.store = store;
     const mock = mockClient(client);
@@ -54,22 +95,38 @@ export class FakeIam {
     rejectUnemulatedCommands(mock, 'FakeIam', 'local/aws/fake-iam.ts');
     const run = <T>(name: IamCommandName, handler: () => T) => runCommand(this.faults, name, handler);
     mock
-      .on(CreateUserCommand).callsFake((input: CreateUserCommandInput) => run('CreateUser', () => store.createUser(input)))
-      .on(GetUserCommand).callsFake((input: GetUserCommandInput) => run('GetUser', () => store.getUser(input)))
-      .on(DeleteUserCommand).callsFake((input: DeleteUserCommandInput) => run('DeleteUser', () => store.deleteUser(input)))
-      .on(ListUsersCommand).callsFake((input: ListUsersCommandInput) => run('ListUsers', () => store.listUsers(input)))
-      .on(TagUserCommand).callsFake((input: TagUserCommandInput) => run('TagUser', () => store.tagUser(input)))
-      .on(UntagUserCommand).callsFake((input: UntagUserCommandInput) => run('UntagUser', () => store.untagUser(input)))
-      .on(ListUserTagsCommand).callsFake((input: ListUserTagsCommandInput) => run('ListUserTags', () => store.listUserTags(input)))
-      .on(PutUserPolicyCommand).callsFake((input: PutUserPolicyCommandInput) => run('PutUserPolicy', () => store.putUserPolicy(input)))
-      .on(GetUserPolicyCommand).callsFake((input: GetUserPolicyCommandInput) => run('GetUserPolicy', () => store.getUserPolicy(input)))
-      .on(DeleteUserPolicyCommand).callsFake((input: DeleteUserPolicyCommandInput) => run('DeleteUserPolicy', () => store.deleteUserPolicy(input)))
-      .on(ListUserPoliciesCommand).callsFake((input: ListUserPoliciesCommandInput) => run('ListUserPolicies', () => store.listUserPolicies(input)))
-      .on(CreateAccessKeyCommand).callsFake((input: CreateAccessKeyCommandInput) => run('CreateAccessKey', () => store.createAccessKey(input)))
-      .on(ListAccessKeysCommand).callsFake((input: ListAccessKeysCommandInput) => run('ListAccessKeys', () => store.listAccessKeys(input)))
-      .on(UpdateAccessKeyCommand).callsFake((input: UpdateAccessKeyCommandInput) => run('UpdateAccessKey', () => store.updateAccessKey(input)))
-      .on(DeleteAccessKeyCommand).callsFake((input: DeleteAccessKeyCommandInput) => run('DeleteAccessKey', () => store.deleteAccessKey(input)))
-      .on(GetAccessKeyLastUsedCommand).callsFake((input: GetAccessKeyLastUsedCommandInput) => run('GetAccessKeyLastUsed', () => store.getAccessKeyLastUsed(input)));
+      .on(CreateUserCommand)
+      .callsFake((input: CreateUserCommandInput) => run('CreateUser', () => store.createUser(input)))
+      .on(GetUserCommand)
+      .callsFake((input: GetUserCommandInput) => run('GetUser', () => store.getUser(input)))
+      .on(DeleteUserCommand)
+      .callsFake((input: DeleteUserCommandInput) => run('DeleteUser', () => store.deleteUser(input)))
+      .on(ListUsersCommand)
+      .callsFake((input: ListUsersCommandInput) => run('ListUsers', () => store.listUsers(input)))
+      .on(TagUserCommand)
+      .callsFake((input: TagUserCommandInput) => run('TagUser', () => store.tagUser(input)))
+      .on(UntagUserCommand)
+      .callsFake((input: UntagUserCommandInput) => run('UntagUser', () => store.untagUser(input)))
+      .on(ListUserTagsCommand)
+      .callsFake((input: ListUserTagsCommandInput) => run('ListUserTags', () => store.listUserTags(input)))
+      .on(PutUserPolicyCommand)
+      .callsFake((input: PutUserPolicyCommandInput) => run('PutUserPolicy', () => store.putUserPolicy(input)))
+      .on(GetUserPolicyCommand)
+      .callsFake((input: GetUserPolicyCommandInput) => run('GetUserPolicy', () => store.getUserPolicy(input)))
+      .on(DeleteUserPolicyCommand)
+      .callsFake((input: DeleteUserPolicyCommandInput) => run('DeleteUserPolicy', () => store.deleteUserPolicy(input)))
+      .on(ListUserPoliciesCommand)
+      .callsFake((input: ListUserPoliciesCommandInput) => run('ListUserPolicies', () => store.listUserPolicies(input)))
+      .on(CreateAccessKeyCommand)
+      .callsFake((input: CreateAccessKeyCommandInput) => run('CreateAccessKey', () => store.createAccessKey(input)))
+      .on(ListAccessKeysCommand)
+      .callsFake((input: ListAccessKeysCommandInput) => run('ListAccessKeys', () => store.listAccessKeys(input)))
+      .on(UpdateAccessKeyCommand)
+      .callsFake((input: UpdateAccessKeyCommandInput) => run('UpdateAccessKey', () => store.updateAccessKey(input)))
+      .on(DeleteAccessKeyCommand)
+      .callsFake((input: DeleteAccessKeyCommandInput) => run('DeleteAccessKey', () => store.deleteAccessKey(input)))
+      .on(GetAccessKeyLastUsedCommand)
+      .callsFake((input: GetAccessKeyLastUsedCommandInput) => run('GetAccessKeyLastUsed', () => store.getAccessKeyLastUsed(input)));
   }
 
   // ---- test and sandbox API -------------------------------------------------------------------

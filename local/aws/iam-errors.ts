@@ -19,8 +19,7 @@ function metadata(httpStatusCode: number): { httpStatusCode: number; requestId: 
 }
 
 export const iamErrors = {
-  noSuchUser: (userName: string) =>
-    new NoSuchEntityException({ message: `The user with name ${userName} cannot be found.`, $metadata: metadata(404) }),
+  noSuchUser: (userName: string) => new NoSuchEntityException({ message: `The user with name ${userName} cannot be found.`, $metadata: metadata(404) }),
   noSuchPolicy: (policyName: string) =>
     new NoSuchEntityException({
       message: `The user policy with name ${policyName} cannot be found.`,
@@ -31,10 +30,8 @@ export const iamErrors = {
       message: `The Access Key with id ${accessKeyId} cannot be found.`,
       $metadata: metadata(404),
     }),
-  userExists: (userName: string) =>
-    new EntityAlreadyExistsException({ message: `User with name ${userName} already exists.`, $metadata: metadata(409) }),
-  accessKeyQuota: () =>
-    new LimitExceededException({ message: 'Cannot exceed quota for AccessKeysPerUser: 2', $metadata: metadata(409) }),
+  userExists: (userName: string) => new EntityAlreadyExistsException({ message: `User with name ${userName} already exists.`, $metadata: metadata(409) }),
+  accessKeyQuota: () => new LimitExceededException({ message: 'Cannot exceed quota for AccessKeysPerUser: 2', $metadata: metadata(409) }),
   tagQuota: () =>
     new LimitExceededException({
       message: 'The number of tags has reached the maximum limit.',
@@ -50,8 +47,7 @@ export const iamErrors = {
       message: `Cannot delete entity, must delete ${what} first.`,
       $metadata: metadata(409),
     }),
-  malformedPolicy: (reason: string) =>
-    new MalformedPolicyDocumentException({ message: reason, $metadata: metadata(400) }),
+  malformedPolicy: (reason: string) => new MalformedPolicyDocumentException({ message: reason, $metadata: metadata(400) }),
   invalidInput: (message: string) => new InvalidInputException({ message, $metadata: metadata(400) }),
   /** Constraint violations are not a modelled exception: IAM answers the generic `ValidationError`. */
   validation: (value: string, field: string, constraint: string) =>
@@ -85,11 +81,7 @@ export function validatePath(value: string | undefined, field = 'path'): string 
   if (value === undefined) return '/';
   if (value.length > 512) throw iamErrors.validation(value, field, 'Member must have length less than or equal to 512');
   if (!PATH_PATTERN.test(value)) {
-    throw iamErrors.validation(
-      value,
-      field,
-      'Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
-    );
+    throw iamErrors.validation(value, field, 'Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)');
   }
   return value;
 }

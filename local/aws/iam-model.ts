@@ -6,17 +6,43 @@ import type { PolicyDocument } from './policy-evaluator.js';
 export type AccessKeyStatus = 'Active' | 'Inactive';
 
 export type CredentialCheck =
-  | { ok: true; userName: string; userArn: string }
-  | { ok: false; reason: 'UnknownAccessKey' | 'InactiveAccessKey' | 'NotYetPropagated' | 'SignatureMismatch' };
+  { ok: true; userName: string; userArn: string } | { ok: false; reason: 'UnknownAccessKey' | 'InactiveAccessKey' | 'NotYetPropagated' | 'SignatureMismatch' };
 
 /** Secret-free views for tests and the sandbox summary. */
-export interface IamUserView { userName: string; path: string; arn: string; userId: string; tags: Record<string, string>; policyNames: string[] }
-export interface IamAccessKeyView { userName: string; accessKeyId: string; status: AccessKeyStatus; createDate: Date }
-export interface IamPolicyView { userName: string; policyName: string; document: PolicyDocument }
-
-export interface UserRecord { userName: string; path: string; userId: string; arn: string; createDate: Date; tags: IamTag[]; policies: Map<string, string> }
-export interface KeyRecord {
-  userName: string; accessKeyId: string; secretAccessKey: string; status: AccessKeyStatus; createDate: Date;
-  lastUsed?: { date: Date; serviceName: string; region: string };
+export interface IamUserView {
+  userName: string;
+  path: string;
+  arn: string;
+  userId: string;
+  tags: Record<string, string>;
+  policyNames: string[];
+}
+export interface IamAccessKeyView {
+  userName: string;
+  accessKeyId: string;
+  status: AccessKeyStatus;
+  createDate: Date;
+}
+export interface IamPolicyView {
+  userName: string;
+  policyName: string;
+  document: PolicyDocument;
 }
 
+export interface UserRecord {
+  userName: string;
+  path: string;
+  userId: string;
+  arn: string;
+  createDate: Date;
+  tags: IamTag[];
+  policies: Map<string, string>;
+}
+export interface KeyRecord {
+  userName: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  status: AccessKeyStatus;
+  createDate: Date;
+  lastUsed?: { date: Date; serviceName: string; region: string };
+}

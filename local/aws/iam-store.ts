@@ -1,9 +1,22 @@
 import type {
-  AccessKeyMetadata, CreateAccessKeyCommandInput, CreateUserCommandInput, DeleteAccessKeyCommandInput,
-  DeleteUserCommandInput, DeleteUserPolicyCommandInput, GetAccessKeyLastUsedCommandInput, GetUserCommandInput,
-  GetUserPolicyCommandInput, ListAccessKeysCommandInput, ListUserPoliciesCommandInput, ListUsersCommandInput,
-  ListUserTagsCommandInput, PutUserPolicyCommandInput, TagUserCommandInput, UntagUserCommandInput,
-  UpdateAccessKeyCommandInput, User,
+  AccessKeyMetadata,
+  CreateAccessKeyCommandInput,
+  CreateUserCommandInput,
+  DeleteAccessKeyCommandInput,
+  DeleteUserCommandInput,
+  DeleteUserPolicyCommandInput,
+  GetAccessKeyLastUsedCommandInput,
+  GetUserCommandInput,
+  GetUserPolicyCommandInput,
+  ListAccessKeysCommandInput,
+  ListUserPoliciesCommandInput,
+  ListUsersCommandInput,
+  ListUserTagsCommandInput,
+  PutUserPolicyCommandInput,
+  TagUserCommandInput,
+  UntagUserCommandInput,
+  UpdateAccessKeyCommandInput,
+  User,
 } from '@aws-sdk/client-iam';
 import { newAccessKeyId, newSecretAccessKey, newUserId, responseMetadata } from './aws-ids.js';
 import { iamErrors, inlinePolicySize, validateName, validatePath, validatePathPrefix, validateTags } from './iam-errors.js';
@@ -38,8 +51,12 @@ export class IamStore {
 
   users(): IamUserView[] {
     return [...this.usersByName.values()].map((user) => ({
-      userName: user.userName, path: user.path, arn: user.arn, userId: user.userId,
-      tags: Object.fromEntries(user.tags.map((tag) => [tag.Key, tag.Value])), policyNames: [...user.policies.keys()],
+      userName: user.userName,
+      path: user.path,
+      arn: user.arn,
+      userId: user.userId,
+      tags: Object.fromEntries(user.tags.map((tag) => [tag.Key, tag.Value])),
+      policyNames: [...user.policies.keys()],
     }));
   }
 
@@ -83,7 +100,12 @@ export class IamStore {
     if (tags.length > MAX_TAGS_PER_USER) throw iamErrors.tagQuota();
     if (this.usersByName.has(userName.toLowerCase())) throw iamErrors.userExists(userName);
     const user: UserRecord = {
-      userName, path, tags, userId: newUserId(), policies: new Map(), createDate: new Date(this.options.clock()),
+      userName,
+      path,
+      tags,
+      userId: newUserId(),
+      policies: new Map(),
+      createDate: new Date(this.options.clock()),
       arn: `arn:aws:iam::${this.options.accountId}:user${path}${userName}`,
     };
     this.usersByName.set(userName.toLowerCase(), user);
@@ -198,8 +220,11 @@ export class IamStore {
     const user = this.requireUser(input.UserName);
     if (this.keysOf(user.userName).length >= MAX_ACCESS_KEYS_PER_USER) throw iamErrors.accessKeyQuota();
     const key: KeyRecord = {
-      userName: user.userName, accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey(),
-      status: 'Active', createDate: new Date(this.options.clock()),
+      userName: user.userName,
+      accessKeyId: newAccessKeyId(),
+      secretAccessKey: newSecretAccessKey(),
+      status: 'Active',
+      createDate: new Date(this.options.clock()),
     };
     this.keys.set(key.accessKeyId, key);
     return {
@@ -211,7 +236,10 @@ export class IamStore {
   listAccessKeys(input: ListAccessKeysCommandInput) {
     const user = this.requireUser(input.UserName);
     const metadata: AccessKeyMetadata[] = this.keysOf(user.userName).map((key) => ({
-      UserName: key.userName, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: key.createDate,
+      UserName: key.userName,
+      AccessKeyId: key.accessKeyId,
+      Status: key.status,
+      CreateDate: key.createDate,
     }));
     return { AccessKeyMetadata: metadata, IsTruncated: false, $metadata: responseMetadata() };
   }

@@ -9,12 +9,6 @@ import { FakeSecretsManager } from './fake-secrets-manager.js';
 import { S3Sandbox } from './s3-sandbox.js';
 import type { AwsCredentials } from './s3-sandbox.js';
 
-export type { AwsCredentials } from './s3-sandbox.js';
-export { FakeIam } from './fake-iam.js';
-export { FakeSecretsManager } from './fake-secrets-manager.js';
-export { S3Sandbox } from './s3-sandbox.js';
-export { NotEmulatedError } from './strict-mock.js';
-
 export interface AwsSandboxOptions {
   accountId: string;
   region: string;
@@ -45,7 +39,7 @@ export interface TrailBucketSpec {
   eventRegions?: string[];
 }
 
-export interface TrailBucket {
+interface TrailBucket {
   name: string;
   region: string;
   encryption: 'SSE-S3' | 'SSE-KMS' | 'none';
@@ -56,7 +50,7 @@ export interface TrailBucket {
 }
 
 /** Secret-free state for the sandbox's `--json` output. */
-export interface AwsSandboxSummary {
+interface AwsSandboxSummary {
   users: string[];
   accessKeys: Array<{ userName: string; accessKeyId: string; status: AccessKeyStatus }>;
   secrets: string[];
@@ -102,14 +96,23 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
     const layout = { prefix: spec.prefix, organizationId: spec.layout === 'organization' ? spec.organizationId : undefined };
     const objects = spec.accountIds.flatMap((accountId) =>
       buildTrailObjects({
-        ...layout, bucketName: spec.name, accountId, regions: spec.eventRegions ?? [region],
-        filesPerRegion: spec.objectsPerAccount ?? 3, withLogs: spec.withLogs ?? true,
-        trailName: spec.trailName ?? 'management-events', homeRegion: region, now: new Date(clock()),
+        ...layout,
+        bucketName: spec.name,
+        accountId,
+        regions: spec.eventRegions ?? [region],
+        filesPerRegion: spec.objectsPerAccount ?? 3,
+        withLogs: spec.withLogs ?? true,
+        trailName: spec.trailName ?? 'management-events',
+        homeRegion: region,
+        now: new Date(clock()),
       }),
     );
     await s3.putObjects(spec.name, objects);
     return {
-      name: spec.name, region, encryption, ...(kmsKeyArn ? { kmsKeyArn } : {}),
+      name: spec.name,
+      region,
+      encryption,
+      ...(kmsKeyArn ? { kmsKeyArn } : {}),
       logPrefixes: Object.fromEntries(spec.accountIds.map((accountId) => [accountId, cloudTrailLogPrefix(layout, accountId)])),
       objectKeys: objects.map((object) => object.key),
     };

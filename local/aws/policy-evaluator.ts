@@ -5,9 +5,9 @@
  * being evaluated loosely, so a policy is never reported as working locally when AWS would reject it.
  */
 
-export type PolicyEffect = 'Allow' | 'Deny';
+type PolicyEffect = 'Allow' | 'Deny';
 
-export type ConditionBlock = Record<string, Record<string, string | string[] | boolean>>;
+type ConditionBlock = Record<string, Record<string, string | string[] | boolean>>;
 
 export interface PolicyStatement {
   Sid?: string;
@@ -32,7 +32,7 @@ export interface AuthorizationRequest {
   context?: Record<string, string | undefined>;
 }
 
-export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
+type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 
 export interface Evaluation {
   decision: Decision;
@@ -96,10 +96,10 @@ function validateStatement(raw: unknown): PolicyStatement {
     throw new PolicySyntaxError('Policy document should not specify a principal.');
   }
   if (raw.Effect !== 'Allow' && raw.Effect !== 'Deny') throw new PolicySyntaxError('Syntax errors in policy.');
-  if (('Action' in raw) === ('NotAction' in raw)) {
+  if ('Action' in raw === 'NotAction' in raw) {
     throw new PolicySyntaxError('Policy statement must contain actions.');
   }
-  if (('Resource' in raw) === ('NotResource' in raw)) {
+  if ('Resource' in raw === 'NotResource' in raw) {
     throw new PolicySyntaxError('Policy statement must contain resources.');
   }
   for (const key of ['Action', 'NotAction', 'Resource', 'NotResource'] as const) {
@@ -145,15 +145,12 @@ export function evaluatePolicies(policies: readonly PolicyDocument[], request: A
 }
 
 function statementApplies(statement: PolicyStatement, request: AuthorizationRequest): boolean {
-  const actionListed = (patterns: string | string[] | undefined): boolean =>
-    toList(patterns).some((pattern) => wildcardMatch(pattern, request.action, true));
-  const resourceListed = (patterns: string | string[] | undefined): boolean =>
-    toList(patterns).some((pattern) => matchResource(pattern, request.resource));
+  const actionListed = (patterns: string | string[] | undefined): boolean => toList(patterns).some((pattern) => wildcardMatch(pattern, request.action, true));
+  const resourceListed = (patterns: string | string[] | undefined): boolean => toList(patterns).some((pattern) => matchResource(pattern, request.resource));
 
   const actionMatches = statement.Action !== undefined ? actionListed(statement.Action) : !actionListed(statement.NotAction);
   if (!actionMatches) return false;
-  const resourceMatches =
-    statement.Resource !== undefined ? resourceListed(statement.Resource) : !resourceListed(statement.NotResource);
+  const resourceMatches = statement.Resource !== undefined ? resourceListed(statement.Resource) : !resourceListed(statement.NotResource);
   if (!resourceMatches) return false;
   return conditionsHold(statement.Condition, request.context ?? {});
 }

@@ -17,9 +17,7 @@ import { NotEmulatedError } from './strict-mock.js';
 
 type S3DeserializeMiddleware = Parameters<S3Client['middlewareStack']['add']>[0];
 
-export type S3Caller =
-  | { kind: 'product' }
-  | { kind: 'credentials'; credentials: () => Promise<{ accessKeyId: string; secretAccessKey: string }> };
+export type S3Caller = { kind: 'product' } | { kind: 'credentials'; credentials: () => Promise<{ accessKeyId: string; secretAccessKey: string }> };
 
 export interface S3EmulationOptions {
   caller: S3Caller;
@@ -27,8 +25,15 @@ export interface S3EmulationOptions {
   iam: FakeIam;
 }
 
-interface WireRequest { method: string; headers: Record<string, string> }
-interface WireResponse { statusCode: number; headers: Record<string, string>; body: unknown }
+interface WireRequest {
+  method: string;
+  headers: Record<string, string>;
+}
+interface WireResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -41,23 +46,28 @@ function isWireResponse(value: unknown): value is WireResponse {
   return typeof value === 'object' && value !== null && typeof (value as WireResponse).statusCode === 'number';
 }
 
-const escapeXml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function wire(statusCode: number, xml: string, method: string, extraHeaders: Record<string, string> = {}): { response: WireResponse } {
   const { requestId, hostId } = newS3RequestIds();
   // HEAD responses carry no body, so the SDK can only derive the error from the status code.
   const body = method === 'HEAD' || xml === '' ? '' : `${XML_DECLARATION}${xml}`;
   const headers = {
-    'x-amz-request-id': requestId, 'x-amz-id-2': hostId, 'content-type': 'application/xml', server: 'AmazonS3',
-    date: new Date().toUTCString(), ...extraHeaders,
+    'x-amz-request-id': requestId,
+    'x-amz-id-2': hostId,
+    'content-type': 'application/xml',
+    server: 'AmazonS3',
+    date: new Date().toUTCString(),
+    ...extraHeaders,
   };
   return { response: { statusCode, headers, body: Readable.from([Buffer.from(body)]) } };
 }
 
 function s3Error(statusCode: number, code: string, message: string, method: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
   const { requestId, hostId } = newS3RequestIds();
-  const extra = Object.entries(fields).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join('');
+  const extra = Object.entries(fields)
+    .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+    .join('');
   const xml = `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`;
   return wire(statusCode, xml, method, headers);
 }
@@ -105,10 +115,13 @@ const CREDENTIAL_ERRORS = {
   InactiveAccessKey: ['InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'],
   // Until IAM has propagated a new key, S3 does not know it at all.
   NotYetPropagated: ['InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'],
-  SignatureMismatch: ['SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'],
+  SignatureMismatch: [
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  ],
 } as const;
 
-export function s3EmulationMiddleware(options: S3EmulationOptions): S3DeserializeMiddleware {
+function s3EmulationMiddleware(options: S3EmulationOptions): S3DeserializeMiddleware {
   return (next, context) => async (args) => {
     const commandName = (context.commandName ?? '').replace(/Command$/, '');
     if (!isWireRequest(args.request)) return next(args);
@@ -120,7 +133,8 @@ export function s3EmulationMiddleware(options: S3EmulationOptions): S3Deserializ
     // S3 routes by bucket first: a request signed for another region is redirected before auth.
     const region = signingRegion(request);
     if (bucket && commandName !== 'GetBucketLocation' && region !== bucket.region) {
-      const message = 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.';
+      const message =
+        'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.';
       const fields = { Endpoint: `${bucket.name}.s3.${bucket.region}.amazonaws.com`, Bucket: bucket.name };
       return s3Error(301, 'PermanentRedirect', message, method, fields, { 'x-amz-bucket-region': bucket.region });
     }
@@ -135,17 +149,25 @@ export function s3EmulationMiddleware(options: S3EmulationOptions): S3Deserializ
         return s3Error(403, code, message, method, { AWSAccessKeyId: credentials.accessKeyId });
       }
       const permissions = requiredPermissions(commandName, args.input, bucket, check.userArn.split(':')[4] ?? '');
-      if (!permissions) throw new NotEmulatedError(`The S3 emulation does not authorise ${commandName} for IAM credentials; add it to local/aws/s3-permissions.ts.`);
+      if (!permissions)
+        throw new NotEmulatedError(`The S3 emulation does not authorise ${commandName} for IAM credentials; add it to local/aws/s3-permissions.ts.`);
       const policies = options.iam.policyDocumentsOf(check.userName);
       const requestContext = {
-        'aws:SecureTransport': 'true', 'aws:PrincipalArn': check.userArn, 'aws:username': check.userName,
-        'aws:PrincipalAccount': check.userArn.split(':')[4], 'aws:RequestedRegion': region,
-        's3:signatureversion': 'AWS4-HMAC-SHA256', 's3:authType': 'REST-HEADER',
+        'aws:SecureTransport': 'true',
+        'aws:PrincipalArn': check.userArn,
+        'aws:username': check.userName,
+        'aws:PrincipalAccount': check.userArn.split(':')[4],
+        'aws:RequestedRegion': region,
+        's3:signatureversion': 'AWS4-HMAC-SHA256',
+        's3:authType': 'REST-HEADER',
       };
       for (const permission of permissions) {
         const { decision } = evaluatePolicies(policies, { ...permission, context: { ...requestContext, ...permission.context } });
         if (decision === 'Allow') continue;
-        const why = decision === 'ExplicitDeny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${permission.action} action`;
+        const why =
+          decision === 'ExplicitDeny'
+            ? 'with an explicit deny in an identity-based policy'
+            : `because no identity-based policy allows the ${permission.action} action`;
         const message = `User: ${check.userArn} is not authorized to perform: ${permission.action} on resource: "${permission.resource}" ${why}`;
         return s3Error(403, 'AccessDenied', message, method);
       }
@@ -165,7 +187,9 @@ export function s3EmulationMiddleware(options: S3EmulationOptions): S3Deserializ
       // Since January 2023 S3 encrypts every bucket with SSE-S3 unless configured otherwise.
       const xml = encryptionXml(bucket?.encryption ?? { type: 'SSE-S3' });
       if (xml) return wire(200, xml, method);
-      return s3Error(404, 'ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found', method, { BucketName: String(bucketName) });
+      return s3Error(404, 'ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found', method, {
+        BucketName: String(bucketName),
+      });
     }
     if (bucket && ['GetObject', 'HeadObject', 'PutObject'].includes(commandName) && response.statusCode === 200) {
       Object.assign(response.headers, encryptionHeaders(bucket.encryption));

@@ -32,29 +32,33 @@ export function requiredPermissions(
   const kms = bucket?.encryption.type === 'SSE-KMS' ? bucket.encryption : undefined;
   const viaS3 = (action: string): AuthorizationRequest[] =>
     kms && bucket
-      ? [{
-          action,
-          resource: kms.kmsKeyArn,
-          context: {
-            'kms:ViaService': `s3.${bucket.region}.amazonaws.com`,
-            'kms:CallerAccount': accountId,
-            'kms:EncryptionContext:aws:s3:arn': kms.bucketKeyEnabled ? bucketArn : objectArn,
+      ? [
+          {
+            action,
+            resource: kms.kmsKeyArn,
+            context: {
+              'kms:ViaService': `s3.${bucket.region}.amazonaws.com`,
+              'kms:CallerAccount': accountId,
+              'kms:EncryptionContext:aws:s3:arn': kms.bucketKeyEnabled ? bucketArn : objectArn,
+            },
           },
-        }]
+        ]
       : [];
 
   switch (commandName) {
     case 'ListObjects':
     case 'ListObjectsV2':
-      return [{
-        action: 's3:ListBucket',
-        resource: bucketArn,
-        context: {
-          's3:prefix': stringField(input, 'Prefix') ?? '',
-          's3:delimiter': stringField(input, 'Delimiter'),
-          's3:max-keys': stringField(input, 'MaxKeys'),
+      return [
+        {
+          action: 's3:ListBucket',
+          resource: bucketArn,
+          context: {
+            's3:prefix': stringField(input, 'Prefix') ?? '',
+            's3:delimiter': stringField(input, 'Delimiter'),
+            's3:max-keys': stringField(input, 'MaxKeys'),
+          },
         },
-      }];
+      ];
     case 'HeadBucket':
       return [{ action: 's3:ListBucket', resource: bucketArn }];
     case 'GetBucketLocation':

@@ -119,8 +119,12 @@ export class S3Sandbox {
       objects.map((object) =>
         client.send(
           new PutObjectCommand({
-            Bucket: bucketName, Key: object.key, Body: object.body, ContentType: object.contentType,
-            ContentEncoding: object.contentEncoding, Metadata: object.metadata,
+            Bucket: bucketName,
+            Key: object.key,
+            Body: object.body,
+            ContentType: object.contentType,
+            ContentEncoding: object.contentEncoding,
+            Metadata: object.metadata,
           }),
         ),
       ),
@@ -166,8 +170,7 @@ export class S3Sandbox {
       config.signer = (authScheme) => s3rverTwin.config.signer(authScheme);
     }
     const client = new S3Client(config);
-    const caller: S3Caller =
-      kind === 'product' ? { kind } : { kind, credentials: () => client.config.credentials() };
+    const caller: S3Caller = kind === 'product' ? { kind } : { kind, credentials: () => client.config.credentials() };
     installS3Emulation(client, { caller, bucket: (name) => this.registry.get(name), iam: this.options.iam });
     return client;
   }

@@ -1,3 +1,5 @@
+import { secretsErrors } from './secrets-manager-errors.js';
+
 /**
  * Versions of one secret and their staging labels, with Secrets Manager's label rules: a label is
  * on at most one version; moving AWSCURRENT automatically moves AWSPREVIOUS to the version that lost
@@ -5,8 +7,8 @@
  */
 
 export const AWSCURRENT = 'AWSCURRENT';
-export const AWSPENDING = 'AWSPENDING';
-export const AWSPREVIOUS = 'AWSPREVIOUS';
+const AWSPENDING = 'AWSPENDING';
+const AWSPREVIOUS = 'AWSPREVIOUS';
 
 export interface SecretVersion {
   readonly versionId: string;
@@ -31,6 +33,21 @@ export class SecretVersions {
   withStage(stage: string): SecretVersion | undefined {
     for (const version of this.versions.values()) if (version.stages.has(stage)) return version;
     return undefined;
+  }
+
+  /** GetSecretValue's choice: by id (which must then carry `stage`, if given), else by label (default AWSCURRENT). */
+  select(versionId: string | undefined, stage: string | undefined): SecretVersion {
+    if (versionId !== undefined) {
+      const version = this.versions.get(versionId);
+      if (!version || (stage !== undefined && !version.stages.has(stage))) {
+        throw secretsErrors.versionNotFound(stage === undefined ? `VersionId: ${versionId}` : `VersionId: ${versionId} and staging label: ${stage}`);
+      }
+      return version;
+    }
+    const label = stage ?? AWSCURRENT;
+    const version = this.withStage(label);
+    if (!version) throw secretsErrors.versionNotFound(`staging label: ${label}`);
+    return version;
   }
 
   /** Attaches `stage` to `target`, taking it from whichever version held it. */

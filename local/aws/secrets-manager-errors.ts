@@ -7,6 +7,7 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { newRequestId } from './aws-ids.js';
+import { NotEmulatedError } from './strict-mock.js';
 
 /**
  * The Secrets Manager fake's errors: the SDK's exception classes with the messages the real
@@ -18,8 +19,7 @@ function metadata(): { httpStatusCode: number; requestId: string } {
 }
 
 export const secretsErrors = {
-  notFound: () =>
-    new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: metadata() }),
+  notFound: () => new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: metadata() }),
   versionNotFound: (what: string) =>
     new ResourceNotFoundException({
       message: `Secrets Manager can't find the specified secret value for ${what}`,
@@ -47,11 +47,9 @@ export const secretsErrors = {
     }),
   invalidRequest: (message: string) => new InvalidRequestException({ message, $metadata: metadata() }),
   invalidParameter: (message: string) => new InvalidParameterException({ message, $metadata: metadata() }),
-  tagLimit: () =>
-    new LimitExceededException({ message: 'The number of tags on the secret exceeds the limit of 50.', $metadata: metadata() }),
+  tagLimit: () => new LimitExceededException({ message: 'The number of tags on the secret exceeds the limit of 50.', $metadata: metadata() }),
   /** Not a modelled exception: the service answers the generic `ValidationException`. */
-  validation: (message: string) =>
-    new SecretsManagerServiceException({ name: 'ValidationException', $fault: 'client', message, $metadata: metadata() }),
+  validation: (message: string) => new SecretsManagerServiceException({ name: 'ValidationException', $fault: 'client', message, $metadata: metadata() }),
 };
 
 const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]+$/;
@@ -59,9 +57,7 @@ const CLIENT_REQUEST_TOKEN_PATTERN = /^[A-Za-z0-9-]{32,64}$/;
 
 export function validateSecretName(name: string | undefined): string {
   if (name === undefined || name.length < 1 || name.length > 512 || !SECRET_NAME_PATTERN.test(name)) {
-    throw secretsErrors.validation(
-      'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!',
-    );
+    throw secretsErrors.validation('Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
   }
   return name;
 }
@@ -77,13 +73,18 @@ export function validateClientRequestToken(token: string | undefined): string | 
 
 export function validateRecoveryWindow(days: number | undefined, force: boolean | undefined): number {
   if (force && days !== undefined) {
-    throw secretsErrors.invalidParameter(
-      "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
-    );
+    throw secretsErrors.invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
   }
   const window = days ?? 30;
   if (!Number.isInteger(window) || window < 7 || window > 30) {
     throw secretsErrors.invalidParameter('The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).');
   }
   return window;
+}
+
+export function validateSecretString(input: { SecretString?: string; SecretBinary?: Uint8Array }): string {
+  if (input.SecretBinary !== undefined) throw new NotEmulatedError('FakeSecretsManager does not emulate SecretBinary.');
+  if (input.SecretString === undefined) throw secretsErrors.invalidParameter('You must provide either SecretString or SecretBinary.');
+  if (input.SecretString.length > 65_536) throw secretsErrors.validation('SecretString must have length less than or equal to 65536');
+  return input.SecretString;
 }

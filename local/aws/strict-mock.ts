@@ -62,10 +62,7 @@ interface SendStub {
  */
 export function rejectUnemulatedCommands(stub: SendStub, fakeName: string, sourceFile: string): void {
   stub.send.callsFake((command: unknown) => {
-    const commandName =
-      typeof command === 'object' && command !== null ? command.constructor.name : typeof command;
-    return Promise.reject(
-      new NotEmulatedError(`${fakeName} does not emulate ${commandName}; add it to ${sourceFile} or do not call it.`),
-    );
+    const commandName = typeof command === 'object' && command !== null ? command.constructor.name : typeof command;
+    return Promise.reject(new NotEmulatedError(`${fakeName} does not emulate ${commandName}; add it to ${sourceFile} or do not call it.`));
   });
 }

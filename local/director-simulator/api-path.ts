@@ -4,10 +4,7 @@
  * and `/refreshToken`. Resource segments are URL-decoded one by one, so an encoded id such as
  * `LogSources%2F<uuid>` stays one segment.
  */
-export type ApiRoute =
-  | { area: 'refresh' }
-  | { area: 'configapi' | 'monitorapi'; pool: string; logpoint: string; resource: string[] }
-  | { area: 'unknown' };
+export type ApiRoute = { area: 'refresh' } | { area: 'configapi' | 'monitorapi'; pool: string; logpoint: string; resource: string[] } | { area: 'unknown' };
 
 export interface ParsedApiPath {
   route: ApiRoute;

@@ -59,9 +59,7 @@ export function helpText(): string {
   ].join('\n');
 }
 
-export type CliCommand =
-  | { kind: 'help' }
-  | { kind: 'run'; options: DirectorSimulatorOptions; verbose: boolean; applyFaults: (faults: DirectorFaults) => void };
+export type CliCommand = { kind: 'help' } | { kind: 'run'; options: DirectorSimulatorOptions; verbose: boolean; applyFaults: (faults: DirectorFaults) => void };
 
 type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 

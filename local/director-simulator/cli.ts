@@ -43,9 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const simulator = await starting;
   if (stopping) return;
   command.applyFaults(simulator.faults);
-  process.stdout.write(
-    `Director simulator listening on ${simulator.baseUrl} pool=${simulator.poolUuid} logpoint=${simulator.logpointId}\n`,
-  );
+  process.stdout.write(`Director simulator listening on ${simulator.baseUrl} pool=${simulator.poolUuid} logpoint=${simulator.logpointId}\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -8,7 +8,7 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export function errorReply(status: number, message: string, headers?: Record<string, string>): Reply {
   return { status, body: { status: 'Error', message }, ...(headers === undefined ? {} : { headers }) };

@@ -49,9 +49,7 @@ import { DEFAULT_TOKEN_TTL_SECONDS, TokenAuthority, generateSecretKey } from './
 import type { DirectorSimulator, DirectorSimulatorOptions, RecordedRequest } from './types.js';
 
 export type * from './types.js';
-export { orderPath } from './orders.js';
-
-export const DEFAULT_ORDER_DELAY_MS = 1000;
+const DEFAULT_ORDER_DELAY_MS = 1000;
 
 function randomHex32(): string {
   return randomBytes(16).toString('hex');

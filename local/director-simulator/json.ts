@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from './types.js';
 
-export const SECRET_MASK = '********';
+const SECRET_MASK = '********';
 
 /** Keys whose values never leave the simulator: order views and reads show the mask instead. */
 const SECRET_KEYS = new Set(['secret_key', 'secretKey']);

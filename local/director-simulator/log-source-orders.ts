@@ -38,7 +38,7 @@ function isKnownTimezone(timezone: string): boolean {
   }
 }
 
-export function resolveEnrichmentPolicyId(state: DirectorState, idOrName: string): string | undefined {
+function resolveEnrichmentPolicyId(state: DirectorState, idOrName: string): string | undefined {
   return state.enrichmentPolicies.find((policy) => policy.id === idOrName || policy.name === idOrName)?.id;
 }
 

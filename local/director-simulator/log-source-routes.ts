@@ -30,9 +30,7 @@ export function handleLogSources(context: SimulatorContext, request: ApiRequest,
     case 'GET': {
       const uuid = logSourceUuid(requestedId);
       const stored = uuid === undefined ? undefined : context.state.logSources.get(uuid);
-      return stored === undefined
-        ? errorReply(404, `LogSource ${requestedId} not found.`)
-        : { status: 200, body: toReadShape(stored) };
+      return stored === undefined ? errorReply(404, `LogSource ${requestedId} not found.`) : { status: 200, body: toReadShape(stored) };
     }
     case 'PUT':
       return acceptWrite(context, request, 'edit', requestedId);

@@ -31,6 +31,5 @@ export function compileRoutePattern(pattern: RoutePattern | undefined): RouteMat
   }
   const method = second === undefined ? '*' : first.toUpperCase();
   const path = globToRegExp(second ?? first);
-  return (target) =>
-    (method === '*' || method === target.method.toUpperCase()) && (path.test(target.path) || path.test(target.resourcePath));
+  return (target) => (method === '*' || method === target.method.toUpperCase()) && (path.test(target.path) || path.test(target.resourcePath));
 }

@@ -8,11 +8,52 @@ export function objectId(): string {
 
 /** Python codec names, as Logpoint lists them. */
 export const DEFAULT_CHARSETS: readonly string[] = [
-  'ascii', 'big5', 'big5hkscs', 'cp037', 'cp1140', 'cp1250', 'cp1251', 'cp1252', 'cp1253', 'cp1254',
-  'cp1255', 'cp1256', 'cp1257', 'cp1258', 'cp437', 'cp850', 'cp852', 'cp866', 'cp932', 'cp949',
-  'cp950', 'euc_jis_2004', 'euc_jp', 'euc_kr', 'gb18030', 'gb2312', 'gbk', 'hz', 'iso2022_jp',
-  'iso2022_kr', 'iso8859_15', 'iso8859_2', 'iso8859_5', 'iso8859_7', 'iso8859_9', 'koi8_r', 'koi8_u',
-  'latin_1', 'mac_roman', 'shift_jis', 'utf_16', 'utf_16_be', 'utf_16_le', 'utf_32', 'utf_7', 'utf_8',
+  'ascii',
+  'big5',
+  'big5hkscs',
+  'cp037',
+  'cp1140',
+  'cp1250',
+  'cp1251',
+  'cp1252',
+  'cp1253',
+  'cp1254',
+  'cp1255',
+  'cp1256',
+  'cp1257',
+  'cp1258',
+  'cp437',
+  'cp850',
+  'cp852',
+  'cp866',
+  'cp932',
+  'cp949',
+  'cp950',
+  'euc_jis_2004',
+  'euc_jp',
+  'euc_kr',
+  'gb18030',
+  'gb2312',
+  'gbk',
+  'hz',
+  'iso2022_jp',
+  'iso2022_kr',
+  'iso8859_15',
+  'iso8859_2',
+  'iso8859_5',
+  'iso8859_7',
+  'iso8859_9',
+  'koi8_r',
+  'koi8_u',
+  'latin_1',
+  'mac_roman',
+  'shift_jis',
+  'utf_16',
+  'utf_16_be',
+  'utf_16_le',
+  'utf_32',
+  'utf_7',
+  'utf_8',
   'utf_8_sig',
 ];
 
@@ -55,9 +96,7 @@ export function defaultEnrichmentPolicies(): EnrichmentPolicy[] {
 }
 
 export function defaultRoutingPolicies(): RoutingPolicy[] {
-  return [
-    { id: objectId(), policy_name: 'default_routing', catch_all: '_logpoint', routing_criteria: [] },
-  ];
+  return [{ id: objectId(), policy_name: 'default_routing', catch_all: '_logpoint', routing_criteria: [] }];
 }
 
 export function defaultDevices(): Device[] {

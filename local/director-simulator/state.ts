@@ -8,16 +8,7 @@ import {
   objectId,
   repoNamed,
 } from './seed-data.js';
-import type {
-  CompiledNormalizer,
-  Device,
-  DirectorSeed,
-  EnrichmentPolicy,
-  JsonObject,
-  JsonValue,
-  Repo,
-  RoutingPolicy,
-} from './types.js';
+import type { CompiledNormalizer, Device, DirectorSeed, EnrichmentPolicy, JsonObject, JsonValue, Repo, RoutingPolicy } from './types.js';
 
 /** A log source as stored: the write body it was created/edited with plus the ids Director adds. */
 export interface StoredLogSource {
@@ -30,7 +21,7 @@ export interface StoredLogSource {
   lastLogReceived: string | null;
 }
 
-export interface NormalizationPolicyRecord {
+interface NormalizationPolicyRecord {
   id: string;
   name: string;
   normalizers: JsonValue[];

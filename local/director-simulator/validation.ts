@@ -80,9 +80,7 @@ function checkRouting(config: JsonObject): void {
     if (!Array.isArray(criteria) || !criteria.every(isJsonObject)) {
       throw mustBe('config.RoutingPolicy.routing_criterion', 'a list of objects');
     }
-    criteria.forEach((criterion, index) =>
-      optionalString(criterion, 'repository', `config.RoutingPolicy.routing_criterion[${index}].repository`),
-    );
+    criteria.forEach((criterion, index) => optionalString(criterion, 'repository', `config.RoutingPolicy.routing_criterion[${index}].repository`));
   }
   optionalString(routing, 'catch_all', 'config.RoutingPolicy.catch_all');
   // repo_name, path and retention describe a repo created with the log source: all or none.

@@ -91,9 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let director: DirectorSimulator | undefined;
   try {
     director = await startDirectorSimulator({ orderDelayMs: 300, ...options.director });
-    await aws.secretsManager.send(
-      new CreateSecretCommand({ Name: DIRECTOR_SECRET_NAME, SecretString: JSON.stringify({ secretKey: director.secretKey }) }),
-    );
+    await aws.secretsManager.send(new CreateSecretCommand({ Name: DIRECTOR_SECRET_NAME, SecretString: JSON.stringify({ secretKey: director.secretKey }) }));
 
     const bucketName = options.trail?.name ?? 'sandbox-org-cloudtrail';
     if (options.trail !== null) {

@@ -16,6 +16,8 @@ export function recordPutEvents(input: unknown, events: PublishedEvent[]): unkno
 /** An EventBridge client whose PutEvents lands in the sandbox's event list (the rotation function publishes directly). */
 export function capturingEventBridge(region: string, events: PublishedEvent[]): EventBridgeClient {
   const client = new EventBridgeClient({ region, credentials: { accessKeyId: 'AKIASANDBOXNOTUSED00', secretAccessKey: 'sandbox-never-signs-anything' } });
-  mockClient(client).on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => recordPutEvents(input, events));
+  mockClient(client)
+    .on(PutEventsCommand)
+    .callsFake((input: PutEventsCommandInput) => recordPutEvents(input, events));
   return client;
 }

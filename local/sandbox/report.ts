@@ -102,13 +102,19 @@ function describeExit(event: Extract<ExecutionEvent, { kind: 'exited' }>): strin
   const output = event.output as Record<string, unknown> | undefined;
   switch (event.state) {
     case 'CheckBucket':
-      return facts(output?.bucket, (bucket) => `${String(bucket.bucketRegion)}, ${bucket.kmsKeyArn ? 'SSE-KMS' : 'no KMS'}, logs under ${String(bucket.logPrefix)}`);
+      return facts(
+        output?.bucket,
+        (bucket) => `${String(bucket.bucketRegion)}, ${bucket.kmsKeyArn ? 'SSE-KMS' : 'no KMS'}, logs under ${String(bucket.logPrefix)}`,
+      );
     case 'ProvisionReader':
       return facts(output?.reader, (reader) => `user ${String(reader.userName)}, key ${String(reader.accessKeyId)}`);
     case 'VerifyAccess':
       return facts(output?.access, (access) => `read ${String(access.bytesRead)} bytes of ${String(access.objectKey)}`);
     case 'RegisterLogSource':
-      return facts(output?.registration, (registration) => `${String(registration.operation)} ${String(registration.logSourceName)}, order ${String(registration.requestId)}`);
+      return facts(
+        output?.registration,
+        (registration) => `${String(registration.operation)} ${String(registration.logSourceName)}, order ${String(registration.requestId)}`,
+      );
     case 'CheckOrder':
       return facts(output?.order, (order) => `order ${String(order.status).toLowerCase()}`);
     case 'Compensate':
@@ -138,9 +144,7 @@ export function humanSummary(summary: ScenarioSummary): string[] {
   lines.push(`  Director:    ${sources.length} log source(s)${sources.map((source) => ` ${source.name ?? '?'} (${source.id ?? '?'})`).join(',')}`);
   lines.push(`  writes:      ${summary.director.operations.length === 0 ? 'none' : summary.director.operations.map((op) => op.split(' ')[0]).join(', ')}`);
   lines.push(`  IAM users:   ${summary.aws.users.join(', ') || 'none'}`);
-  lines.push(
-    `  access keys: ${summary.aws.accessKeys.map((key) => `${key.accessKeyId} (${key.status})`).join(', ') || 'none'}`,
-  );
+  lines.push(`  access keys: ${summary.aws.accessKeys.map((key) => `${key.accessKeyId} (${key.status})`).join(', ') || 'none'}`);
   lines.push(`  secrets:     ${summary.aws.secrets.join(', ') || 'none'}`);
   lines.push(`  AWS calls:   ${describeCallCounts(summary.aws.calls)}`);
   lines.push(`  events:      ${summary.events.map((event) => event.detailType).join(', ') || 'none'}`);

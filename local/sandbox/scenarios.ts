@@ -3,7 +3,7 @@ import type { Sandbox, SandboxOptions } from './environment.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID } from './constants.js';
 import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
 
-export interface ScenarioContext {
+interface ScenarioContext {
   sandbox: Sandbox;
   /** Runs one onboarding execution, reporting its events as they happen. */
   onboard: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
@@ -79,7 +79,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'not-owned',
-    summary: 'Director already has a hand-made log source with the account\'s name: NOT_OWNED, it is left untouched, and what the run created is removed.',
+    summary: "Director already has a hand-made log source with the account's name: NOT_OWNED, it is left untouched, and what the run created is removed.",
     expected: 'FAILED',
     sandbox: { director: { seed: { logSources: [handMadeLogSource(`CloudTrail-${SANDBOX_ACCOUNT_ID}`)] } } },
   },

@@ -68,6 +68,10 @@ describe('bin/app.ts', () => {
     expect(trigger?.Properties).toMatchObject({ AccountId: '111122223333', DeployNonce: 'bin-test-nonce' });
     // cdk-nag saw the whole default product: onboarding and offboarding state machines and the rotation function.
     expect(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(2);
-    expect(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Permission' && resource.Properties?.Principal === 'secretsmanager.amazonaws.com')).toHaveLength(1);
+    expect(
+      Object.values(template.Resources).filter(
+        (resource) => resource.Type === 'AWS::Lambda::Permission' && resource.Properties?.Principal === 'secretsmanager.amazonaws.com',
+      ),
+    ).toHaveLength(1);
   });
 });

@@ -43,7 +43,9 @@ async function captureOutput<T>(act: () => Promise<T>): Promise<{ value: T; outp
   vi.spyOn(process.stdout, 'write').mockImplementation(record);
   vi.spyOn(process.stderr, 'write').mockImplementation(record);
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void record(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')));
+    vi.spyOn(console, method).mockImplementation(
+      (...args: unknown[]) => void record(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')),
+    );
   }
   try {
     const value = await act();
@@ -77,7 +79,10 @@ describe('secrets never leak from the onboarding workflow', () => {
     expect(box.aws.fakes.iam.revealSecretAccessKeyForTest(readerKey.accessKeyId)).toBe(readerKey.secretAccessKey);
     const secrets = secretValuesWritten(box);
     expect(secrets).toEqual(expect.arrayContaining([readerKey.secretAccessKey, box.director.secretKey]));
-    expect(secrets.some((secret) => secret.startsWith('eyJ')), 'a Director token was saved to the Director secret').toBe(true);
+    expect(
+      secrets.some((secret) => secret.startsWith('eyJ')),
+      'a Director token was saved to the Director secret',
+    ).toBe(true);
     // The logs were really on: every step logged its success with the account id.
     for (const step of ['ValidateInput', 'CheckBucket', 'ProvisionReader', 'VerifyAccess', 'RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding']) {
       expect(output).toContain(`"message":"${step} succeeded"`);

@@ -62,7 +62,9 @@ function directorStateOf(sandbox: Sandbox, account: Account, logSourceId?: strin
   const uuid = logSourceId === undefined ? undefined : logSourceUuid(logSourceId);
   return {
     logSources: sandbox.director.logSources().filter((source) => source.name === account.logSourceName),
-    deletes: sandbox.director.operations.filter((operation) => operation.startsWith('DELETE ') && uuid !== undefined && operation.endsWith(`/LogSources/${uuid}`)),
+    deletes: sandbox.director.operations.filter(
+      (operation) => operation.startsWith('DELETE ') && uuid !== undefined && operation.endsWith(`/LogSources/${uuid}`),
+    ),
   };
 }
 
@@ -72,7 +74,8 @@ function awsStateOf(sandbox: Sandbox, account: Account) {
   return {
     userExists: summary.users.includes(account.userName),
     accessKeys: summary.accessKeys.filter((key) => key.userName === account.userName).map(({ accessKeyId, status }) => ({ accessKeyId, status })),
-    secret: secret === undefined ? null : { scheduledForDeletion: secret.scheduledForDeletion, deletedDate: secret.deletedDate, deletionDate: secret.deletionDate },
+    secret:
+      secret === undefined ? null : { scheduledForDeletion: secret.scheduledForDeletion, deletedDate: secret.deletedDate, deletionDate: secret.deletionDate },
   };
 }
 
@@ -191,7 +194,11 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
     expect(entered(result)).not.toContain('DeleteLogSource');
     expect(sandbox.director.operations).toHaveLength(operationsBefore);
     expect(directorStateOf(sandbox, bystander).logSources).toHaveLength(1);
-    expect(awsStateOf(sandbox, bystander)).toMatchObject({ userExists: true, accessKeys: [{ accessKeyId: bystander.accessKeyId }], secret: { scheduledForDeletion: false } });
+    expect(awsStateOf(sandbox, bystander)).toMatchObject({
+      userExists: true,
+      accessKeys: [{ accessKeyId: bystander.accessKeyId }],
+      secret: { scheduledForDeletion: false },
+    });
     expect(offboarding.events).toMatchObject([{ detailType: OffboardingEventType.Succeeded, detail: { accountId: account.accountId, neverOnboarded: true } }]);
   });
 
@@ -228,7 +235,14 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
     await director.waitForOrder(await director.deleteLogSource(account.logSourceId), quickly);
     const foreignBody = buildLogSourceBody(
       sandbox.settings.logSource,
-      { accountId: account.accountId, bucketName: 'their-bucket', bucketRegion: 'eu-west-1', accessKeyId: 'AKIAFOREIGNEXAMPLE00', secretAccessKey: 'their-secret', filterDate: new Date().toISOString() },
+      {
+        accountId: account.accountId,
+        bucketName: 'their-bucket',
+        bucketRegion: 'eu-west-1',
+        accessKeyId: 'AKIAFOREIGNEXAMPLE00',
+        secretAccessKey: 'their-secret',
+        filterDate: new Date().toISOString(),
+      },
       { name: account.logSourceName, markOwnership: false },
     );
     await director.waitForOrder(await director.createLogSource(foreignBody), quickly);
@@ -243,7 +257,11 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
     expect(result.error?.message).toContain(`"${account.logSourceName}"`);
     expect(sandbox.director.operations).toHaveLength(operationsBefore);
     expect(directorStateOf(sandbox, account).logSources).toHaveLength(1);
-    expect(awsStateOf(sandbox, account)).toMatchObject({ userExists: true, accessKeys: [{ accessKeyId: account.accessKeyId }], secret: { scheduledForDeletion: false } });
+    expect(awsStateOf(sandbox, account)).toMatchObject({
+      userExists: true,
+      accessKeys: [{ accessKeyId: account.accessKeyId }],
+      secret: { scheduledForDeletion: false },
+    });
     expect(offboarding.events[0]?.detail.kept).toEqual(['everything: the run failed before it deleted anything']);
   });
 

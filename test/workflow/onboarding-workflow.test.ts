@@ -115,9 +115,21 @@ describe('onboarding workflow: happy paths', () => {
 
     // Assess
     expectOnboarded(box, result);
-    expect(enteredStates(result).slice(0, 6)).toEqual(['ValidateInput', 'CheckBucket', 'ProvisionReader', 'VerifyAccess', 'RegisterLogSource', 'StartOrderPolling']);
+    expect(enteredStates(result).slice(0, 6)).toEqual([
+      'ValidateInput',
+      'CheckBucket',
+      'ProvisionReader',
+      'VerifyAccess',
+      'RegisterLogSource',
+      'StartOrderPolling',
+    ]);
     expect(enteredStates(result).slice(-3)).toEqual(['FinalizeOnboarding', 'PublishSucceeded', 'Onboarded']);
-    expect(exitOutputOf(result, 'CheckBucket').bucket).toMatchObject({ bucketName: BUCKET, bucketRegion: SANDBOX_REGION, logPrefix: ACCOUNT_PREFIX, kmsKeyArn: null });
+    expect(exitOutputOf(result, 'CheckBucket').bucket).toMatchObject({
+      bucketName: BUCKET,
+      bucketRegion: SANDBOX_REGION,
+      logPrefix: ACCOUNT_PREFIX,
+      kmsKeyArn: null,
+    });
     expect(box.aws.fakes.iam.users()).toEqual([expect.objectContaining({ userName: USER, path: '/logpoint/' })]);
     expect(box.aws.summary().secrets).toEqual([DIRECTOR_SECRET_NAME, SECRET]);
   });
@@ -314,7 +326,7 @@ describe('onboarding workflow: failures end in the typed code, compensated, with
     });
   });
 
-  it('fails with DIRECTOR_ORDER_FAILED, reporting Director\'s validation message, when the create order fails, and removes what it created', async () => {
+  it("fails with DIRECTOR_ORDER_FAILED, reporting Director's validation message, when the create order fails, and removes what it created", async () => {
     // Prepare
     const box = await start();
     box.director.faults.failOrders(1, { validationErrors: { 'config.RoutingPolicy.catch_all': ['Repo does not exist.'] } });
@@ -384,7 +396,7 @@ describe('onboarding workflow: failures end in the typed code, compensated, with
 });
 
 describe('onboarding workflow: re-runs for an account already onboarded', () => {
-  it('edits (PUT) the existing log source on a second run, keeps one log source and retires the old key, Director holding the secret\'s new key', async () => {
+  it("edits (PUT) the existing log source on a second run, keeps one log source and retires the old key, Director holding the secret's new key", async () => {
     // Prepare
     const box = await start();
     const first = await box.run(input);
@@ -415,7 +427,7 @@ describe('onboarding workflow: re-runs for an account already onboarded', () => 
     expectRunFreeOfSecrets(box, second, secretValuesWritten(box));
   });
 
-  it('keeps the FIRST key active, in the secret and in Director when a re-run\'s Director order fails', async () => {
+  it("keeps the FIRST key active, in the secret and in Director when a re-run's Director order fails", async () => {
     // Prepare
     const box = await start();
     const first = await box.run(input);

@@ -8,7 +8,7 @@ import { loadRuntimeSettings } from './settings.js';
 import { logger } from './lambda-handler.js';
 import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/enable-rotation.js';
 
-export interface ReaderCredentials {
+interface ReaderCredentials {
   accessKeyId: string;
   secretAccessKey: string;
 }

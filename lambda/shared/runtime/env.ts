@@ -1,4 +1,4 @@
-export class MissingEnvironmentError extends Error {
+class MissingEnvironmentError extends Error {
   constructor(name: string) {
     super(`Environment variable ${name} is not set; the function was deployed without its configuration.`);
     this.name = 'MissingEnvironmentError';

@@ -12,7 +12,7 @@ export const logger = new Logger({ serviceName: 'logpoint-cloudtrail-onboarding'
 export type LambdaHandler<Result = unknown> = (event: unknown, context: Context) => Promise<Result>;
 
 /** What a handler's log lines call the invocation; `run` may refine it once it has read the event. */
-export interface InvocationLabel {
+interface InvocationLabel {
   name: string;
 }
 
@@ -47,7 +47,7 @@ export function defineLambdaHandler<Result>(definition: LambdaHandlerDefinition<
 }
 
 /** Anything thrown becomes a typed error; an unexpected one keeps only its class and message. */
-export function toOnboardingError(value: unknown): OnboardingError {
+function toOnboardingError(value: unknown): OnboardingError {
   if (value instanceof OnboardingError) return value;
   if (value instanceof z.ZodError) {
     return new OnboardingError(ErrorCode.INTERNAL, `A step produced a result outside the workflow contract: ${z.prettifyError(value)}`);

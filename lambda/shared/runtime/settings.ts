@@ -6,7 +6,7 @@ import { OnboardingError } from '../errors.js';
 import { requireEnv } from './env.js';
 
 /** Reads the settings JSON the construct put into a function's environment; anything wrong is CONFIG_INVALID. */
-export function parseRuntimeSettings(json: string): RuntimeSettings {
+function parseRuntimeSettings(json: string): RuntimeSettings {
   let raw: unknown;
   try {
     raw = JSON.parse(json);

@@ -183,7 +183,7 @@ describe('DirectorClient reads', () => {
     const twin = (uuid: string): JsonObject => ({ id: `LogSources/${uuid}`, name: 'Twin', log_source_type: 'S3Fetcher' });
     director.faults.failRoute('GET /LogSources', {
       status: 200,
-      body: [twin('00000000-0000-4000-8000-000000000001'), twin('00000000-0000-4000-8000-000000000002')]
+      body: [twin('00000000-0000-4000-8000-000000000001'), twin('00000000-0000-4000-8000-000000000002')],
     });
 
     // Act

@@ -34,7 +34,10 @@ describe('interpretOrder', () => {
 
   it('reads success with and without id, warning and extra fields', () => {
     // Act
-    const withId = interpretOrder({ request: {}, response: { success: true, message: 'Created.', id: 'LogSources/x', errors: [], warning: 'Slow disk.', extra: 1 } });
+    const withId = interpretOrder({
+      request: {},
+      response: { success: true, message: 'Created.', id: 'LogSources/x', errors: [], warning: 'Slow disk.', extra: 1 },
+    });
     const withoutId = interpretOrder({ request: {}, response: { success: true, message: 'Created.' } });
 
     // Assess
@@ -62,7 +65,9 @@ describe('interpretOrder', () => {
     // Act
     const stringFlag = interpretOrder({ response: { success: 'True' } });
     const statusWord = interpretOrder({ response: { status: 'Failed', errors: 'Collector offline.' } });
-    const nested = interpretOrder({ response: { success: false, validationErrors: { Connector: { bucket_name: 'Required.' } }, errors: [{ message: 'Bad.' }] } });
+    const nested = interpretOrder({
+      response: { success: false, validationErrors: { Connector: { bucket_name: 'Required.' } }, errors: [{ message: 'Bad.' }] },
+    });
 
     // Assess
     expect(stringFlag).toEqual({ state: 'succeeded' });
@@ -93,7 +98,10 @@ describe('interpretOrder', () => {
   it('redacts secret values that the order itself or the caller knows', () => {
     // Act
     const status = interpretOrder(
-      { request: { data: { config: { Connector: { secret_key: 'echoed-secret-value' } } } }, response: { success: false, errors: ['echoed-secret-value is wrong', 'tok-123456 bad'] } },
+      {
+        request: { data: { config: { Connector: { secret_key: 'echoed-secret-value' } } } },
+        response: { success: false, errors: ['echoed-secret-value is wrong', 'tok-123456 bad'] },
+      },
       { secrets: ['tok-123456'] },
     );
 

@@ -62,7 +62,10 @@ describe('Director client secrecy', () => {
     await attempt(async (c) => c.waitForOrder(await c.createLogSource(sampleLogSourceBody('Echoed')), { deadlineMs: 3_000, initialDelayMs: 5 }));
     director.faults.failRoute('GET /orders/*', {
       status: 200,
-      body: { request: { data: { config: { Connector: { secret_key: 'order-echo-secret' } } } }, response: { success: false, errors: ['order-echo-secret wrong'] } },
+      body: {
+        request: { data: { config: { Connector: { secret_key: 'order-echo-secret' } } } },
+        response: { success: false, errors: ['order-echo-secret wrong'] },
+      },
     });
     errors.push(await client.getOrder('9b2f0d7e-1c1e-4d55-9a43-6b0c1e2f3a4b'));
     director.faults.failRoute('GET /LogSources/*', {
@@ -82,7 +85,12 @@ describe('Director client secrecy', () => {
     ];
     expect(errors.filter((error) => error instanceof DirectorError)).toHaveLength(10);
     expect(store.saves.length).toBeGreaterThan(0);
-    const exposed = [...errors.map(exposedText), ...errors.map((value) => JSON.stringify(value)), ...records.map((record) => JSON.stringify(record)), ...logger.lines];
+    const exposed = [
+      ...errors.map(exposedText),
+      ...errors.map((value) => JSON.stringify(value)),
+      ...records.map((record) => JSON.stringify(record)),
+      ...logger.lines,
+    ];
     for (const text of exposed) {
       for (const secret of secrets) expect(text).not.toContain(secret);
     }

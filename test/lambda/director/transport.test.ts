@@ -36,7 +36,7 @@ function callsTo(h: Harness, suffix: string): number[] {
 }
 
 describe('Director transport: status mapping', () => {
-  it('maps a synchronous 400 to DIRECTOR_VALIDATION_FAILED with Director\'s message', async () => {
+  it("maps a synchronous 400 to DIRECTOR_VALIDATION_FAILED with Director's message", async () => {
     // Prepare
     const h = await start();
     const { name: _omitted, ...withoutName } = sampleLogSourceBody();

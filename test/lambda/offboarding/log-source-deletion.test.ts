@@ -2,7 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { checkDeletionOrder, deleteAccountLogSource } from '../../../lambda/offboarding/log-source-deletion.js';
 import { type LogSourceDeletion, logSourceDeletionSchema } from '../../../lambda/offboarding/workflow-contract.js';
-import { advance, caught, createForeignLogSource, deletes, directorContext, harness, inventory, now, onboard, ORDER_DELAY_MS, request, settings, START } from './offboarding-fixture.js';
+import {
+  advance,
+  caught,
+  createForeignLogSource,
+  deletes,
+  directorContext,
+  harness,
+  inventory,
+  now,
+  onboard,
+  ORDER_DELAY_MS,
+  request,
+  settings,
+  START,
+} from './offboarding-fixture.js';
 
 describe('deleteAccountLogSource (DeleteLogSource)', () => {
   it('submits DELETE for our log source and sets the order deadline from the settings', async () => {
@@ -20,7 +34,9 @@ describe('deleteAccountLogSource (DeleteLogSource)', () => {
       deadlineAt: new Date(START + ORDER_DELAY_MS + 120_000).toISOString(),
     });
     expect(deletion.orderPath).toMatch(/\/monitorapi\/.+\/orders\//);
-    expect(deletes()).toEqual([`DELETE /configapi/${harness().director.poolUuid}/${harness().director.logpointId}/LogSources/${logSourceId.replace('LogSources/', '')}`]);
+    expect(deletes()).toEqual([
+      `DELETE /configapi/${harness().director.poolUuid}/${harness().director.logpointId}/LogSources/${logSourceId.replace('LogSources/', '')}`,
+    ]);
   });
 
   it('reports ALREADY_GONE without a DELETE when the source is no longer listed', async () => {
@@ -81,7 +97,7 @@ describe('checkDeletionOrder (CheckOrder)', () => {
     expect(harness().director.logSources()).toEqual([]);
   });
 
-  it('fails with DIRECTOR_ORDER_FAILED and Director\'s reasons when the order fails and the source is still there', async () => {
+  it("fails with DIRECTOR_ORDER_FAILED and Director's reasons when the order fails and the source is still there", async () => {
     // Prepare
     const { logSourceId } = await onboard();
     harness().director.faults.failOrders(1, { errors: ['LogSource is in use by a running collector.'] });
@@ -119,7 +135,9 @@ describe('checkDeletionOrder (CheckOrder)', () => {
     const deletion = await deleteAccountLogSource(directorContext(), { request, inventory: inventory({ logSourceFound: true, logSourceId }) });
 
     // Act
-    const error = await caught(checkDeletionOrder(harness().client, settings.orderPolling, { deletion, attempt: 9 }, new Date(Date.parse(deletion.deadlineAt))));
+    const error = await caught(
+      checkDeletionOrder(harness().client, settings.orderPolling, { deletion, attempt: 9 }, new Date(Date.parse(deletion.deadlineAt))),
+    );
 
     // Assess
     expect(error.code).toBe(ErrorCode.DIRECTOR_ORDER_TIMEOUT);

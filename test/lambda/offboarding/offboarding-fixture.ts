@@ -47,9 +47,18 @@ export const advance = (ms: number): void => {
 export const clients = () => ({ iam: aws().iam, secretsManager: aws().secretsManager, director: harness().client });
 export const directorContext = () => ({ director: harness().client, polling: settings.orderPolling, now });
 export const deletes = () => harness().director.operations.filter((operation) => operation.startsWith('DELETE '));
-export const userNames = () => aws().fakes.iam.users().map((user) => user.userName);
-export const keyIds = () => aws().fakes.iam.accessKeys().map((key) => key.accessKeyId);
-export const secretView = (name = SECRET) => aws().fakes.secretsManager.secrets().find((secret) => secret.name === name);
+export const userNames = () =>
+  aws()
+    .fakes.iam.users()
+    .map((user) => user.userName);
+export const keyIds = () =>
+  aws()
+    .fakes.iam.accessKeys()
+    .map((key) => key.accessKeyId);
+export const secretView = (name = SECRET) =>
+  aws()
+    .fakes.secretsManager.secrets()
+    .find((secret) => secret.name === name);
 
 /** Submits a log source body and lets the simulator's order complete. */
 async function createInDirector(body: ReturnType<typeof buildLogSourceBody>): Promise<string> {
@@ -60,8 +69,17 @@ async function createInDirector(body: ReturnType<typeof buildLogSourceBody>): Pr
 }
 
 /** What a successful onboarding leaves: the tagged user, its policy and key, the secret, and the log source recorded on it. */
-export async function onboard(accountId = ACCOUNT, options: { name?: string; markOwnership?: boolean } = {}): Promise<{ logSourceId: string; accessKeyId: string; secretAccessKey: string }> {
-  const bucket = { bucketName: 'org-trail-bucket', bucketRegion: REGION, logPrefix: `AWSLogs/${accountId}/CloudTrail/`, kmsKeyArn: null, sampleObjectKey: `AWSLogs/${accountId}/CloudTrail/x.json.gz` };
+export async function onboard(
+  accountId = ACCOUNT,
+  options: { name?: string; markOwnership?: boolean } = {},
+): Promise<{ logSourceId: string; accessKeyId: string; secretAccessKey: string }> {
+  const bucket = {
+    bucketName: 'org-trail-bucket',
+    bucketRegion: REGION,
+    logPrefix: `AWSLogs/${accountId}/CloudTrail/`,
+    kmsKeyArn: null,
+    sampleObjectKey: `AWSLogs/${accountId}/CloudTrail/x.json.gz`,
+  };
   await provisionReader({ iam: aws().iam, secretsManager: aws().secretsManager }, { accountId, bucket });
   const key = await readAccessKey(aws().secretsManager, accountId);
   const body = buildLogSourceBody(
@@ -78,7 +96,14 @@ export async function onboard(accountId = ACCOUNT, options: { name?: string; mar
 export async function createForeignLogSource(name: string): Promise<string> {
   const body = buildLogSourceBody(
     settings.logSource,
-    { accountId: ACCOUNT, bucketName: 'someone-elses-bucket', bucketRegion: REGION, accessKeyId: 'AKIAFOREIGNEXAMPLE00', secretAccessKey: 'foreign-secret-value', filterDate: now().toISOString() },
+    {
+      accountId: ACCOUNT,
+      bucketName: 'someone-elses-bucket',
+      bucketRegion: REGION,
+      accessKeyId: 'AKIAFOREIGNEXAMPLE00',
+      secretAccessKey: 'foreign-secret-value',
+      filterDate: now().toISOString(),
+    },
     { name, markOwnership: false },
   );
   return createInDirector(body);

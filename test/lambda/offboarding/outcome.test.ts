@@ -14,7 +14,12 @@ describe('summarizeOffboarding', () => {
     deletedUser: false,
     ...overrides,
   });
-  const secret = (outcome: SecretDeletion['outcome'], deletionDate: string | null = null): SecretDeletion => ({ secretName: SECRET, outcome, deletionDate, recoveryWindowDays: 7 });
+  const secret = (outcome: SecretDeletion['outcome'], deletionDate: string | null = null): SecretDeletion => ({
+    secretName: SECRET,
+    outcome,
+    deletionDate,
+    recoveryWindowDays: 7,
+  });
 
   it('reports everything a full offboarding removed, with nothing already gone', () => {
     // Act
@@ -55,7 +60,10 @@ describe('summarizeOffboarding', () => {
 
   it('lists the parts already gone after an earlier offboarding', () => {
     // Act
-    const summary = summarizeOffboarding({ request, inventory: inventory({ secret: 'scheduled-for-deletion' }), reader: removal() }, secret('ALREADY_SCHEDULED'));
+    const summary = summarizeOffboarding(
+      { request, inventory: inventory({ secret: 'scheduled-for-deletion' }), reader: removal() },
+      secret('ALREADY_SCHEDULED'),
+    );
 
     // Assess
     expect(summary).toMatchObject({ neverOnboarded: false, alreadyGone: ['logSource', 'readerUser', 'secret'] });
@@ -84,8 +92,18 @@ describe('describeOffboardingFailure', () => {
     const failure = describeOffboardingFailure({
       request,
       inventory: inventory({ logSourceFound: true, logSourceId: 'LogSources/abc', readerUser: 'present', secret: 'present' }),
-      deletion: { status: 'SUBMITTED', logSourceId: 'LogSources/abc', orderPath: '/monitorapi/p/l/orders/r-1', requestId: 'r-1', submittedAt: now().toISOString(), deadlineAt: now().toISOString() },
-      error: { Error: 'DIRECTOR_ORDER_FAILED', Cause: JSON.stringify({ errorType: 'DIRECTOR_ORDER_FAILED', errorMessage: 'Director order r-1 failed', trace: ['at x'] }) },
+      deletion: {
+        status: 'SUBMITTED',
+        logSourceId: 'LogSources/abc',
+        orderPath: '/monitorapi/p/l/orders/r-1',
+        requestId: 'r-1',
+        submittedAt: now().toISOString(),
+        deadlineAt: now().toISOString(),
+      },
+      error: {
+        Error: 'DIRECTOR_ORDER_FAILED',
+        Cause: JSON.stringify({ errorType: 'DIRECTOR_ORDER_FAILED', errorMessage: 'Director order r-1 failed', trace: ['at x'] }),
+      },
     });
 
     // Assess
@@ -106,7 +124,10 @@ describe('describeOffboardingFailure', () => {
 
   it('names the account from the raw input when the input itself was invalid', () => {
     // Act
-    const failure = describeOffboardingFailure({ accountId: 'not-an-account', error: { Error: 'INVALID_INPUT', Cause: 'accountId: must be a 12-digit AWS account id' } });
+    const failure = describeOffboardingFailure({
+      accountId: 'not-an-account',
+      error: { Error: 'INVALID_INPUT', Cause: 'accountId: must be a 12-digit AWS account id' },
+    });
 
     // Assess
     expect(failure).toMatchObject({ code: 'INVALID_INPUT', accountId: 'not-an-account', kept: ['everything: the run failed before it deleted anything'] });

@@ -32,7 +32,13 @@ describe('removeReaderUser (RemoveReader)', () => {
   it('fails with NOT_OWNED and deletes nothing when the user of that name is not ours', async () => {
     // Prepare
     await aws().iam.send(new CreateUserCommand({ UserName: USER, Path: '/logpoint/', Tags: [{ Key: 'logpoint:managed-by', Value: 'someone-else' }] }));
-    await aws().iam.send(new PutUserPolicyCommand({ UserName: USER, PolicyName: 'theirs', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}' }));
+    await aws().iam.send(
+      new PutUserPolicyCommand({
+        UserName: USER,
+        PolicyName: 'theirs',
+        PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}',
+      }),
+    );
 
     // Act
     const error = await caught(removeReaderUser(aws().iam, ACCOUNT));

@@ -14,7 +14,10 @@ describe('resolveOffboardingRequest', () => {
 
   it('keeps an explicit reason, log source name and trigger', () => {
     // Act
-    const resolved = resolveOffboardingRequest({ accountId: ACCOUNT, reason: 'removed-from-organization', logSourceName: 'legacy', trigger: 'eventbridge' }, settings);
+    const resolved = resolveOffboardingRequest(
+      { accountId: ACCOUNT, reason: 'removed-from-organization', logSourceName: 'legacy', trigger: 'eventbridge' },
+      settings,
+    );
 
     // Assess
     expect(resolved).toEqual({ accountId: ACCOUNT, reason: 'removed-from-organization', logSourceName: 'legacy', trigger: 'eventbridge' });

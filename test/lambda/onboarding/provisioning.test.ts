@@ -53,10 +53,16 @@ describe('provisionReader', () => {
     expect(second.created).toEqual({ user: false, secret: false, accessKey: true });
     expect(second.userArn).toBe(first.userArn);
     expect(second.secretArn).toBe(first.secretArn);
-    const actions = sandbox().fakes.iam.policies(USER)[0]?.document.Statement.flatMap((statement) => [statement.Action].flat());
+    const actions = sandbox()
+      .fakes.iam.policies(USER)[0]
+      ?.document.Statement.flatMap((statement) => [statement.Action].flat());
     expect(actions).toContain('kms:Decrypt');
     expect(keyIds()).toEqual([first.accessKeyId, second.accessKeyId]);
-    expect(sandbox().fakes.iam.accessKeys().every((key) => key.status === 'Active')).toBe(true);
+    expect(
+      sandbox()
+        .fakes.iam.accessKeys()
+        .every((key) => key.status === 'Active'),
+    ).toBe(true);
     expect(secretKeyId()).toBe(second.accessKeyId);
     expect(secretKeyId('AWSPREVIOUS')).toBe(first.accessKeyId);
   });
@@ -111,8 +117,22 @@ describe('provisionReader', () => {
 
   it.each([
     ['untagged', READER_USER_PATH, []],
-    ['under another path', '/', [{ Key: 'logpoint:managed-by', Value: OWNER_MARKER }, { Key: 'logpoint:account-id', Value: ACCOUNT }]],
-    ['tagged for another account', READER_USER_PATH, [{ Key: 'logpoint:managed-by', Value: OWNER_MARKER }, { Key: 'logpoint:account-id', Value: '444455556666' }]],
+    [
+      'under another path',
+      '/',
+      [
+        { Key: 'logpoint:managed-by', Value: OWNER_MARKER },
+        { Key: 'logpoint:account-id', Value: ACCOUNT },
+      ],
+    ],
+    [
+      'tagged for another account',
+      READER_USER_PATH,
+      [
+        { Key: 'logpoint:managed-by', Value: OWNER_MARKER },
+        { Key: 'logpoint:account-id', Value: '444455556666' },
+      ],
+    ],
   ])('fails with NOT_OWNED and changes nothing when a user of that name exists %s', async (_what, path, tags) => {
     // Prepare
     await sandbox().iam.send(new CreateUserCommand({ UserName: USER, Path: path, Tags: tags }));

@@ -27,7 +27,10 @@ export function bucketFacts(overrides: Partial<BucketFacts> = {}): BucketFacts {
 
 export const clients = () => ({ iam: sandbox().iam, secretsManager: sandbox().secretsManager });
 export const provision = (bucket = bucketFacts()) => provisionReader(clients(), { accountId: ACCOUNT, bucket });
-export const keyIds = () => sandbox().fakes.iam.accessKeys().map((key) => key.accessKeyId);
+export const keyIds = () =>
+  sandbox()
+    .fakes.iam.accessKeys()
+    .map((key) => key.accessKeyId);
 export const secretKeyId = (stage = 'AWSCURRENT') =>
   (JSON.parse(sandbox().fakes.secretsManager.revealSecretValueForTest(SECRET, stage) ?? '{}') as { accessKeyId?: string }).accessKeyId;
 /** Every secret access key the fake IAM currently holds. */

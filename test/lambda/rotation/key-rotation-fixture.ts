@@ -43,7 +43,7 @@ export const TEST_TIMEOUTS: RotationTimeouts = {
   propagationMaxDelayMs: 8_000,
 };
 
-export interface PublishedEvent {
+interface PublishedEvent {
   source: string;
   detailType: string;
   detail: Record<string, unknown>;
@@ -191,7 +191,10 @@ export async function startRotationFixture(options: RotationFixtureOptions = {})
       const value = aws.fakes.secretsManager.revealSecretValueForTest(SECRET, stage);
       return value === undefined ? undefined : (JSON.parse(value) as { accessKeyId?: string }).accessKeyId;
     },
-    stagesByVersion: () => Object.fromEntries((aws.fakes.secretsManager.secrets().find((secret) => secret.name === SECRET)?.versions ?? []).map((version) => [version.versionId, version.stages])),
+    stagesByVersion: () =>
+      Object.fromEntries(
+        (aws.fakes.secretsManager.secrets().find((secret) => secret.name === SECRET)?.versions ?? []).map((version) => [version.versionId, version.stages]),
+      ),
     rememberIssuedSecrets: () => {
       for (const id of fixture.keyIds()) issued.add(aws.fakes.iam.revealSecretAccessKeyForTest(id));
       return [...issued];

@@ -10,18 +10,7 @@ import { accountIdOfSecretId } from '../../../lambda/rotation/rotation-target.js
 import { RotationStep } from '../../../lambda/rotation/rotation-types.js';
 import type { RotationRequest, RotationStepResult } from '../../../lambda/rotation/rotation-types.js';
 import { logSourceNameFor } from '../../../lambda/shared/log-source-body.js';
-import {
-  ACCOUNT,
-  BUCKET,
-  HOME_ACCOUNT,
-  REGION,
-  SECRET,
-  USER,
-  findLeaks,
-  rejectionOf,
-  startRotationFixture,
-  watchKeyCount,
-} from './key-rotation-fixture.js';
+import { ACCOUNT, BUCKET, HOME_ACCOUNT, REGION, SECRET, USER, findLeaks, rejectionOf, startRotationFixture, watchKeyCount } from './key-rotation-fixture.js';
 import type { RotationFixture, RotationFixtureOptions } from './key-rotation-fixture.js';
 import { seedLogSourceBody } from '../../support/seed-log-source.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
@@ -147,7 +136,16 @@ describe('full rotation', () => {
     }
 
     // Assess
-    expect(actions).toEqual(['created', 'already-created', 'director-updated', 'director-already-updated', 'verified', 'verified', 'promoted', 'already-current']);
+    expect(actions).toEqual([
+      'created',
+      'already-created',
+      'director-updated',
+      'director-already-updated',
+      'verified',
+      'verified',
+      'promoted',
+      'already-current',
+    ]);
     const newKeyId = fixture.secretKeyId('AWSCURRENT') ?? '';
     expect(fixture.keyIds()).toEqual([newKeyId]);
     expect(fixture.directorAccessKey()).toBe(newKeyId);
@@ -219,11 +217,19 @@ describe('createSecretStep', () => {
     const error = await rotationError(createSecretStep(fixture.context(), rotation()));
 
     // Assess
-    expect(error).toMatchObject({ code: ErrorCode.ROTATION_FAILED, name: ErrorCode.ROTATION_FAILED, causeCode: ErrorCode.ACCESS_KEY_LIMIT, step: 'createSecret' });
+    expect(error).toMatchObject({
+      code: ErrorCode.ROTATION_FAILED,
+      name: ErrorCode.ROTATION_FAILED,
+      causeCode: ErrorCode.ACCESS_KEY_LIMIT,
+      step: 'createSecret',
+    });
     expect(fixture.keyIds()).toEqual([onboarded.accessKeyId, extraKeyId]);
     expect(fixture.secretKeyId('AWSPENDING')).toBeUndefined();
     expect(fixture.events()).toMatchObject([
-      { detailType: KeyRotationEventType.Failed, detail: { step: 'createSecret', errorCode: ErrorCode.ACCESS_KEY_LIMIT, accountId: ACCOUNT, secretName: SECRET } },
+      {
+        detailType: KeyRotationEventType.Failed,
+        detail: { step: 'createSecret', errorCode: ErrorCode.ACCESS_KEY_LIMIT, accountId: ACCOUNT, secretName: SECRET },
+      },
     ]);
     expectNoLeaks(error, error.details);
   });
@@ -247,7 +253,7 @@ describe('createSecretStep', () => {
     expect(fixture.events()[0]?.detail).toMatchObject({ step: 'createSecret' });
   });
 
-  it('refuses a secret that is not tagged as this product\'s (NOT_OWNED) and creates no key', async () => {
+  it("refuses a secret that is not tagged as this product's (NOT_OWNED) and creates no key", async () => {
     // Prepare
     const foreignAccount = '222233334444';
     await fixture.aws.secretsManager.send(
@@ -256,7 +262,9 @@ describe('createSecretStep', () => {
     fixture.aws.fakes.iam.mock.resetHistory();
 
     // Act
-    const error = await rotationError(createSecretStep(fixture.context(), { secretId: `logpoint/cloudtrail/${foreignAccount}`, clientRequestToken: randomUUID() }));
+    const error = await rotationError(
+      createSecretStep(fixture.context(), { secretId: `logpoint/cloudtrail/${foreignAccount}`, clientRequestToken: randomUUID() }),
+    );
 
     // Assess
     expect(error.causeCode).toBe(ErrorCode.NOT_OWNED);
@@ -414,10 +422,23 @@ describe('setSecretStep', () => {
     const otherAccount = '444455556666';
     const name = logSourceNameFor(fixture.settings.logSource.namePattern, { accountId: otherAccount, bucketName: BUCKET, bucketRegion: REGION });
     const order = await fixture.directorClient.createLogSource(
-      seedLogSourceBody({ name, description: 'Created by hand.', accessKey: 'AKIAHANDMADEKEY00001', secretKey: 'hand-made-secret', bucketName: BUCKET, regionName: REGION }),
+      seedLogSourceBody({
+        name,
+        description: 'Created by hand.',
+        accessKey: 'AKIAHANDMADEKEY00001',
+        secretKey: 'hand-made-secret',
+        bucketName: BUCKET,
+        regionName: REGION,
+      }),
     );
     await fixture.directorClient.waitForOrder(order, { deadlineMs: 3_000, initialDelayMs: 5, maxDelayMs: 20 });
-    const bucket = { bucketName: BUCKET, bucketRegion: REGION, logPrefix: `AWSLogs/${otherAccount}/CloudTrail/`, kmsKeyArn: null, sampleObjectKey: 'x.json.gz' };
+    const bucket = {
+      bucketName: BUCKET,
+      bucketRegion: REGION,
+      logPrefix: `AWSLogs/${otherAccount}/CloudTrail/`,
+      kmsKeyArn: null,
+      sampleObjectKey: 'x.json.gz',
+    };
     await provisionReader({ iam: fixture.aws.iam, secretsManager: fixture.aws.secretsManager }, { accountId: otherAccount, bucket });
     const request = { secretId: `logpoint/cloudtrail/${otherAccount}`, clientRequestToken: randomUUID() };
     await createSecretStep(fixture.context(), request);
@@ -518,7 +539,9 @@ describe('testSecretStep', () => {
     expect(fixture.keyIds()).toEqual([onboarded.accessKeyId]);
     expect(fixture.secretKeyId('AWSCURRENT')).toBe(onboarded.accessKeyId);
     expect(Object.values(fixture.stagesByVersion()).flat()).not.toContain('AWSPENDING');
-    expect(fixture.events()).toMatchObject([{ detailType: KeyRotationEventType.Failed, detail: { step: 'testSecret', errorCode: ErrorCode.ACCESS_NOT_YET_EFFECTIVE } }]);
+    expect(fixture.events()).toMatchObject([
+      { detailType: KeyRotationEventType.Failed, detail: { step: 'testSecret', errorCode: ErrorCode.ACCESS_NOT_YET_EFFECTIVE } },
+    ]);
     expectNoLeaks(error, error.details);
   });
 
@@ -579,7 +602,10 @@ describe('finishSecretStep', () => {
     await createSecretStep(fixture.context(), request);
     await setSecretStep(fixture.context(), request);
     await testSecretStep(fixture.context(), request);
-    fixture.aws.fakes.iam.failNext('DeleteAccessKey', new IAMServiceException({ name: 'ServiceFailure', $fault: 'server', message: 'IAM is unavailable.', $metadata: {} }));
+    fixture.aws.fakes.iam.failNext(
+      'DeleteAccessKey',
+      new IAMServiceException({ name: 'ServiceFailure', $fault: 'server', message: 'IAM is unavailable.', $metadata: {} }),
+    );
     await rejectionOf(finishSecretStep(fixture.context(), request));
     const newKeyId = fixture.secretKeyId('AWSCURRENT');
 
@@ -664,10 +690,16 @@ describe('enableAccountSecretRotation', () => {
     // Act
     const missing = await rejectionOf(enableAccountSecretRotation(fixture.aws.secretsManager, '333344445555', { rotationLambdaArn: ROTATION_LAMBDA_ARN }));
     const foreign = await rejectionOf(enableAccountSecretRotation(fixture.aws.secretsManager, '222233334444', { rotationLambdaArn: ROTATION_LAMBDA_ARN }));
-    const invalid = await rejectionOf(enableAccountSecretRotation(fixture.aws.secretsManager, ACCOUNT, { rotationLambdaArn: ROTATION_LAMBDA_ARN, scheduleDays: 0 }));
+    const invalid = await rejectionOf(
+      enableAccountSecretRotation(fixture.aws.secretsManager, ACCOUNT, { rotationLambdaArn: ROTATION_LAMBDA_ARN, scheduleDays: 0 }),
+    );
 
     // Assess
-    expect([missing, foreign, invalid]).toMatchObject([{ code: ErrorCode.SECRET_NOT_FOUND }, { code: ErrorCode.NOT_OWNED }, { code: ErrorCode.CONFIG_INVALID }]);
+    expect([missing, foreign, invalid]).toMatchObject([
+      { code: ErrorCode.SECRET_NOT_FOUND },
+      { code: ErrorCode.NOT_OWNED },
+      { code: ErrorCode.CONFIG_INVALID },
+    ]);
     expect(fixture.aws.fakes.secretsManager.mock).not.toHaveReceivedCommand(RotateSecretCommand);
   });
 });

@@ -111,10 +111,10 @@ describe('rotate-access-key handler', () => {
     await handler(rotationEvent('createSecret', randomUUID()), lambdaContext());
 
     // Assess
-    expect(fixture.aws.fakes.secretsManager.mock).toHaveReceivedCommandWith(
-      PutSecretValueCommand,
-      { RotationToken: ROTATION_TOKEN, VersionStages: ['AWSPENDING'] },
-    );
+    expect(fixture.aws.fakes.secretsManager.mock).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      RotationToken: ROTATION_TOKEN,
+      VersionStages: ['AWSPENDING'],
+    });
   });
 
   it('rejects an event that is not a rotation request with INVALID_INPUT and changes nothing', async () => {

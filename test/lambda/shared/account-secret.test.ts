@@ -1,6 +1,13 @@
 import { CreateSecretCommand, DeleteSecretCommand, InternalServiceError, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { deleteAccountSecret, describeAccountSecret, readAccessKey, readAccessKeyId, tagAccountSecret, writeAccessKey } from '../../../lambda/shared/account-secret.js';
+import {
+  deleteAccountSecret,
+  describeAccountSecret,
+  readAccessKey,
+  readAccessKeyId,
+  tagAccountSecret,
+  writeAccessKey,
+} from '../../../lambda/shared/account-secret.js';
 import type { OnboardingError } from '../../../lambda/shared/errors.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
@@ -69,7 +76,13 @@ describe('writeAccessKey', () => {
 
   it.each([
     ['untagged', []],
-    ['tagged for another account', [{ Key: 'logpoint:managed-by', Value: OWNER_MARKER }, { Key: 'logpoint:account-id', Value: '444455556666' }]],
+    [
+      'tagged for another account',
+      [
+        { Key: 'logpoint:managed-by', Value: OWNER_MARKER },
+        { Key: 'logpoint:account-id', Value: '444455556666' },
+      ],
+    ],
   ])('fails with NOT_OWNED and leaves a secret of that name alone when it is %s', async (_what, tags) => {
     // Prepare
     await sm().send(new CreateSecretCommand({ Name: SECRET, SecretString: 'foreign', Tags: tags }));

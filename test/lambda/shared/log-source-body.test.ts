@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  buildLogSourceBody,
-  isOwnedLogSource,
-  logSourceNameFor,
-  redactLogSourceBody,
-  resolveFilterDate,
-} from '../../../lambda/shared/log-source-body.js';
+import { buildLogSourceBody, isOwnedLogSource, logSourceNameFor, redactLogSourceBody, resolveFilterDate } from '../../../lambda/shared/log-source-body.js';
 import { logSourceDefaultsSchema, type LogSourceDefaultsInput } from '../../../lambda/contract/settings.js';
 
 interface SeedRequest {

@@ -86,10 +86,7 @@ describe('buildReaderPolicy', () => {
     const china = buildReaderPolicy({ bucketName: BUCKET, logPrefix: PREFIX, kmsKeyArn: null, bucketRegion: 'cn-north-1' });
 
     // Assess
-    expect(gov.Statement.flatMap((statement) => statement.Resource)).toEqual([
-      `arn:aws-us-gov:s3:::${BUCKET}`,
-      `arn:aws-us-gov:s3:::${BUCKET}/${PREFIX}*`,
-    ]);
+    expect(gov.Statement.flatMap((statement) => statement.Resource)).toEqual([`arn:aws-us-gov:s3:::${BUCKET}`, `arn:aws-us-gov:s3:::${BUCKET}/${PREFIX}*`]);
     expect(china.Statement.flatMap((statement) => statement.Resource)).toEqual([`arn:aws-cn:s3:::${BUCKET}`, `arn:aws-cn:s3:::${BUCKET}/${PREFIX}*`]);
     expect(partitionForRegion('eu-central-1')).toBe('aws');
     expect(s3ViaServiceValues('cn-north-1')).toEqual(['s3.cn-north-1.amazonaws.com', 's3.cn-north-1.amazonaws.com.cn']);

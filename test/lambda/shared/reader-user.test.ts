@@ -3,12 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { READER_USER_PATH, readerUserName } from '../../../lambda/contract/names.js';
 import { ownershipTags } from '../../../lambda/shared/ownership.js';
-import {
-  deleteReaderAccessKey,
-  deleteUserIfKeyless,
-  findOwnedReaderUser,
-  listReaderAccessKeyIds,
-} from '../../../lambda/shared/reader-user.js';
+import { deleteReaderAccessKey, deleteUserIfKeyless, findOwnedReaderUser, listReaderAccessKeyIds } from '../../../lambda/shared/reader-user.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
 
@@ -17,7 +12,7 @@ const sandbox = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
 const iam = () => sandbox().iam;
 
 describe('the reader user access layer', () => {
-  it('finds the reader user only when it carries this product\'s path and tags for the account', async () => {
+  it("finds the reader user only when it carries this product's path and tags for the account", async () => {
     // Prepare / Act: nothing, then our tags under another path, then our path with another account's tags.
     const absent = await findOwnedReaderUser(iam(), ACCOUNT);
     await iam().send(new CreateUserCommand({ UserName: USER, Path: '/other/', Tags: ownershipTags(ACCOUNT) }));
@@ -48,7 +43,9 @@ describe('the reader user access layer', () => {
   it('counts a key or user that is already gone as done, and keeps a user that still has a key', async () => {
     // Prepare
     await iam().send(new CreateUserCommand({ UserName: USER, Path: READER_USER_PATH, Tags: ownershipTags(ACCOUNT) }));
-    await iam().send(new PutUserPolicyCommand({ UserName: USER, PolicyName: 'logpoint-cloudtrail-read', PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
+    await iam().send(
+      new PutUserPolicyCommand({ UserName: USER, PolicyName: 'logpoint-cloudtrail-read', PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
+    );
     const key = (await iam().send(new CreateAccessKeyCommand({ UserName: USER }))).AccessKey?.AccessKeyId ?? '';
 
     // Act

@@ -1,11 +1,4 @@
-import {
-  GetBucketEncryptionCommand,
-  GetBucketLocationCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketLocationCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
@@ -207,7 +200,9 @@ describe('checkTrailBucket', () => {
     mock.onAnyCommand().rejects(new Error('unexpected S3 command'));
     mock.on(HeadBucketCommand).resolves({});
     mock.on(GetBucketLocationCommand).resolves({ LocationConstraint: REGION });
-    mock.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } });
+    mock
+      .on(GetBucketEncryptionCommand)
+      .resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } });
     mock.on(HeadObjectCommand).resolves({ ServerSideEncryption: 'AES256' });
     mock
       .on(ListObjectsV2Command, { Prefix: prefix, ContinuationToken: undefined })

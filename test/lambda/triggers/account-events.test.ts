@@ -99,7 +99,12 @@ describe('account events become start requests', () => {
 
   it('accepts exactly the events its own EventBridge patterns describe', () => {
     // Assess: every pattern's source and eventName route back to the same definition.
-    const fixtures = { CreateAccountResult: createAccountResult(), CreateManagedAccount: createManagedAccount(), CloseAccountResult: closeAccountResult(), RemoveAccountFromOrganization: removeAccountFromOrganization() };
+    const fixtures = {
+      CreateAccountResult: createAccountResult(),
+      CreateManagedAccount: createManagedAccount(),
+      CloseAccountResult: closeAccountResult(),
+      RemoveAccountFromOrganization: removeAccountFromOrganization(),
+    };
     for (const [name, event] of Object.entries(fixtures)) {
       const pattern = AccountEvent[name as keyof typeof AccountEvent].pattern;
       expect(pattern.source).toContain(event.source);

@@ -104,7 +104,10 @@ describe('the deploy-time custom resource', () => {
 });
 
 describe('putCustomResourceResponse', () => {
-  async function withServer(status: number, run: (url: string, requests: { method?: string; headers: IncomingMessage['headers']; body: string }[]) => Promise<void>): Promise<void> {
+  async function withServer(
+    status: number,
+    run: (url: string, requests: { method?: string; headers: IncomingMessage['headers']; body: string }[]) => Promise<void>,
+  ): Promise<void> {
     const requests: { method?: string; headers: IncomingMessage['headers']; body: string }[] = [];
     const server = createServer((request, response) => {
       let body = '';

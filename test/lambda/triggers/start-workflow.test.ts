@@ -32,10 +32,24 @@ describe('execution names', () => {
 describe('one run per account at a time', () => {
   it('does not start a second onboarding while one for the same account is running, and reports the running one', async () => {
     // Prepare: the running execution sits on the second page of ListExecutions.
-    const running = { name: `onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa`, executionArn: `${ONBOARDING_ARN.replace(':stateMachine:', ':execution:')}:onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa` };
+    const running = {
+      name: `onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa`,
+      executionArn: `${ONBOARDING_ARN.replace(':stateMachine:', ':execution:')}:onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa`,
+    };
     sfnMock
       .on(ListExecutionsCommand, { stateMachineArn: ONBOARDING_ARN, statusFilter: 'RUNNING', nextToken: undefined })
-      .resolves({ executions: [{ name: `onboard-${OTHER_ACCOUNT}-bbbbbbbbbbbbbbbb`, executionArn: 'arn:other', stateMachineArn: ONBOARDING_ARN, status: 'RUNNING', startDate: new Date() }], nextToken: 'page-2' })
+      .resolves({
+        executions: [
+          {
+            name: `onboard-${OTHER_ACCOUNT}-bbbbbbbbbbbbbbbb`,
+            executionArn: 'arn:other',
+            stateMachineArn: ONBOARDING_ARN,
+            status: 'RUNNING',
+            startDate: new Date(),
+          },
+        ],
+        nextToken: 'page-2',
+      })
       .on(ListExecutionsCommand, { nextToken: 'page-2' })
       .resolves({ executions: [{ ...running, stateMachineArn: ONBOARDING_ARN, status: 'RUNNING', startDate: new Date() }] });
 
@@ -51,7 +65,15 @@ describe('one run per account at a time', () => {
   it('starts an onboarding when only other accounts have runs in progress', async () => {
     // Prepare
     sfnMock.on(ListExecutionsCommand).resolves({
-      executions: [{ name: `onboard-${OTHER_ACCOUNT}-bbbbbbbbbbbbbbbb`, executionArn: 'arn:other', stateMachineArn: ONBOARDING_ARN, status: 'RUNNING', startDate: new Date() }],
+      executions: [
+        {
+          name: `onboard-${OTHER_ACCOUNT}-bbbbbbbbbbbbbbbb`,
+          executionArn: 'arn:other',
+          stateMachineArn: ONBOARDING_ARN,
+          status: 'RUNNING',
+          startDate: new Date(),
+        },
+      ],
     });
 
     // Act

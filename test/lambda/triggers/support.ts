@@ -129,7 +129,12 @@ export function cloudFormationRequest(requestType: 'Create' | 'Update' | 'Delete
     ResourceType: 'Custom::LogpointCloudTrailOnboarding',
     LogicalResourceId: 'OnboardingDeployTrigger7BECAD93',
     ...(requestType === 'Create' ? {} : { PhysicalResourceId: `onboarding-on-deploy-${ACCOUNT}` }),
-    ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:Starter', AccountId: ACCOUNT, DeployNonce: '2026-01-01T00:00:00.000Z', ...properties },
+    ResourceProperties: {
+      ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:Starter',
+      AccountId: ACCOUNT,
+      DeployNonce: '2026-01-01T00:00:00.000Z',
+      ...properties,
+    },
   };
 }
 

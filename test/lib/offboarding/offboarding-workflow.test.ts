@@ -147,9 +147,7 @@ describe('OffboardingWorkflow construct', () => {
           actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
         ),
       }));
-      const deleting = bySecretAction.filter(({ statements }) =>
-        statements.some((statement) => actionsOf(statement).includes('secretsmanager:DeleteSecret')),
-      );
+      const deleting = bySecretAction.filter(({ statements }) => statements.some((statement) => actionsOf(statement).includes('secretsmanager:DeleteSecret')));
       const schedule = statementsOf(synthesized, synthesized.workflow.functions.ScheduleSecretDeletion);
 
       // Assess
@@ -221,18 +219,26 @@ describe('OffboardingWorkflow construct', () => {
 
       // Assess
       for (const name of TASKS.filter((task) => task !== 'DescribeOffboardingFailure')) {
-        expect(stateOf(definition, name).Catch, `${name}`).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DescribeOffboardingFailure' }]);
+        expect(stateOf(definition, name).Catch, `${name}`).toEqual([
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DescribeOffboardingFailure' },
+        ]);
       }
       expect(stateOf(definition, 'DescribeOffboardingFailure').Next).toBe(OffboardingState.PublishOffboardingFailed);
       expect(stateOf(definition, OffboardingState.PublishOffboardingFailed).Next).toBe(OffboardingState.OffboardingFailed);
-      expect(stateOf(definition, OffboardingState.OffboardingFailed)).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.code', CausePath: '$.failure.message' });
+      expect(stateOf(definition, OffboardingState.OffboardingFailed)).toMatchObject({
+        Type: 'Fail',
+        ErrorPath: '$.failure.code',
+        CausePath: '$.failure.message',
+      });
     });
 
     it('reaches RemoveReader only after a finished deletion or when there is no log source', () => {
       // Act
       const states = synthesized.definition.States as Record<string, { Choices?: unknown[]; Default?: string; Next?: string }>;
       const leadingToRemoveReader = Object.entries(states)
-        .filter(([, state]) => state.Next === 'RemoveReader' || state.Default === 'RemoveReader' || render(state.Choices ?? []).includes('"Next":"RemoveReader"'))
+        .filter(
+          ([, state]) => state.Next === 'RemoveReader' || state.Default === 'RemoveReader' || render(state.Choices ?? []).includes('"Next":"RemoveReader"'),
+        )
         .map(([name]) => name);
 
       // Assess

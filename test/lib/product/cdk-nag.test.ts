@@ -58,12 +58,19 @@ describe('cdk-nag AwsSolutions', () => {
     const findLogSource = offboarding.functions.FindLogSource;
     findLogSource.role?.attachInlinePolicy(
       new Policy(stack, 'UnacknowledgedCopy', {
-        statements: [new PolicyStatement({ actions: ['iam:GetUser'], resources: [stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: 'logpoint/cloudtrail-reader-*' })] })],
+        statements: [
+          new PolicyStatement({
+            actions: ['iam:GetUser'],
+            resources: [stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: 'logpoint/cloudtrail-reader-*' })],
+          }),
+        ],
       }),
     );
 
     // Act + Assess
-    expect(findings(stack)).toEqual([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:user\/logpoint\/cloudtrail-reader-\*\] at .*\/UnacknowledgedCopy\/Resource$/)]);
+    expect(findings(stack)).toEqual([
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:user\/logpoint\/cloudtrail-reader-\*\] at .*\/UnacknowledgedCopy\/Resource$/),
+    ]);
   });
 
   it('is really checking: an unencrypted queue without TLS enforcement is reported', () => {

@@ -62,7 +62,9 @@ describe('CloudTrailOnboarding embedded in another app', () => {
 
   it('refuses a rotation schedule or secret recovery window out of range, naming the field', () => {
     expect(() => embed({ keyRotation: { scheduleDays: 0 } })).toThrow(/scheduleDays must be a whole number from 1 to 1000, got 0/);
-    expect(() => embed({ offboarding: { secretRecoveryWindowDays: 31 } })).toThrow(/secretRecoveryWindowDays must be a whole number of days from 7 to 30.*got 31/);
+    expect(() => embed({ offboarding: { secretRecoveryWindowDays: 31 } })).toThrow(
+      /secretRecoveryWindowDays must be a whole number of days from 7 to 30.*got 31/,
+    );
   });
 
   it('reports invalid props with the field path and what it expects', () => {
@@ -75,7 +77,7 @@ describe('CloudTrailOnboarding embedded in another app', () => {
     expect(() => embed({ onboardAccountId: '42' })).toThrow(/onboardAccountId: must be a 12-digit AWS account id/);
   });
 
-  it('uses the host app\'s own alarm topic and Director secret when given', () => {
+  it("uses the host app's own alarm topic and Director secret when given", () => {
     // Prepare
     const stack = new Stack(testApp(), 'HostStack');
     const alarmTopic = new Topic(stack, 'SharedTopic');
@@ -90,7 +92,9 @@ describe('CloudTrailOnboarding embedded in another app', () => {
     expectResourceCount(template, 'AWS::SNS::Topic', 1);
     expectResourceCount(template, 'AWS::KMS::Key', 0);
     expectResource(template, 'AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shared/director-AbCdEf' })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shared/director-AbCdEf' })]),
+      },
     });
   });
 });

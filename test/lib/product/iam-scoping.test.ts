@@ -294,7 +294,9 @@ describe('the least-privilege walker', () => {
         expect.stringContaining('wildcard resource arn:aws:secretsmanager:eu-west-1:123456789012:secret:*'),
         expect.stringContaining('secret beyond logpoint/cloudtrail/*'),
         expect.stringMatching(/^OnboardingOffboardingRemoveReaderFunctionRoleDefaultPolicy.* iam:DeleteUser: Resource "\*"$/),
-        expect.stringMatching(/^OnboardingKeyRotationRotateAccessKeyFunctionRoleDefaultPolicy.* s3:GetObject: wildcard resource arn:aws:s3:::another-bucket\/\*$/),
+        expect.stringMatching(
+          /^OnboardingKeyRotationRotateAccessKeyFunctionRoleDefaultPolicy.* s3:GetObject: wildcard resource arn:aws:s3:::another-bucket\/\*$/,
+        ),
       ]),
     );
   });

@@ -125,7 +125,9 @@ describe('new-account triggers', () => {
 
   it('let EventBridge invoke the starter only from those rules', () => {
     // Prepare
-    const triggerRuleArns = [...ONBOARDING_EVENTS, ...OFFBOARDING_EVENTS].map((eventName) => ({ 'Fn::GetAtt': [rulesFor(template, eventName)[0]?.[0], 'Arn'] }));
+    const triggerRuleArns = [...ONBOARDING_EVENTS, ...OFFBOARDING_EVENTS].map((eventName) => ({
+      'Fn::GetAtt': [rulesFor(template, eventName)[0]?.[0], 'Arn'],
+    }));
 
     // Act
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'events.amazonaws.com' } })) as {
@@ -169,9 +171,7 @@ describe('new-account triggers', () => {
     expectResource(template, 'AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: deadLetterQueueId }],
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -318,7 +318,9 @@ describe('key rotation', () => {
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
       .filter((statement) => [statement.Action].flat().includes('secretsmanager:RotateSecret'));
     expect(rotateStatements).toHaveLength(1);
-    expect(JSON.stringify(rotateStatements[0]?.Resource)).toMatch(/^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":secretsmanager:",.*":secret:logpoint\/cloudtrail\/\*"\]\]\}$/);
+    expect(JSON.stringify(rotateStatements[0]?.Resource)).toMatch(
+      /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":secretsmanager:",.*":secret:logpoint\/cloudtrail\/\*"\]\]\}$/,
+    );
   });
 });
 
@@ -326,7 +328,8 @@ describe('failure alarms', () => {
   /** The one alarm on a metric of one resource (its dimension value). */
   function alarmOn(metricName: string, namespace: string, dimensionValue: unknown): Record<string, unknown> {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metricName, Namespace: namespace } })).filter(
-      (alarm) => JSON.stringify((alarm as { Properties: { Dimensions: { Value: unknown }[] } }).Properties.Dimensions.map((dimension) => dimension.Value)) ===
+      (alarm) =>
+        JSON.stringify((alarm as { Properties: { Dimensions: { Value: unknown }[] } }).Properties.Dimensions.map((dimension) => dimension.Value)) ===
         JSON.stringify([dimensionValue]),
     );
     expect(alarms).toHaveLength(1);
@@ -350,7 +353,10 @@ describe('failure alarms', () => {
   });
 
   it('alarm on start-execution errors and on messages in its dead-letter queue', () => {
-    expect(alarmOn('Errors', 'AWS/Lambda', { Ref: starterId })).toMatchObject({ Dimensions: [{ Name: 'FunctionName', Value: { Ref: starterId } }], Threshold: 1 });
+    expect(alarmOn('Errors', 'AWS/Lambda', { Ref: starterId })).toMatchObject({
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: starterId } }],
+      Threshold: 1,
+    });
     expect(alarmOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS', { 'Fn::GetAtt': [deadLetterQueueId, 'QueueName'] })).toMatchObject({
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterQueueId, 'QueueName'] } }],
       Threshold: 1,
@@ -387,7 +393,7 @@ describe('failure alarms', () => {
     });
   });
 
-  it('forward the workflow\'s own Onboarding Failed events (account and error code) to the topic', () => {
+  it("forward the workflow's own Onboarding Failed events (account and error code) to the topic", () => {
     expectResource(template, 'AWS::Events::Rule', {
       EventPattern: { source: ['logpoint.onboarding'], 'detail-type': ['Onboarding Failed'] },
       Targets: [Match.objectLike({ InputTransformer: Match.objectLike({ InputPathsMap: Match.objectLike({ 'detail-errorCode': '$.detail.errorCode' }) }) })],
@@ -458,7 +464,8 @@ describe('Lambda functions', () => {
 
 describe('stack outputs and tags', () => {
   it('name the state machine, the starter, the alarm topic and the dead-letter queue', () => {
-    for (const output of ['StateMachineArn', 'OffboardingStateMachineArn', 'StarterFunctionName', 'AlarmTopicArn', 'DeadLetterQueueUrl']) expect(Object.keys(template.findOutputs(output))).toEqual([output]);
+    for (const output of ['StateMachineArn', 'OffboardingStateMachineArn', 'StarterFunctionName', 'AlarmTopicArn', 'DeadLetterQueueUrl'])
+      expect(Object.keys(template.findOutputs(output))).toEqual([output]);
   });
 
   it('tag resources with the configured tags', () => {

@@ -134,27 +134,31 @@ describe('KeyRotation', () => {
 
   it('alarms to the given topic when the rotation function reports an error', () => {
     // Assess
-    expect(() => synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
-      MetricName: 'Errors',
-      Statistic: 'Sum',
-      Threshold: 1,
-      EvaluationPeriods: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^KeyRotationRotateAccessKeyFunction') } }],
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
-    })).not.toThrow();
+    expect(() =>
+      synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^KeyRotationRotateAccessKeyFunction') } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+      }),
+    ).not.toThrow();
   });
 
   it('runs the rotation handler with the settings and a timeout that leaves room for a rollback', () => {
     // Assess
-    expect(() => synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
-      Handler: 'index.handler',
-      Timeout: 300,
-      Environment: { Variables: Match.objectLike({ ONBOARDING_SETTINGS: JSON.stringify(settings) }) },
-      Description: Match.stringLikeRegexp('Rotates the access key'),
-    })).not.toThrow();
+    expect(() =>
+      synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
+        Handler: 'index.handler',
+        Timeout: 300,
+        Environment: { Variables: Match.objectLike({ ONBOARDING_SETTINGS: JSON.stringify(settings) }) },
+        Description: Match.stringLikeRegexp('Rotates the access key'),
+      }),
+    ).not.toThrow();
   });
 
   it('tells the function that enables rotation which function and schedule to use, and lets it call RotateSecret', () => {
@@ -203,9 +207,7 @@ describe('KeyRotation', () => {
     const violations = new AwsSolutionsChecks(synthesized.app).validateScope(synthesized.stack).violations;
 
     // Assess
-    const findings = violations.flatMap((violation) =>
-      violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`),
-    );
+    const findings = violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`));
     // The test's own stand-ins (a plain topic, an inline function) are not the construct's concern.
     const scaffolding = /^AwsSolutions-(SNS3 RotationTest\/Alarms\/|IAM4\S* RotationTest\/Finalize\/ServiceRole\/|L1 RotationTest\/Finalize\/)/;
     expect(findings.filter((finding) => !scaffolding.test(finding))).toEqual([]);

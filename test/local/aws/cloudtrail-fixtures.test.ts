@@ -5,13 +5,33 @@ import type { TrailContentSpec } from '../../../local/aws/cloudtrail-fixtures.js
 
 const ACCOUNT = '111122223333';
 const spec: TrailContentSpec = {
-  bucketName: 'org-trail-bucket', accountId: ACCOUNT, regions: ['eu-west-1'], filesPerRegion: 3, withLogs: true,
-  trailName: 'org-trail', homeRegion: 'eu-west-1', now: new Date('2024-05-01T10:17:42Z'),
+  bucketName: 'org-trail-bucket',
+  accountId: ACCOUNT,
+  regions: ['eu-west-1'],
+  filesPerRegion: 3,
+  withLogs: true,
+  trailName: 'org-trail',
+  homeRegion: 'eu-west-1',
+  now: new Date('2024-05-01T10:17:42Z'),
 };
 const REQUIRED_FIELDS = [
-  'eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent',
-  'requestParameters', 'responseElements', 'requestID', 'eventID', 'readOnly', 'eventType', 'managementEvent',
-  'recipientAccountId', 'eventCategory',
+  'eventVersion',
+  'userIdentity',
+  'eventTime',
+  'eventSource',
+  'eventName',
+  'awsRegion',
+  'sourceIPAddress',
+  'userAgent',
+  'requestParameters',
+  'responseElements',
+  'requestID',
+  'eventID',
+  'readOnly',
+  'eventType',
+  'managementEvent',
+  'recipientAccountId',
+  'eventCategory',
 ];
 
 describe('CloudTrail fixtures', () => {

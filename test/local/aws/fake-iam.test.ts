@@ -1,9 +1,29 @@
 import {
-  CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteConflictException, DeleteUserCommand,
-  DeleteUserPolicyCommand, EntityAlreadyExistsException, GetAccessKeyLastUsedCommand, GetUserCommand, GetUserPolicyCommand,
-  IAMClient, IAMServiceException, LimitExceededException, ListAccessKeysCommand, ListGroupsCommand, ListUserPoliciesCommand,
-  ListUsersCommand, ListUserTagsCommand, MalformedPolicyDocumentException, NoSuchEntityException, PutUserPolicyCommand,
-  ServiceFailureException, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteConflictException,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  EntityAlreadyExistsException,
+  GetAccessKeyLastUsedCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  IAMClient,
+  IAMServiceException,
+  LimitExceededException,
+  ListAccessKeysCommand,
+  ListGroupsCommand,
+  ListUserPoliciesCommand,
+  ListUsersCommand,
+  ListUserTagsCommand,
+  MalformedPolicyDocumentException,
+  NoSuchEntityException,
+  PutUserPolicyCommand,
+  ServiceFailureException,
+  TagUserCommand,
+  UntagUserCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { installFakeIam } from '../../../local/aws/fake-iam.js';
@@ -31,9 +51,7 @@ describe('FakeIam', () => {
 
   describe('users', () => {
     it('creates a user with an ARN built from account, path and name, and returns its tags', async () => {
-      const { User } = await client.send(
-        new CreateUserCommand({ UserName: 'cloudtrail-reader-1', Path: '/logpoint/', Tags: [{ Key: 'owner', Value: 'lp' }] }),
-      );
+      const { User } = await client.send(new CreateUserCommand({ UserName: 'cloudtrail-reader-1', Path: '/logpoint/', Tags: [{ Key: 'owner', Value: 'lp' }] }));
       expect(User?.Arn).toBe(`arn:aws:iam::${ACCOUNT}:user/logpoint/cloudtrail-reader-1`);
       expect(User?.UserId).toMatch(/^AIDA[A-Z2-7]{17}$/);
       expect(User?.Tags).toEqual([{ Key: 'owner', Value: 'lp' }]);
@@ -73,7 +91,15 @@ describe('FakeIam', () => {
 
     it('tags case-insensitively: re-tagging a key in another case replaces it, untag removes it', async () => {
       await createUser();
-      await client.send(new TagUserCommand({ UserName: 'reader', Tags: [{ Key: 'Owner', Value: 'a' }, { Key: 'env', Value: 'x' }] }));
+      await client.send(
+        new TagUserCommand({
+          UserName: 'reader',
+          Tags: [
+            { Key: 'Owner', Value: 'a' },
+            { Key: 'env', Value: 'x' },
+          ],
+        }),
+      );
       await client.send(new TagUserCommand({ UserName: 'reader', Tags: [{ Key: 'owner', Value: 'b' }] }));
       await client.send(new UntagUserCommand({ UserName: 'reader', TagKeys: ['ENV'] }));
       const { Tags } = await client.send(new ListUserTagsCommand({ UserName: 'reader' }));

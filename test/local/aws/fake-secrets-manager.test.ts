@@ -1,8 +1,22 @@
 import {
-  CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetRandomPasswordCommand, GetSecretValueCommand,
-  InternalServiceError, InvalidParameterException, InvalidRequestException, ListSecretsCommand, PutSecretValueCommand,
-  ResourceExistsException, ResourceNotFoundException, RestoreSecretCommand, RotateSecretCommand, SecretsManagerClient,
-  TagResourceCommand, UntagResourceCommand, UpdateSecretVersionStageCommand,
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetRandomPasswordCommand,
+  GetSecretValueCommand,
+  InternalServiceError,
+  InvalidParameterException,
+  InvalidRequestException,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  ResourceNotFoundException,
+  RestoreSecretCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { installFakeSecretsManager } from '../../../local/aws/fake-secrets-manager.js';
@@ -60,7 +74,11 @@ describe('FakeSecretsManager', () => {
     it('describes tags, KMS key and version stages without ever returning a value', async () => {
       const { VersionId } = await create();
       const described = await client.send(new DescribeSecretCommand({ SecretId: NAME }));
-      expect(described).toMatchObject({ Tags: [{ Key: 'owner', Value: 'lp' }], KmsKeyId: 'alias/lp', VersionIdsToStages: { [VersionId ?? '']: ['AWSCURRENT'] } });
+      expect(described).toMatchObject({
+        Tags: [{ Key: 'owner', Value: 'lp' }],
+        KmsKeyId: 'alias/lp',
+        VersionIdsToStages: { [VersionId ?? '']: ['AWSCURRENT'] },
+      });
       expect(described.RotationEnabled).toBeUndefined();
       expect(JSON.stringify([described, fake.secrets()])).not.toContain('{\\"v\\":1}');
       expect(fake.revealSecretValueForTest(NAME)).toBe('{"v":1}');
@@ -111,7 +129,15 @@ describe('FakeSecretsManager', () => {
   describe('tags, listing and rotation', () => {
     it('adds and removes tags', async () => {
       await create();
-      await client.send(new TagResourceCommand({ SecretId: NAME, Tags: [{ Key: 'logSourceId', Value: 'ls-1' }, { Key: 'owner', Value: 'x' }] }));
+      await client.send(
+        new TagResourceCommand({
+          SecretId: NAME,
+          Tags: [
+            { Key: 'logSourceId', Value: 'ls-1' },
+            { Key: 'owner', Value: 'x' },
+          ],
+        }),
+      );
       await client.send(new UntagResourceCommand({ SecretId: NAME, TagKeys: ['logSourceId'] }));
       expect(fake.secrets()[0]?.tags).toEqual({ owner: 'x' });
     });
@@ -133,7 +159,9 @@ describe('FakeSecretsManager', () => {
       await create();
       const lambda = 'arn:aws:lambda:eu-west-1:111122223333:function:rotate';
       const rotated = await client.send(new RotateSecretCommand({ SecretId: NAME, RotationLambdaARN: lambda, RotationRules: { AutomaticallyAfterDays: 30 } }));
-      expect(fake.rotationRequests()).toEqual([expect.objectContaining({ secretName: NAME, clientRequestToken: rotated.VersionId, rotationLambdaArn: lambda })]);
+      expect(fake.rotationRequests()).toEqual([
+        expect.objectContaining({ secretName: NAME, clientRequestToken: rotated.VersionId, rotationLambdaArn: lambda }),
+      ]);
       const described = await client.send(new DescribeSecretCommand({ SecretId: NAME }));
       expect(described).toMatchObject({ RotationEnabled: true, RotationLambdaARN: lambda, RotationRules: { AutomaticallyAfterDays: 30 } });
       await client.send(new PutSecretValueCommand({ SecretId: NAME, SecretString: 'n', ClientRequestToken: rotated.VersionId, VersionStages: ['AWSPENDING'] }));

@@ -23,7 +23,12 @@ describe('createAwsSandbox', () => {
 
   it('seeds an organization trail bucket under prefix/AWSLogs/<o-id>/<account>/CloudTrail/ for each account', async () => {
     const bucket = await sandbox.createTrailBucket({
-      name: 'org-trail', layout: 'organization', organizationId: ORG, prefix: 'central', accountIds: [ACCOUNT, MEMBER], objectsPerAccount: 2,
+      name: 'org-trail',
+      layout: 'organization',
+      organizationId: ORG,
+      prefix: 'central',
+      accountIds: [ACCOUNT, MEMBER],
+      objectsPerAccount: 2,
     });
     expect(bucket.logPrefixes).toEqual({
       [ACCOUNT]: `central/AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`,
@@ -33,7 +38,7 @@ describe('createAwsSandbox', () => {
     const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: 'org-trail', Prefix: bucket.logPrefixes[MEMBER] }));
     expect(Contents).toHaveLength(2);
     const object = await s3.send(new GetObjectCommand({ Bucket: 'org-trail', Key: Contents?.[0]?.Key }));
-    const { Records } = parseCloudTrailLogFile(await object.Body?.transformToByteArray() ?? new Uint8Array());
+    const { Records } = parseCloudTrailLogFile((await object.Body?.transformToByteArray()) ?? new Uint8Array());
     expect(Records[0]?.recipientAccountId).toBe(MEMBER);
     const digests = await s3.send(new ListObjectsV2Command({ Bucket: 'org-trail', Prefix: `central/AWSLogs/${ORG}/${MEMBER}/CloudTrail-Digest/` }));
     expect(digests.KeyCount).toBe(1);
@@ -57,7 +62,12 @@ describe('createAwsSandbox', () => {
     const policy = {
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::kms-trail', Condition: { StringLike: { 's3:prefix': `${bucket.logPrefixes[ACCOUNT]}*` } } },
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: 'arn:aws:s3:::kms-trail',
+          Condition: { StringLike: { 's3:prefix': `${bucket.logPrefixes[ACCOUNT]}*` } },
+        },
         { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::kms-trail/${bucket.logPrefixes[ACCOUNT]}*` },
         { Effect: 'Allow', Action: 'kms:Decrypt', Resource: bucket.kmsKeyArn, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } },
       ],
@@ -67,11 +77,13 @@ describe('createAwsSandbox', () => {
     const { AccessKey } = await sandbox.iam.send(new CreateAccessKeyCommand({ UserName: 'cloudtrail-reader' }));
     const secretString = JSON.stringify({ accessKeyId: AccessKey?.AccessKeyId, secretAccessKey: AccessKey?.SecretAccessKey });
     await sandbox.secretsManager.send(new CreateSecretCommand({ Name: `logpoint/cloudtrail/${ACCOUNT}`, SecretString: secretString }));
-    const stored = JSON.parse((await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: `logpoint/cloudtrail/${ACCOUNT}` }))).SecretString ?? '{}') as { accessKeyId: string; secretAccessKey: string };
+    const stored = JSON.parse(
+      (await sandbox.secretsManager.send(new GetSecretValueCommand({ SecretId: `logpoint/cloudtrail/${ACCOUNT}` }))).SecretString ?? '{}',
+    ) as { accessKeyId: string; secretAccessKey: string };
     const reader = sandbox.s3ForCredentials(stored);
     const { Contents } = await reader.send(new ListObjectsV2Command({ Bucket: 'kms-trail', Prefix: bucket.logPrefixes[ACCOUNT] }));
     const object = await reader.send(new GetObjectCommand({ Bucket: 'kms-trail', Key: Contents?.[0]?.Key }));
-    expect(parseCloudTrailLogFile(await object.Body?.transformToByteArray() ?? new Uint8Array()).Records.length).toBeGreaterThan(0);
+    expect(parseCloudTrailLogFile((await object.Body?.transformToByteArray()) ?? new Uint8Array()).Records.length).toBeGreaterThan(0);
   });
 
   it('summarises users, keys, secrets and deletion state without any secret value', async () => {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  evaluatePolicies, parsePolicyDocument, PolicySyntaxError, UnsupportedPolicyFeatureError, wildcardMatch,
-} from '../../../local/aws/policy-evaluator.js';
+import { evaluatePolicies, parsePolicyDocument, PolicySyntaxError, UnsupportedPolicyFeatureError, wildcardMatch } from '../../../local/aws/policy-evaluator.js';
 import type { PolicyStatement } from '../../../local/aws/policy-evaluator.js';
 
 const BUCKET = 'arn:aws:s3:::trail-bucket';
@@ -12,7 +10,12 @@ const readerPolicy = parsePolicyDocument(
   JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: 's3:ListBucket', Resource: BUCKET, Condition: { StringLike: { 's3:prefix': ['AWSLogs/111122223333/CloudTrail/*', 'AWSLogs/111122223333/CloudTrail/'] } } },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: BUCKET,
+        Condition: { StringLike: { 's3:prefix': ['AWSLogs/111122223333/CloudTrail/*', 'AWSLogs/111122223333/CloudTrail/'] } },
+      },
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${BUCKET}/AWSLogs/111122223333/CloudTrail/*` },
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY, Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } },
     ],
@@ -23,7 +26,11 @@ const policyWith = (...statements: PolicyStatement[]) => ({ Version: '2012-10-17
 
 describe('evaluatePolicies', () => {
   it('allows listing under the allowed prefix and denies by default elsewhere', () => {
-    const inside = evaluatePolicies([readerPolicy], { action: 's3:ListBucket', resource: BUCKET, context: { 's3:prefix': 'AWSLogs/111122223333/CloudTrail/eu-west-1/' } });
+    const inside = evaluatePolicies([readerPolicy], {
+      action: 's3:ListBucket',
+      resource: BUCKET,
+      context: { 's3:prefix': 'AWSLogs/111122223333/CloudTrail/eu-west-1/' },
+    });
     const outside = evaluatePolicies([readerPolicy], { action: 's3:ListBucket', resource: BUCKET, context: { 's3:prefix': 'AWSLogs/444455556666/' } });
     expect(inside.decision).toBe('Allow');
     expect(outside.decision).toBe('ImplicitDeny');
@@ -65,10 +72,16 @@ describe('evaluatePolicies', () => {
       { Effect: 'Allow', NotAction: 'iam:*', NotResource: `${BUCKET}/private/*` },
       { Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-1' } } },
     );
-    expect(evaluatePolicies([policy], { action: 's3:GetObject', resource: `${BUCKET}/a`, context: { 'aws:requestedregion': 'eu-west-1' } }).decision).toBe('Allow');
-    expect(evaluatePolicies([policy], { action: 's3:GetObject', resource: `${BUCKET}/private/a`, context: { 'aws:RequestedRegion': 'eu-west-1' } }).decision).toBe('ImplicitDeny');
+    expect(evaluatePolicies([policy], { action: 's3:GetObject', resource: `${BUCKET}/a`, context: { 'aws:requestedregion': 'eu-west-1' } }).decision).toBe(
+      'Allow',
+    );
+    expect(
+      evaluatePolicies([policy], { action: 's3:GetObject', resource: `${BUCKET}/private/a`, context: { 'aws:RequestedRegion': 'eu-west-1' } }).decision,
+    ).toBe('ImplicitDeny');
     expect(evaluatePolicies([policy], { action: 'iam:GetUser', resource: '*', context: { 'aws:RequestedRegion': 'eu-west-1' } }).decision).toBe('ImplicitDeny');
-    expect(evaluatePolicies([policy], { action: 's3:GetObject', resource: `${BUCKET}/a`, context: { 'aws:RequestedRegion': 'us-east-1' } }).decision).toBe('ExplicitDeny');
+    expect(evaluatePolicies([policy], { action: 's3:GetObject', resource: `${BUCKET}/a`, context: { 'aws:RequestedRegion': 'us-east-1' } }).decision).toBe(
+      'ExplicitDeny',
+    );
     expect(evaluatePolicies([policy], { action: 's3:GetObject', resource: `${BUCKET}/a` }).decision).toBe('ExplicitDeny');
   });
 

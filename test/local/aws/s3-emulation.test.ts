@@ -1,7 +1,5 @@
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import {
-  GetBucketTaggingCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { GetBucketTaggingCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTrailObjects } from '../../../local/aws/cloudtrail-fixtures.js';
 import { FakeIam } from '../../../local/aws/fake-iam.js';
@@ -22,13 +20,21 @@ function readerPolicy(bucket: string, options: { kmsRegion?: string } = {}): str
     { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/${PREFIX}*` },
   ];
   if (options.kmsRegion) {
-    statements.push({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: KMS_KEY, Condition: { StringEquals: { 'kms:ViaService': `s3.${options.kmsRegion}.amazonaws.com` } } });
+    statements.push({
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: KMS_KEY,
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${options.kmsRegion}.amazonaws.com` } },
+    });
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<S3ServiceException> {
-  const error: unknown = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error: unknown = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof S3ServiceException)) throw new Error(`expected an S3ServiceException, got ${String(error)}`);
   return error;
 }
@@ -42,13 +48,25 @@ describe('S3 emulation for IAM user credentials', () => {
 
   beforeAll(async () => {
     sandbox = await S3Sandbox.start({ iam, defaultRegion: 'eu-west-1' });
-    for (const [name, encryption] of [['plain-trail', 'SSE-S3'], ['kms-trail', 'SSE-KMS']] as const) {
+    for (const [name, encryption] of [
+      ['plain-trail', 'SSE-S3'],
+      ['kms-trail', 'SSE-KMS'],
+    ] as const) {
       await sandbox.createBucket({ name, encryption, kmsKeyArn: KMS_KEY });
       for (const accountId of [ACCOUNT, OTHER_ACCOUNT]) {
-        await sandbox.putObjects(name, buildTrailObjects({
-          bucketName: name, accountId, regions: ['eu-west-1'], filesPerRegion: 1, withLogs: true, trailName: 't',
-          homeRegion: 'eu-west-1', now: new Date(now),
-        }));
+        await sandbox.putObjects(
+          name,
+          buildTrailObjects({
+            bucketName: name,
+            accountId,
+            regions: ['eu-west-1'],
+            filesPerRegion: 1,
+            withLogs: true,
+            trailName: 't',
+            homeRegion: 'eu-west-1',
+            now: new Date(now),
+          }),
+        );
       }
     }
   });
@@ -167,6 +185,8 @@ describe('S3 emulation for IAM user credentials', () => {
 
   it('fails loudly on an S3 command whose authorisation it does not emulate', async () => {
     const credentials = await reader(readerPolicy('plain-trail'));
-    await expect(sandbox.clientForCredentials(credentials).send(new GetBucketTaggingCommand({ Bucket: 'plain-trail' }))).rejects.toBeInstanceOf(NotEmulatedError);
+    await expect(sandbox.clientForCredentials(credentials).send(new GetBucketTaggingCommand({ Bucket: 'plain-trail' }))).rejects.toBeInstanceOf(
+      NotEmulatedError,
+    );
   });
 });

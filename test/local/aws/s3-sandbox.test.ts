@@ -3,8 +3,13 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { IAMClient } from '@aws-sdk/client-iam';
 import {
-  GetBucketEncryptionCommand, GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command,
-  NoSuchBucket, S3ServiceException,
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  NoSuchBucket,
+  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTrailObjects, parseCloudTrailLogFile } from '../../../local/aws/cloudtrail-fixtures.js';
@@ -15,12 +20,21 @@ const ACCOUNT = '111122223333';
 const KMS_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const trail = (bucketName: string) =>
   buildTrailObjects({
-    bucketName, accountId: ACCOUNT, regions: ['eu-west-1'], filesPerRegion: 2, withLogs: true,
-    trailName: 't', homeRegion: 'eu-west-1', now: new Date('2024-05-01T10:00:00Z'),
+    bucketName,
+    accountId: ACCOUNT,
+    regions: ['eu-west-1'],
+    filesPerRegion: 2,
+    withLogs: true,
+    trailName: 't',
+    homeRegion: 'eu-west-1',
+    now: new Date('2024-05-01T10:00:00Z'),
   });
 
 async function failureOf(promise: Promise<unknown>): Promise<S3ServiceException> {
-  const error: unknown = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error: unknown = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof S3ServiceException)) throw new Error(`expected an S3ServiceException, got ${String(error)}`);
   return error;
 }
@@ -51,7 +65,7 @@ describe('S3Sandbox', () => {
     const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: 'trail-kms', Prefix: `AWSLogs/${ACCOUNT}/CloudTrail/` }));
     expect(Contents).toHaveLength(2);
     const object = await s3.send(new GetObjectCommand({ Bucket: 'trail-kms', Key: Contents?.[0]?.Key }));
-    const { Records } = parseCloudTrailLogFile(await object.Body?.transformToByteArray() ?? new Uint8Array());
+    const { Records } = parseCloudTrailLogFile((await object.Body?.transformToByteArray()) ?? new Uint8Array());
     expect(object.ContentEncoding).toBe('gzip');
     expect(Records[0]?.recipientAccountId).toBe(ACCOUNT);
   });

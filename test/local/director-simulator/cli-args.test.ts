@@ -27,8 +27,25 @@ function runCommand(argv: string[]): Extract<ReturnType<typeof parseCliArgs>, { 
 describe('Director simulator CLI flags', () => {
   it('maps the server flags onto simulator options', () => {
     const command = runCommand([
-      '--port', '0', '--token', 'a', '--token', 'b', '--secret-key', 'k', '--pool', 'p'.repeat(32), '--logpoint', 'l'.repeat(32),
-      '--order-delay-ms', '50', '--order-path-style', 'leading-slash', '--token-ttl', '120', '--rotate-secret-key',
+      '--port',
+      '0',
+      '--token',
+      'a',
+      '--token',
+      'b',
+      '--secret-key',
+      'k',
+      '--pool',
+      'p'.repeat(32),
+      '--logpoint',
+      'l'.repeat(32),
+      '--order-delay-ms',
+      '50',
+      '--order-path-style',
+      'leading-slash',
+      '--token-ttl',
+      '120',
+      '--rotate-secret-key',
       '--order-response-includes-id',
     ]);
 
@@ -65,9 +82,29 @@ describe('Director simulator CLI flags', () => {
     const faults = recordingFaults();
 
     runCommand([
-      '--fail-route', 'POST /LogSources', '--fail-status', '503', '--fail-count', '2', '--fail-body', '{"status":"Error","message":"x"}',
-      '--latency-ms', '15', '--drop-count', '1', '--throttle-count', '3', '--retry-after', '4', '--fail-orders', '2',
-      '--never-finish-orders', '--rate-limit', '10', '--forbid-count', 'always',
+      '--fail-route',
+      'POST /LogSources',
+      '--fail-status',
+      '503',
+      '--fail-count',
+      '2',
+      '--fail-body',
+      '{"status":"Error","message":"x"}',
+      '--latency-ms',
+      '15',
+      '--drop-count',
+      '1',
+      '--throttle-count',
+      '3',
+      '--retry-after',
+      '4',
+      '--fail-orders',
+      '2',
+      '--never-finish-orders',
+      '--rate-limit',
+      '10',
+      '--forbid-count',
+      'always',
     ]).applyFaults(faults);
 
     expect(faults.failRoute).toHaveBeenCalledWith('POST /LogSources', { status: 503, count: 2, body: { status: 'Error', message: 'x' } });

@@ -58,8 +58,20 @@ describe.concurrent('Director simulator CLI', () => {
   it('started with npx tsx --port 0 prints exactly one line with the real port, serves the API with --token, and applies fault flags', async ({ expect }) => {
     // Prepare
     const cli = startCli('npx', [
-      'tsx', CLI, '--port', '0', '--token', 'cli-test-token', '--order-delay-ms', '20',
-      '--fail-route', 'POST /LogSources', '--fail-status', '503', '--fail-count', '1',
+      'tsx',
+      CLI,
+      '--port',
+      '0',
+      '--token',
+      'cli-test-token',
+      '--order-delay-ms',
+      '20',
+      '--fail-route',
+      'POST /LogSources',
+      '--fail-status',
+      '503',
+      '--fail-count',
+      '1',
     ]);
 
     // Act
@@ -101,9 +113,25 @@ describe.concurrent('Director simulator CLI', () => {
     const { stdout } = await runCli(process.execPath, ['--import', 'tsx', CLI, '--help'], { cwd: REPO_ROOT });
 
     for (const flag of [
-      '--port', '--token', '--secret-key', '--pool', '--logpoint', '--order-delay-ms', '--order-path-style', '--token-ttl',
-      '--fail-route', '--fail-status', '--fail-count', '--latency-ms', '--drop-count', '--throttle-count', '--retry-after',
-      '--fail-orders', '--never-finish-orders', '--rate-limit', '--help',
+      '--port',
+      '--token',
+      '--secret-key',
+      '--pool',
+      '--logpoint',
+      '--order-delay-ms',
+      '--order-path-style',
+      '--token-ttl',
+      '--fail-route',
+      '--fail-status',
+      '--fail-count',
+      '--latency-ms',
+      '--drop-count',
+      '--throttle-count',
+      '--retry-after',
+      '--fail-orders',
+      '--never-finish-orders',
+      '--rate-limit',
+      '--help',
     ]) {
       expect(stdout).toContain(flag);
     }

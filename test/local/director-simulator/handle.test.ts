@@ -76,16 +76,12 @@ describe('Director simulator programmatic handle', () => {
     const director = await startDirectorSimulator({ tls });
     try {
       const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const outgoing = request(
-          `${director.baseUrl}/refreshToken`,
-          { method: 'POST', ca, headers: { 'Content-Type': 'application/json' } },
-          (incoming) => {
-            let text = '';
-            incoming.setEncoding('utf8');
-            incoming.on('data', (chunk: string) => (text += chunk));
-            incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
-          },
-        );
+        const outgoing = request(`${director.baseUrl}/refreshToken`, { method: 'POST', ca, headers: { 'Content-Type': 'application/json' } }, (incoming) => {
+          let text = '';
+          incoming.setEncoding('utf8');
+          incoming.on('data', (chunk: string) => (text += chunk));
+          incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: text }));
+        });
         outgoing.on('error', reject);
         outgoing.end(JSON.stringify({ secretKey: director.secretKey }));
       });

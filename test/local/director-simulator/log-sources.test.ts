@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { startDirectorSimulator } from '../../../local/director-simulator/index.js';
 import type { DirectorSimulator } from '../../../local/director-simulator/index.js';
-import { call, configPath, createAndComplete, manualClock, onlyLogSource, orderPathOf, seedCreateRequest, seedEditRequest, useDirectorSimulator } from './director-http.js';
+import {
+  call,
+  configPath,
+  createAndComplete,
+  manualClock,
+  onlyLogSource,
+  orderPathOf,
+  seedCreateRequest,
+  seedEditRequest,
+  useDirectorSimulator,
+} from './director-http.js';
 
 const ORDER_DELAY_MS = 40;
 const HEX24 = /^[0-9a-f]{24}$/;
@@ -42,10 +52,7 @@ describe('Director simulator LogSources', () => {
       name: 'UpdatedCloudTrail',
       config: { Connector: { bucket_name: 'bucketname', region_name: 'ap-south-2' } },
     });
-    expect(director().operations).toEqual([
-      `POST ${configPath(director(), 'LogSources')}`,
-      `PUT ${configPath(director(), `LogSources/${uuid}`)}`,
-    ]);
+    expect(director().operations).toEqual([`POST ${configPath(director(), 'LogSources')}`, `PUT ${configPath(director(), `LogSources/${uuid}`)}`]);
   });
 
   it('reads a log source back in the read shape, not the write shape', async () => {
@@ -177,11 +184,18 @@ describe('Director simulator LogSources', () => {
 
     expect(charsets).toEqual([{ charsets: expect.arrayContaining(['ascii', 'big5', 'utf_8']) }]);
     expect(normalizers).toContainEqual({ name: 'CloudTrailCompiledNormalizer', version: expect.any(String) });
-    expect(repos).toContainEqual({ id: expect.any(String), name: '_logpoint', repopath: [{ path: expect.any(String), retention: expect.any(Number) }], active: true });
+    expect(repos).toContainEqual({
+      id: expect.any(String),
+      name: '_logpoint',
+      repopath: [{ path: expect.any(String), retention: expect.any(Number) }],
+      active: true,
+    });
     expect(repos).toContainEqual(expect.objectContaining({ name: 'default' }));
     expect(enrichment).toContainEqual({ id: expect.stringMatching(HEX24), name: 'GeoIP', description: expect.any(String), specifications: expect.any(Array) });
     expect(routing).toEqual(expect.arrayContaining([expect.objectContaining({ policy_name: expect.any(String), catch_all: '_logpoint' })]));
-    expect(devices).toEqual(expect.arrayContaining([expect.objectContaining({ name: expect.any(String), type: expect.any(String), ip: expect.any(Array), active: true })]));
+    expect(devices).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: expect.any(String), type: expect.any(String), ip: expect.any(Array), active: true })]),
+    );
   });
 
   it('adds seeded lookups and log sources to the built-in ones', async () => {

@@ -109,13 +109,19 @@ describe('Director simulator orders', () => {
       await createAndComplete(director(), clock, seedCreateRequest(), ORDER_DELAY_MS);
       const other = seedEditRequest();
       await createAndComplete(director(), clock, other, ORDER_DELAY_MS);
-      const updated = director().logSources().find((source) => source.name === 'UpdatedCloudTrail');
+      const updated = director()
+        .logSources()
+        .find((source) => source.name === 'UpdatedCloudTrail');
 
       const order = await submit('PUT', `LogSources/${(updated?.id as string).slice('LogSources/'.length)}`, seedCreateRequest());
       clock.advance(ORDER_DELAY_MS);
 
       expect((await call(director(), 'GET', order)).body.response.validationErrors).toEqual({ name: ['The value already exists.'] });
-      expect(director().logSources().map((source) => source.name)).toEqual(['CloudTrail', 'UpdatedCloudTrail']);
+      expect(
+        director()
+          .logSources()
+          .map((source) => source.name),
+      ).toEqual(['CloudTrail', 'UpdatedCloudTrail']);
     });
 
     it('an unknown charset', async () => {
@@ -182,7 +188,9 @@ describe('Director simulator orders', () => {
 
     await createAndComplete(director(), clock, body, ORDER_DELAY_MS);
 
-    expect(director().logSources()[0]?.config).toMatchObject({ EnrichmentPolicy: (policies as { id: string; name: string }[]).find((policy) => policy.name === 'GeoIP')?.id });
+    expect(director().logSources()[0]?.config).toMatchObject({
+      EnrichmentPolicy: (policies as { id: string; name: string }[]).find((policy) => policy.name === 'GeoIP')?.id,
+    });
   });
 
   it('carries the created id in the order response only with orderResponseIncludesId', async () => {

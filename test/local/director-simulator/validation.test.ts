@@ -98,8 +98,18 @@ describe('Director simulator synchronous validation of LogSources bodies', () =>
     ['name', ['name'], 42, /^name must be a string/],
     ['config', ['config'], 'S3', /^config must be an object/],
     ['filter_date', ['config', 'Connector', 'filter_date'], 'last tuesday', /^config\.Connector\.filter_date must be an ISO-8601 date/],
-    ['retention', ['config', 'RoutingPolicy'], { repo_name: 'r', path: '/p', retention: 'forever' }, /^config\.RoutingPolicy\.retention must be a number of days/],
-    ['normalizers', ['config', 'NormalizationPolicy', 'normalizers'], 'CloudTrailCompiledNormalizer', /^config\.NormalizationPolicy\.normalizers must be a list/],
+    [
+      'retention',
+      ['config', 'RoutingPolicy'],
+      { repo_name: 'r', path: '/p', retention: 'forever' },
+      /^config\.RoutingPolicy\.retention must be a number of days/,
+    ],
+    [
+      'normalizers',
+      ['config', 'NormalizationPolicy', 'normalizers'],
+      'CloudTrailCompiledNormalizer',
+      /^config\.NormalizationPolicy\.normalizers must be a list/,
+    ],
   ] as [string, (string | number)[], unknown, RegExp][])('answers 400 when %s has the wrong type', async (_name, path, value, message) => {
     const body = withValue(seedCreateRequest(), path, value);
 

@@ -21,7 +21,7 @@ afterEach(async () => {
 const occurrences = (calls: string[], call: string): number => calls.filter((name) => name === call).length;
 
 describe('Sandbox.awsCalls', () => {
-  it('is empty after start: creating the Director secret and the trail bucket are the sandbox\'s own calls', async () => {
+  it("is empty after start: creating the Director secret and the trail bucket are the sandbox's own calls", async () => {
     // Act
     sandbox = await startSandbox({ waitMs: 20 });
 
@@ -49,7 +49,7 @@ describe('Sandbox.awsCalls', () => {
     expect(calls.indexOf('IAM.CreateAccessKey')).toBeLessThan(calls.indexOf('S3.GetObject'));
   });
 
-  it('resetAwsCalls() starts the log again: a rotation alone records its EventBridge.PutEvents, not the sandbox\'s RotateSecret', async () => {
+  it("resetAwsCalls() starts the log again: a rotation alone records its EventBridge.PutEvents, not the sandbox's RotateSecret", async () => {
     // Arrange
     sandbox = await startSandbox({ waitMs: 20 });
     await sandbox.run(input);
@@ -83,7 +83,7 @@ describe('Sandbox.awsCalls', () => {
 });
 
 describe('the scenario summary', () => {
-  it('carries aws.calls: the counts of the scenario\'s runs only, next to the existing aws keys', async () => {
+  it("carries aws.calls: the counts of the scenario's runs only, next to the existing aws keys", async () => {
     // Arrange
     const scenario = findScenario('rerun');
     if (!scenario) throw new Error('no scenario rerun');

@@ -98,7 +98,10 @@ function expectSecretFieldsMasked(value: unknown, path = '$'): void {
 }
 
 function expectNoSecretLookingText(run: CliRun): void {
-  for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+  for (const [stream, text] of [
+    ['stdout', run.stdout],
+    ['stderr', run.stderr],
+  ] as const) {
     expect(AWS_SECRET_LIKE.exec(text)?.[0].length, `${stream} holds a 40-character secret-like string`).toBeUndefined();
     expect(JWT_LIKE.test(text), `${stream} holds a JWT`).toBe(false);
   }
@@ -109,98 +112,124 @@ describe('npm start (local sandbox CLI)', () => {
     for (const child of started.splice(0)) killGroup(child);
   });
 
-  it('--help lists every scenario and the options, and exits 0', async () => {
-    // Act
-    const run = await runSandboxCli(['--help']);
+  it(
+    '--help lists every scenario and the options, and exits 0',
+    async () => {
+      // Act
+      const run = await runSandboxCli(['--help']);
 
-    // Assess
-    expect(run.code).toBe(0);
-    for (const scenario of scenarios) expect(run.stdout).toMatch(new RegExp(`^\\s+${scenario.name}\\s`, 'm'));
-    for (const option of ['--scenario', '--json', '--help']) expect(run.stdout).toContain(option);
-    for (const required of ['onboard', 'org-trail', 'kms', 'rerun', 'bucket-missing', 'no-logs', 'order-fails', 'order-timeout', 'director-down']) {
-      expect(scenarios.map((scenario) => scenario.name)).toContain(required);
-    }
-  }, SLOW_TEST_TIMEOUT_MS);
+      // Assess
+      expect(run.code).toBe(0);
+      for (const scenario of scenarios) expect(run.stdout).toMatch(new RegExp(`^\\s+${scenario.name}\\s`, 'm'));
+      for (const option of ['--scenario', '--json', '--help']) expect(run.stdout).toContain(option);
+      for (const required of ['onboard', 'org-trail', 'kms', 'rerun', 'bucket-missing', 'no-logs', 'order-fails', 'order-timeout', 'director-down']) {
+        expect(scenarios.map((scenario) => scenario.name)).toContain(required);
+      }
+    },
+    SLOW_TEST_TIMEOUT_MS,
+  );
 
-  it('--json onboards the sample account: exit 0, last line is the contract summary with one POST, and no secret in the output', async () => {
-    // Act
-    const run = await runSandboxCli(['--json']);
+  it(
+    '--json onboards the sample account: exit 0, last line is the contract summary with one POST, and no secret in the output',
+    async () => {
+      // Act
+      const run = await runSandboxCli(['--json']);
 
-    // Assess
-    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
-    const summary = lastLineSummary(run.stdout);
-    expect(summary).toMatchObject({ scenario: 'onboard', status: 'SUCCEEDED', error: null });
-    expect(summary.director.operations).toHaveLength(1);
-    expect(summary.director.operations[0]).toMatch(/^POST \/configapi\/.+\/LogSources$/);
-    expect(summary.director.logSources).toHaveLength(1);
-    expect(summary.aws.users).toEqual([`cloudtrail-reader-${summary.accountId}`]);
-    expect(summary.aws.accessKeys).toEqual([{ userName: `cloudtrail-reader-${summary.accountId}`, accessKeyId: expect.stringMatching(/^AKIA/), status: 'Active' }]);
-    expect(summary.director.logSources[0]?.config.Connector.access_key).toBe(summary.aws.accessKeys[0]?.accessKeyId);
-    expect(summary.aws.secrets).toContain(`logpoint/cloudtrail/${summary.accountId}`);
-    expectSecretFieldsMasked(summary);
-    expectNoSecretLookingText(run);
-  }, SLOW_TEST_TIMEOUT_MS);
+      // Assess
+      expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+      const summary = lastLineSummary(run.stdout);
+      expect(summary).toMatchObject({ scenario: 'onboard', status: 'SUCCEEDED', error: null });
+      expect(summary.director.operations).toHaveLength(1);
+      expect(summary.director.operations[0]).toMatch(/^POST \/configapi\/.+\/LogSources$/);
+      expect(summary.director.logSources).toHaveLength(1);
+      expect(summary.aws.users).toEqual([`cloudtrail-reader-${summary.accountId}`]);
+      expect(summary.aws.accessKeys).toEqual([
+        { userName: `cloudtrail-reader-${summary.accountId}`, accessKeyId: expect.stringMatching(/^AKIA/), status: 'Active' },
+      ]);
+      expect(summary.director.logSources[0]?.config.Connector.access_key).toBe(summary.aws.accessKeys[0]?.accessKeyId);
+      expect(summary.aws.secrets).toContain(`logpoint/cloudtrail/${summary.accountId}`);
+      expectSecretFieldsMasked(summary);
+      expectNoSecretLookingText(run);
+    },
+    SLOW_TEST_TIMEOUT_MS,
+  );
 
-  it('--scenario order-fails --json exits 1 with DIRECTOR_ORDER_FAILED and leaves no reader user, key or account secret', async () => {
-    // Act
-    const run = await runSandboxCli(['--scenario', 'order-fails', '--json']);
+  it(
+    '--scenario order-fails --json exits 1 with DIRECTOR_ORDER_FAILED and leaves no reader user, key or account secret',
+    async () => {
+      // Act
+      const run = await runSandboxCli(['--scenario', 'order-fails', '--json']);
 
-    // Assess
-    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 1 });
-    const summary = lastLineSummary(run.stdout);
-    expect(summary).toMatchObject({ scenario: 'order-fails', status: 'FAILED', error: { code: 'DIRECTOR_ORDER_FAILED' } });
-    expect(summary.aws.users).toEqual([]);
-    expect(summary.aws.accessKeys).toEqual([]);
-    expect(summary.aws.secrets.filter((name) => name.startsWith('logpoint/cloudtrail/'))).toEqual([]);
-    expect(summary.director.logSources).toEqual([]);
-    expectSecretFieldsMasked(summary);
-    expectNoSecretLookingText(run);
-  }, SLOW_TEST_TIMEOUT_MS);
+      // Assess
+      expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 1 });
+      const summary = lastLineSummary(run.stdout);
+      expect(summary).toMatchObject({ scenario: 'order-fails', status: 'FAILED', error: { code: 'DIRECTOR_ORDER_FAILED' } });
+      expect(summary.aws.users).toEqual([]);
+      expect(summary.aws.accessKeys).toEqual([]);
+      expect(summary.aws.secrets.filter((name) => name.startsWith('logpoint/cloudtrail/'))).toEqual([]);
+      expect(summary.director.logSources).toEqual([]);
+      expectSecretFieldsMasked(summary);
+      expectNoSecretLookingText(run);
+    },
+    SLOW_TEST_TIMEOUT_MS,
+  );
 
-  it('--scenario rerun --json edits the log source on the second run: POST then PUT, one log source, one key', async () => {
-    // Act
-    const run = await runSandboxCli(['--scenario', 'rerun', '--json']);
+  it(
+    '--scenario rerun --json edits the log source on the second run: POST then PUT, one log source, one key',
+    async () => {
+      // Act
+      const run = await runSandboxCli(['--scenario', 'rerun', '--json']);
 
-    // Assess
-    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
-    const summary = lastLineSummary(run.stdout);
-    expect(summary).toMatchObject({ scenario: 'rerun', status: 'SUCCEEDED', error: null });
-    expect(summary.director.operations.map((operation) => operation.split(' ')[0])).toEqual(['POST', 'PUT']);
-    const [logSource] = summary.director.logSources;
-    expect(summary.director.logSources).toHaveLength(1);
-    expect(summary.director.operations[1]).toMatch(new RegExp(`/LogSources/(LogSources/)?${logSource?.id.replace('LogSources/', '') ?? '-'}$`));
-    expect(summary.aws.accessKeys).toHaveLength(1);
-    expect(logSource?.config.Connector.access_key).toBe(summary.aws.accessKeys[0]?.accessKeyId);
-    expectSecretFieldsMasked(summary);
-    expectNoSecretLookingText(run);
-  }, SLOW_TEST_TIMEOUT_MS);
+      // Assess
+      expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+      const summary = lastLineSummary(run.stdout);
+      expect(summary).toMatchObject({ scenario: 'rerun', status: 'SUCCEEDED', error: null });
+      expect(summary.director.operations.map((operation) => operation.split(' ')[0])).toEqual(['POST', 'PUT']);
+      const [logSource] = summary.director.logSources;
+      expect(summary.director.logSources).toHaveLength(1);
+      expect(summary.director.operations[1]).toMatch(new RegExp(`/LogSources/(LogSources/)?${logSource?.id.replace('LogSources/', '') ?? '-'}$`));
+      expect(summary.aws.accessKeys).toHaveLength(1);
+      expect(logSource?.config.Connector.access_key).toBe(summary.aws.accessKeys[0]?.accessKeyId);
+      expectSecretFieldsMasked(summary);
+      expectNoSecretLookingText(run);
+    },
+    SLOW_TEST_TIMEOUT_MS,
+  );
 
-  it('--scenario rotate --json adds aws.calls: the handlers\' AWS calls per operation, rotation\'s PutEvents included', async () => {
-    // Act
-    const run = await runSandboxCli(['--scenario', 'rotate', '--json']);
+  it(
+    "--scenario rotate --json adds aws.calls: the handlers' AWS calls per operation, rotation's PutEvents included",
+    async () => {
+      // Act
+      const run = await runSandboxCli(['--scenario', 'rotate', '--json']);
 
-    // Assess
-    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
-    const summary = lastLineSummary(run.stdout);
-    expect(summary).toMatchObject({ scenario: 'rotate', status: 'SUCCEEDED' });
-    expect(summary.aws.calls).toMatchObject({ 'IAM.CreateUser': 1, 'IAM.CreateAccessKey': 2, 'IAM.DeleteAccessKey': 1, 'EventBridge.PutEvents': 1 });
-    expect(summary.aws.calls['S3.GetObject']).toBeGreaterThanOrEqual(2);
-    for (const [call, count] of Object.entries(summary.aws.calls)) {
-      expect(call).toMatch(/^(IAM|SecretsManager|S3|EventBridge)\.[A-Z][A-Za-z0-9]+$/);
-      expect(count).toBeGreaterThan(0);
-    }
-    expectSecretFieldsMasked(summary);
-    expectNoSecretLookingText(run);
-  }, SLOW_TEST_TIMEOUT_MS);
+      // Assess
+      expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+      const summary = lastLineSummary(run.stdout);
+      expect(summary).toMatchObject({ scenario: 'rotate', status: 'SUCCEEDED' });
+      expect(summary.aws.calls).toMatchObject({ 'IAM.CreateUser': 1, 'IAM.CreateAccessKey': 2, 'IAM.DeleteAccessKey': 1, 'EventBridge.PutEvents': 1 });
+      expect(summary.aws.calls['S3.GetObject']).toBeGreaterThanOrEqual(2);
+      for (const [call, count] of Object.entries(summary.aws.calls)) {
+        expect(call).toMatch(/^(IAM|SecretsManager|S3|EventBridge)\.[A-Z][A-Za-z0-9]+$/);
+        expect(count).toBeGreaterThan(0);
+      }
+      expectSecretFieldsMasked(summary);
+      expectNoSecretLookingText(run);
+    },
+    SLOW_TEST_TIMEOUT_MS,
+  );
 
-  it('an unknown scenario exits 2 and names the known scenarios on stderr', async () => {
-    // Act
-    const run = await runSandboxCli(['--scenario', 'no-such-scenario', '--json']);
+  it(
+    'an unknown scenario exits 2 and names the known scenarios on stderr',
+    async () => {
+      // Act
+      const run = await runSandboxCli(['--scenario', 'no-such-scenario', '--json']);
 
-    // Assess
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('no-such-scenario');
-    expect(run.stderr).toContain('onboard');
-    expect(run.stdout).toBe('');
-  }, SLOW_TEST_TIMEOUT_MS);
+      // Assess
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('no-such-scenario');
+      expect(run.stderr).toContain('onboard');
+      expect(run.stdout).toBe('');
+    },
+    SLOW_TEST_TIMEOUT_MS,
+  );
 });
