@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { OnboardingError } from '../shared/errors.js';
 import type { DirectorCredentialsStore } from './credentials.js';
 import { DirectorAuthError, DirectorBadResponseError, type DirectorErrorFacts } from './errors.js';
-import { DirectorTransport, type DirectorLogger, type DirectorTransportOptions, type HttpMethod } from './http.js';
+import { DirectorTransport, type DirectorLogger, type DirectorTransportOptions } from './http.js';
 import { interpretOrder, parseWriteAcknowledgement, pollOrder, type WaitForOrderOptions } from './orders.js';
 import { configPath, logSourceId, logSourceUuid, parseOrderReference, sameLogSourceId, type DirectorLocation } from './paths.js';
 import { collectSecretValues, maskSecretFields } from './redact.js';
@@ -19,6 +19,7 @@ import {
   type EnrichmentPolicy,
   type LogSourceBody,
   type LogSourceRecord,
+  type HttpMethod,
   type OrderReference,
   type OrderStatus,
   type Repo,

@@ -2,6 +2,7 @@ import { DirectorUnavailableError } from './errors.js';
 import { createDirectorFetch, isTlsErrorCode, networkErrorCode, type DirectorFetch, type FetchLike, type FetchRequestInit } from './fetch.js';
 import { collectSecretValues } from './redact.js';
 import { directorMessageOf, errorForStatus, parseSuccessBody } from './responses.js';
+import type { HttpMethod } from './types.js';
 import { RETRYABLE_STATUSES, fullJitterDelay, parseRetryAfter, resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
 
 /**
@@ -27,8 +28,6 @@ import { RETRYABLE_STATUSES, fullJitterDelay, parseRetryAfter, resolveRetryPolic
  * attempt, a repeated create fails inside its order ("value already exists"), which callers
  * resolve with `findLogSourceByName`.
  */
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -8,7 +8,7 @@ import {
   type DirectorError,
   type DirectorErrorFacts,
 } from './errors.js';
-import type { HttpMethod } from './http.js';
+import type { HttpMethod } from './types.js';
 import { collectSecretValues, redactSecrets } from './redact.js';
 import { isRecord } from '../shared/records.js';
 

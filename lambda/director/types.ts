@@ -206,3 +206,6 @@ export type OrderStatus =
   | { state: 'failed'; message: string; validationErrors: Record<string, string[]>; errors: string[] };
 
 export type SucceededOrder = Extract<OrderStatus, { state: 'succeeded' }>;
+
+/** The HTTP methods the Console API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -10,20 +10,27 @@ import { describeAwsError } from '../shared/ownership.js';
 import { defaultLogSourceName } from '../shared/log-source-body.js';
 import type { TrailSettings } from '../contract/runtime-settings.js';
 import { ErrorCode } from '../contract/error-codes.js';
-import type { RotationRun } from './rotation-run.js';
+import type { KeyRotationContext, RotationTimeouts } from './rotation-types.js';
 import type { RotationTarget } from './rotation-target.js';
 
 /**
  * The account's log source in Director as one step invocation finds, edits and restores it, and
  * what that invocation may have changed there (which decides whether a rollback must restore).
  */
+/** What the Director part needs of the invocation it belongs to (the rotation run). */
+export interface RotationRunView {
+  readonly context: KeyRotationContext;
+  readonly timeouts: RotationTimeouts;
+  log(level: 'info' | 'warn', message: string, attributes: Record<string, unknown>): void;
+}
+
 export class DirectorLogSource {
   /** `unknown`: an edit was sent but its outcome is not known, so a rollback must restore. */
   private state: 'untouched' | 'switched' | 'unknown' = 'untouched';
   private found: OwnedLogSource | undefined;
   private client: DirectorClient | undefined;
 
-  constructor(private readonly run: RotationRun) {}
+  constructor(private readonly run: RotationRunView) {}
 
   /** One client per invocation: a new one would read the Director credential secret again. */
   private director(): DirectorClient {

@@ -11,9 +11,10 @@ import { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SAND
 import { synthesizeWorkflows, type SynthesizedWorkflows } from './definition.js';
 import { sandboxDependencies } from './handler-dependencies.js';
 import { loadRotationHandler, rotateNow } from './rotation-driver.js';
-import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
+import type { LocalRunResult } from './state-machine-runner.js';
 import { VirtualClock } from './virtual-clock.js';
-import { workflowRunner } from './workflow-runner.js';
+import { workflowRunner, type RunOptions } from './workflow-runner.js';
+import type { PublishedEvent } from './event-capture.js';
 
 // The workflow tests (test/workflow/) import the sandbox's constants from here.
 export { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
@@ -30,17 +31,6 @@ export interface SandboxOptions {
   propagationDelayMs?: number;
   /** Real milliseconds each Wait and Retry takes here, instead of the definition's seconds. */
   waitMs?: number;
-}
-
-/** What a published EventBridge entry looked like. */
-export interface PublishedEvent {
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
-
-export interface RunOptions {
-  onEvent?: (event: ExecutionEvent) => void;
 }
 
 export interface Sandbox {

@@ -1,7 +1,13 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
-import type { PublishedEvent } from './environment.js';
+
+/** What a published EventBridge entry looked like. */
+export interface PublishedEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+}
 
 /** Plays EventBridge's part in a PutEvents call: each entry lands in `events`, each gets an id. */
 export function recordPutEvents(input: unknown, events: PublishedEvent[]): unknown {

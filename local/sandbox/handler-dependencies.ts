@@ -5,8 +5,7 @@ import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.j
 import type { AwsSandbox } from '../aws/index.js';
 import type { AwsCallLog } from './aws-call-log.js';
 import { SANDBOX_REGION } from './constants.js';
-import type { PublishedEvent } from './environment.js';
-import { capturingEventBridge } from './event-capture.js';
+import { capturingEventBridge, type PublishedEvent } from './event-capture.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 /** The fake ARN the sandbox's "deployed" rotation function has; Finalize hands it to Secrets Manager. */

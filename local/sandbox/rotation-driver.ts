@@ -4,9 +4,9 @@ import { ROTATION_STEPS } from '../../lambda/rotation/rotation-types.js';
 import type { RotationDependencies } from '../../lambda/rotation/rotate-access-key.handler.js';
 import { accountSecretName } from '../../lambda/contract/names.js';
 import type { AwsSandbox } from '../aws/index.js';
-import type { RunOptions } from './environment.js';
 import { invokeLikeLambda, type LambdaHandler } from './lambda-invocation.js';
 import type { ExecutionEvent, LocalRunResult, LocalTaskHandler } from './state-machine-runner.js';
+import type { RunOptions } from './workflow-runner.js';
 
 /** The real rotation function, invoked as Lambda would invoke it. */
 export async function loadRotationHandler(provider: () => RotationDependencies): Promise<LocalTaskHandler> {

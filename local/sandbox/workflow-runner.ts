@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { DependenciesProvider } from '../../lambda/shared/runtime/dependencies.js';
 import type { StepHandler } from '../../lambda/shared/runtime/workflow-step.js';
-import type { PublishedEvent, RunOptions } from './environment.js';
-import { recordPutEvents } from './event-capture.js';
+import { recordPutEvents, type PublishedEvent } from './event-capture.js';
 import { invokeLikeLambda } from './lambda-invocation.js';
-import { runLocally, type LocalRunResult, type LocalTaskHandler } from './state-machine-runner.js';
+import { runLocally, type ExecutionEvent, type LocalRunResult, type LocalTaskHandler } from './state-machine-runner.js';
 import type { VirtualClock } from './virtual-clock.js';
+
+/** What a caller of one run may watch: every state entered and left, as it happens. */
+export interface RunOptions {
+  onEvent?: (event: ExecutionEvent) => void;
+}
 
 export interface WorkflowRunnerSpec {
   /** Task state name → entry point `lambda/<file>.handler.ts`. */
