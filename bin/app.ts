@@ -3,6 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadAppConfig } from '../lib/product/app-config.js';
 import { OnboardingStack } from '../lib/product/onboarding-stack.js';
+import { ControlTowerGuard } from '../lib/shared/control-tower-guard.js';
 
 const app = new App();
 const configPath = (app.node.tryGetContext('config') as string | undefined) ?? DEFAULT_CONFIG_PATH;
@@ -21,6 +22,8 @@ try {
   }
   throw error;
 }
-// cdk-nag runs on every synth: any finding that is not acknowledged with a reason fails it.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// cdk-nag and the AWS Control Tower proactive controls (cfn-guard, offline) run on every synth: any
+// finding that is not acknowledged with a reason fails it (the guard's reasons: lib/shared/guard-suppressions.ts).
+// `Validations.addPlugins` is the current form of the deprecated `new App({ policyValidationBeta1 })`.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerGuard());
 app.synth();

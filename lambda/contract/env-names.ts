@@ -10,6 +10,8 @@ export const EnvName = {
   /** The rotation function FinalizeOnboarding hands to Secrets Manager; unset when rotation is off. */
   ROTATION_LAMBDA_ARN: 'KEY_ROTATION_LAMBDA_ARN',
   ROTATION_SCHEDULE_DAYS: 'KEY_ROTATION_SCHEDULE_DAYS',
+  /** The permissions boundary ProvisionReader attaches to every reader user it creates. */
+  READER_PERMISSIONS_BOUNDARY_ARN: 'READER_PERMISSIONS_BOUNDARY_ARN',
   /** The state machines the start-execution function starts. */
   ONBOARDING_STATE_MACHINE_ARN: 'ONBOARDING_STATE_MACHINE_ARN',
   OFFBOARDING_STATE_MACHINE_ARN: 'OFFBOARDING_STATE_MACHINE_ARN',

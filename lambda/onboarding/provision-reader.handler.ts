@@ -12,8 +12,11 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
     input: z.strictObject({ request: onboardingRequestSchema, bucket: bucketFactsSchema }),
     output: readerIdentitySchema,
     run: ({ request, bucket }) => {
-      const { iam, secretsManager } = dependencies();
-      return provisionReader({ iam, secretsManager }, { accountId: request.accountId, bucket });
+      const { iam, secretsManager, readerPermissionsBoundaryArn } = dependencies();
+      return provisionReader(
+        { iam, secretsManager },
+        { accountId: request.accountId, bucket, ...(readerPermissionsBoundaryArn === null ? {} : { permissionsBoundaryArn: readerPermissionsBoundaryArn }) },
+      );
     },
   });
 

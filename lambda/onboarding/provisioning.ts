@@ -1,5 +1,5 @@
-import { CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import type { IAMClient } from '@aws-sdk/client-iam';
+import { CreateUserCommand, PutUserPermissionsBoundaryCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import type { IAMClient, User } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ErrorCode } from '../contract/error-codes.js';
 import { READER_USER_PATH, accountSecretName, readerUserName } from '../contract/names.js';
@@ -43,7 +43,7 @@ export interface ProvisionReaderRequest {
   tags?: Record<string, string>;
   /** KMS key for the account secret; `aws/secretsmanager` when omitted. */
   secretKmsKeyId?: string;
-  /** Permissions boundary for a newly created user, when the organisation requires one. */
+  /** The product's reader permissions boundary: every reader user is created with it (and an older one gets it). */
   permissionsBoundaryArn?: string;
 }
 
@@ -117,6 +117,7 @@ async function ensureReaderUser(
   const existing = await getReaderUser(iam, userName);
   if (existing !== null) {
     await assertOwnedReaderUser(iam, existing, accountId);
+    await ensureBoundary(iam, existing, request.permissionsBoundaryArn);
     return { userArn: requireUserArn(existing, userName), created: false };
   }
   try {
@@ -138,6 +139,26 @@ async function ensureReaderUser(
     await assertOwnedReaderUser(iam, raced, accountId);
     return { userArn: requireUserArn(raced, userName), created: false };
   }
+}
+
+/**
+ * A reader made before the product attached boundaries gets the product's boundary; a reader with
+ * another boundary is left alone and the run fails: the product never changes or removes one.
+ */
+async function ensureBoundary(iam: IAMClient, user: User, boundaryArn: string | undefined): Promise<void> {
+  if (boundaryArn === undefined) return;
+  const current = user.PermissionsBoundary?.PermissionsBoundaryArn;
+  if (current === boundaryArn) return;
+  const userName = user.UserName ?? '';
+  if (current !== undefined) {
+    throw new OnboardingError(
+      ErrorCode.READER_PROVISIONING_FAILED,
+      `IAM user ${userName} has permissions boundary ${current}, not the product's ${boundaryArn}; this product never changes a boundary. ` +
+        'Remove the user (or its boundary) by hand, then re-run.',
+      { details: { userName, permissionsBoundary: current, expected: boundaryArn } },
+    );
+  }
+  await iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: boundaryArn }));
 }
 
 /** Best effort: undo what a failed provisioning created. Returns what it removed, for the error details. */

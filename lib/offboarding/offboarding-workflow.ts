@@ -7,9 +7,8 @@ import { Choice, Condition, type StateMachine, Succeed, TaskInput } from 'aws-cd
 import { Construct } from 'constructs';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { OffboardingState, OffboardingTask, type OffboardingTaskName } from '../../lambda/contract/offboarding-states.js';
-import { acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
-import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn } from '../shared/resource-scopes.js';
+import { absentReaderUsersArn, accountSecretsArn, grantDirectorSecret, readerUsersArn } from '../shared/resource-scopes.js';
 import { failurePath, orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
 import { TagKey, OWNER_MARKER, DEFAULT_SECRET_RECOVERY_WINDOW_DAYS } from '../../lambda/contract/names.js';
 import { EVENT_SOURCE, OffboardingEventType } from '../../lambda/contract/events.js';
@@ -174,11 +173,13 @@ export class OffboardingWorkflow extends Construct {
   private grantPermissions(fns: Record<OffboardingTaskName, OnboardingFunction>, directorSecret: ISecret): void {
     const stack = Stack.of(this);
     const readerUsers = readerUsersArn(stack);
+    const absentReaderUsers = absentReaderUsersArn(stack);
     const accountSecrets = accountSecretsArn(stack);
 
     fns.FindLogSource.addToRolePolicy(
       new PolicyStatement({ sid: 'InspectReaderUser', actions: ['iam:GetUser', 'iam:ListUserTags'], resources: [readerUsers] }),
     );
+    fns.FindLogSource.addToRolePolicy(new PolicyStatement({ sid: 'LookUpAbsentReaderUser', actions: ['iam:GetUser'], resources: [absentReaderUsers] }));
     fns.FindLogSource.addToRolePolicy(
       new PolicyStatement({ sid: 'InspectAccountSecret', actions: ['secretsmanager:DescribeSecret'], resources: [accountSecrets] }),
     );
@@ -189,6 +190,7 @@ export class OffboardingWorkflow extends Construct {
         resources: [readerUsers],
       }),
     );
+    fns.RemoveReader.addToRolePolicy(new PolicyStatement({ sid: 'LookUpAbsentReaderUser', actions: ['iam:GetUser'], resources: [absentReaderUsers] }));
     // The handler checks ownership itself; the tag condition makes IAM refuse a foreign user too.
     fns.RemoveReader.addToRolePolicy(
       new PolicyStatement({
@@ -213,11 +215,6 @@ export class OffboardingWorkflow extends Construct {
       directorSecret,
       DIRECTOR_CALLING_TASKS.map((name) => fns[name]),
     );
-
-    for (const fn of [fns.FindLogSource, fns.RemoveReader]) acknowledgeWildcardResource(defaultPolicyOf(fn), readerUsers, NagReason.READER_USERS);
-    for (const fn of [fns.FindLogSource, fns.ScheduleSecretDeletion]) {
-      acknowledgeWildcardResource(defaultPolicyOf(fn), accountSecrets, NagReason.ACCOUNT_SECRETS);
-    }
   }
 }
 

@@ -1,14 +1,13 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Condition, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { OnboardingState, OnboardingTask, type OnboardingTaskName } from '../../lambda/contract/onboarding-states.js';
-import { acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
-import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn, trailBucketArn } from '../shared/resource-scopes.js';
+import { ReaderPermissionsBoundary } from '../shared/reader-boundary.js';
+import { DIRECTOR_TASKS, grantOnboardingPermissions } from './onboarding-grants.js';
 import { failurePath, orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
 import { EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/events.js';
 
@@ -27,9 +26,6 @@ export interface OnboardingWorkflowProps {
   directorCaBundleFile?: string;
 }
 
-/** The steps that call Director: the only ones that read the Director secret or get the CA bundle. */
-const DIRECTOR_TASKS: readonly OnboardingTaskName[] = ['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding'];
-
 /**
  * The onboarding state machine and its Lambdas: validate → check bucket → provision reader →
  * verify access → register in Director → poll the order → finalize, with compensation of what the
@@ -41,7 +37,6 @@ export class OnboardingWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: OnboardingWorkflowProps) {
     super(scope, id);
-    const stack = Stack.of(this);
 
     const { functions, step } = workflowSteps(
       this,
@@ -59,7 +54,8 @@ export class OnboardingWorkflow extends Construct {
     );
     this.functions = functions;
 
-    this.grantPermissions(stack, functions, props);
+    const boundary = new ReaderPermissionsBoundary(this, 'ReaderBoundary', { trail: props.settings.trail });
+    grantOnboardingPermissions(functions, { ...props, readerBoundary: boundary });
 
     // The raw input stays beside the request: Compensate reports the account id even when the input was invalid.
     const validateInput = step('ValidateInput', { resultPath: '$.request' });
@@ -154,123 +150,5 @@ export class OnboardingWorkflow extends Construct {
       invokedFunctions: Object.values(functions),
       logRetention: props.logRetention,
     });
-  }
-
-  private grantPermissions(stack: Stack, fns: Record<OnboardingTaskName, OnboardingFunction>, props: OnboardingWorkflowProps): void {
-    const { bucketName } = props.settings.trail;
-    const bucketArn = trailBucketArn(stack, bucketName);
-    const readerUsers = readerUsersArn(stack);
-    const accountSecrets = accountSecretsArn(stack);
-
-    fns.CheckBucket.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'InspectTrailBucket',
-        actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetEncryptionConfiguration'],
-        resources: [bucketArn],
-      }),
-    );
-    // HeadObject of one log file tells which KMS key the trail really uses.
-    fns.CheckBucket.addToRolePolicy(new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [`${bucketArn}/*AWSLogs/*`] }));
-    fns.ProvisionReader.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ManageReaderUsers',
-        actions: [
-          'iam:CreateUser',
-          'iam:GetUser',
-          'iam:TagUser',
-          'iam:ListUserTags',
-          'iam:PutUserPolicy',
-          'iam:CreateAccessKey',
-          'iam:ListAccessKeys',
-          'iam:DeleteAccessKey',
-          'iam:GetAccessKeyLastUsed',
-          // Undoing its own half-finished work when a later call of the same step fails.
-          'iam:ListUserPolicies',
-          'iam:DeleteUserPolicy',
-          'iam:DeleteUser',
-        ],
-        resources: [readerUsers],
-      }),
-    );
-    fns.ProvisionReader.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'WriteAccountSecrets',
-        actions: [
-          'secretsmanager:CreateSecret',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:TagResource',
-          'secretsmanager:RestoreSecret',
-          'secretsmanager:UpdateSecret',
-          'secretsmanager:DeleteSecret',
-        ],
-        resources: [accountSecrets],
-      }),
-    );
-    for (const reader of [fns.VerifyAccess, fns.RegisterLogSource]) {
-      reader.addToRolePolicy(
-        new PolicyStatement({
-          sid: 'ReadAccountSecrets',
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: [accountSecrets],
-        }),
-      );
-    }
-    fns.FinalizeOnboarding.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'RetireSupersededKeys',
-        actions: ['iam:ListAccessKeys', 'iam:DeleteAccessKey', 'iam:GetAccessKeyLastUsed'],
-        resources: [readerUsers],
-      }),
-    );
-    fns.FinalizeOnboarding.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'RecordLogSourceOnSecret',
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:TagResource'],
-        resources: [accountSecrets],
-      }),
-    );
-    fns.Compensate.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'RemoveCreatedReader',
-        actions: [
-          'iam:GetUser',
-          'iam:ListUserTags',
-          'iam:ListAccessKeys',
-          'iam:DeleteAccessKey',
-          'iam:ListUserPolicies',
-          'iam:DeleteUserPolicy',
-          'iam:DeleteUser',
-        ],
-        resources: [readerUsers],
-      }),
-    );
-    fns.Compensate.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'RemoveCreatedSecret',
-        effect: Effect.ALLOW,
-        actions: [
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:UpdateSecretVersionStage',
-          'secretsmanager:DeleteSecret',
-        ],
-        resources: [accountSecrets],
-      }),
-    );
-    grantDirectorSecret(
-      props.directorSecret,
-      DIRECTOR_TASKS.map((name) => fns[name]),
-    );
-
-    acknowledgeWildcardResource(defaultPolicyOf(fns.CheckBucket), `${bucketArn}/*AWSLogs/*`, NagReason.TRAIL_LOG_OBJECTS);
-    for (const fn of [fns.ProvisionReader, fns.FinalizeOnboarding, fns.Compensate]) {
-      acknowledgeWildcardResource(defaultPolicyOf(fn), readerUsers, NagReason.READER_USERS);
-    }
-    for (const fn of [fns.ProvisionReader, fns.VerifyAccess, fns.RegisterLogSource, fns.FinalizeOnboarding, fns.Compensate]) {
-      acknowledgeWildcardResource(defaultPolicyOf(fn), accountSecrets, NagReason.ACCOUNT_SECRETS);
-    }
   }
 }

@@ -10,6 +10,7 @@ import { AccountTriggers } from '../triggers/account-triggers.js';
 import { DeployTrigger } from '../triggers/deploy-trigger.js';
 import { ExecutionStarter } from '../triggers/execution-starter.js';
 import { FailureAlarms } from '../shared/failure-alarms.js';
+import { acknowledgeGuardFindings } from '../shared/guard-suppressions.js';
 import { KeyRotation } from '../rotation/key-rotation.js';
 import { OffboardingWorkflow } from '../offboarding/offboarding-workflow.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
@@ -73,7 +74,7 @@ export interface CloudTrailOnboardingProps {
   notificationEmail?: string;
   /**
    * Retention of the state machine's execution log.
-   * @default three months
+   * @default one year (the AWS Control Tower control CT.CLOUDWATCH.PR.2 asks for at least that)
    */
   logRetention?: RetentionDays;
   /**
@@ -193,6 +194,12 @@ export class CloudTrailOnboarding extends Construct {
       });
       this.deployExecutionArn = this.deployTrigger.executionArn;
     }
+
+    acknowledgeGuardFindings({
+      product: this,
+      deadLetterQueue: this.starter.deadLetterQueue,
+      rotationInvokePermission: this.keyRotation?.rotationFunction.node.findChild('AllowSecretsManagerInvoke'),
+    });
   }
 
   /**

@@ -10,7 +10,15 @@ import { Construct } from 'constructs';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
 import { OnboardingFunction } from '../shared/onboarding-function.js';
-import { accountSecretsArn, defaultPolicyOf, grantDirectorSecret, readerUsersArn, trailBucketArn } from '../shared/resource-scopes.js';
+import {
+  accountSecretsArn,
+  defaultPolicyOf,
+  grantDirectorSecret,
+  OWNED_READER_USER,
+  readerUsersArn,
+  trailBucketArn,
+  trailLogObjectsArn,
+} from '../shared/resource-scopes.js';
 import { EnvName } from '../../lambda/contract/env-names.js';
 import { DEFAULT_ROTATION_SCHEDULE_DAYS } from '../../lambda/contract/names.js';
 
@@ -65,12 +73,20 @@ export class KeyRotation extends Construct {
     this.rotationFunction = fn;
 
     const stack = Stack.of(this);
-    const scopes = resourceScopes(stack, props.settings.trail.bucketName);
+    const scopes = resourceScopes(stack, props.settings.trail);
     fn.addToRolePolicy(
       new PolicyStatement({
-        sid: 'RotateReaderKeys',
-        actions: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:GetAccessKeyLastUsed'],
+        sid: 'InspectReaderUsers',
+        actions: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed'],
         resources: [scopes.readerUsers],
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'RotateOwnedReaderKeys',
+        actions: ['iam:CreateAccessKey', 'iam:DeleteAccessKey'],
+        resources: [scopes.readerUsers],
+        conditions: OWNED_READER_USER,
       }),
     );
     fn.addToRolePolicy(
@@ -95,7 +111,7 @@ export class KeyRotation extends Construct {
         resources: [scopes.bucket],
       }),
     );
-    fn.addToRolePolicy(new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [`${scopes.bucket}/*AWSLogs/*`] }));
+    fn.addToRolePolicy(new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [scopes.logObjects] }));
     grantDirectorSecret(props.directorSecret, [fn]);
     fn.addToRolePolicy(new PolicyStatement({ sid: 'PublishRotationEvents', actions: ['events:PutEvents'], resources: [scopes.defaultEventBus] }));
 
@@ -107,14 +123,13 @@ export class KeyRotation extends Construct {
     });
 
     const policy = defaultPolicyOf(fn);
-    acknowledgeWildcardResource(policy, scopes.readerUsers, NagReason.READER_USERS);
-    acknowledgeWildcardResource(policy, scopes.accountSecrets, NagReason.ACCOUNT_SECRETS);
-    acknowledgeWildcardResource(policy, `${scopes.bucket}/*AWSLogs/*`, NagReason.TRAIL_LOG_OBJECTS);
+    acknowledgeWildcardResource(policy, scopes.logObjects, NagReason.TRAIL_LOG_OBJECTS);
 
     this.errorsAlarm = new Alarm(this, 'RotationErrors', {
       alarmDescription:
         'A key rotation step of a Logpoint CloudTrail reader failed. Look for "Key Rotation Failed" events (source logpoint.onboarding) ' +
-        "or the function's ROTATION_FAILED log lines: details.causeCode says why and details.rollback what was undone.",
+        "or the function's ROTATION_FAILED log lines: details.causeCode says why and details.rollback what was undone. " +
+        'Runbook: docs/operator-runbook.md#rotationerrors.',
       metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -140,16 +155,19 @@ export class KeyRotation extends Construct {
     );
     this.rotationFunction.grantInvoke(fn);
     const policy = defaultPolicyOf(fn);
-    acknowledgeWildcardResource(policy, accountSecretsArn(Stack.of(this)), NagReason.ACCOUNT_SECRETS);
     acknowledgeWildcardResource(policy, `${this.rotationFunction.functionArn}:*`, NagReason.ROTATION_FUNCTION_VERSIONS);
   }
 }
 
-function resourceScopes(stack: Stack, bucketName: string): { readerUsers: string; accountSecrets: string; bucket: string; defaultEventBus: string } {
+function resourceScopes(
+  stack: Stack,
+  trail: RuntimeSettings['trail'],
+): { readerUsers: string; accountSecrets: string; bucket: string; logObjects: string; defaultEventBus: string } {
   return {
     readerUsers: readerUsersArn(stack),
     accountSecrets: accountSecretsArn(stack),
-    bucket: trailBucketArn(stack, bucketName),
+    bucket: trailBucketArn(stack, trail.bucketName),
+    logObjects: trailLogObjectsArn(stack, trail),
     defaultEventBus: stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }),
   };
 }

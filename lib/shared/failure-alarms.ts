@@ -1,22 +1,27 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, Aspects, Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, CfnAlarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnRule, EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/events.js';
+import { TopicPublishTarget } from './topic-publish-target.js';
 
 export interface FailureAlarmsProps {
   /**
-   * Where alarms and failure events are sent.
-   * @default a new topic encrypted with its own KMS key, TLS only
+   * Where alarms and failure events are sent. A topic passed here is the caller's: its policy and
+   * its key's are left alone, so they must let `cloudwatch.amazonaws.com` (the alarms) and
+   * `events.amazonaws.com` (the `Onboarding Failed` rule) `sns:Publish` — best with
+   * `aws:SourceAccount` and `aws:SourceArn` conditions — and, for a KMS-encrypted topic, use the key
+   * (`kms:GenerateDataKey*`, `kms:Decrypt`). Without that, no alarm or failure reaches anyone.
+   * @default a new topic encrypted with its own KMS key, TLS only, that only this stack's alarms and rules may publish to
    */
   topic?: ITopic;
   /**
@@ -41,20 +46,27 @@ export class FailureAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: FailureAlarmsProps = {}) {
     super(scope, id);
-    this.topic = props.topic ?? this.createTopic();
+    if (props.topic === undefined) {
+      const { topic, key } = this.createTopic();
+      this.topic = topic;
+      this.authorizeStackPublishers(topic, key);
+    } else {
+      this.topic = props.topic;
+    }
     if (props.notificationEmail !== undefined) this.topic.addSubscription(new EmailSubscription(props.notificationEmail));
 
     new Rule(this, 'OnboardingFailedEvents', {
       description: 'Sends each failed onboarding (account, error code, message) to the notification topic.',
       eventPattern: { source: [EVENT_SOURCE], detailType: [OnboardingEventType.Failed] },
     }).addTarget(
-      new SnsTopic(this.topic, {
-        message: RuleTargetInput.fromText(
+      new TopicPublishTarget(
+        this.topic,
+        RuleTargetInput.fromText(
           `Logpoint CloudTrail onboarding of AWS account ${EventField.fromPath('$.detail.accountId')} failed with ` +
             `${EventField.fromPath('$.detail.errorCode')}: ${EventField.fromPath('$.detail.errorMessage')} ` +
             `(execution ${EventField.fromPath('$.detail.executionId')}).`,
         ),
-      }),
+      ),
     );
   }
 
@@ -85,7 +97,7 @@ export class FailureAlarms extends Construct {
   private addAlarm(id: string, metric: IMetric, description: string): void {
     const alarm = new Alarm(this, id, {
       metric,
-      alarmDescription: `${description} See the README (Deploying → Seeing progress and failures).`,
+      alarmDescription: `${description} Runbook: docs/operator-runbook.md#${id.toLowerCase()}.`,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -95,26 +107,107 @@ export class FailureAlarms extends Construct {
     this.alarms.push(alarm);
   }
 
-  private createTopic(): Topic {
+  private createTopic(): { topic: Topic; key: Key } {
     const key = new Key(this, 'TopicKey', {
       description: 'Encrypts the Logpoint CloudTrail onboarding notification topic.',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
-    // CloudWatch alarms and EventBridge rules publish to an encrypted topic only if the key lets them.
+    // AWS Control Tower CT.KMS.PR.3: grants on the key only for AWS resources or by AWS services.
     key.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'AllowAlarmAndEventPublishers',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com'), new ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        sid: 'DenyGrantsExceptForAwsServices',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
         resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
       }),
     );
-    return new Topic(this, 'Topic', {
+    const topic = new Topic(this, 'Topic', {
       displayName: 'Logpoint CloudTrail onboarding',
       masterKey: key,
       enforceSSL: true,
     });
+    return { topic, key };
   }
+
+  /**
+   * Lets exactly the CloudWatch alarms and EventBridge rules of this stack that notify the topic
+   * publish to it (topic policy) and use its key (key policy). They are collected when the app is
+   * synthesized, so alarms added after this constructor — the watch* methods, another construct's
+   * alarm with an `SnsAction` on {@link topic} — are covered too. Each such alarm gets a fixed name
+   * unless it has one: the key policy must name the alarm ARNs without referencing the alarms, as
+   * key → alarm → topic → key would be a dependency cycle.
+   */
+  private authorizeStackPublishers(topic: Topic, key: Key): void {
+    const stack = Stack.of(this);
+    const topicArn = JSON.stringify(stack.resolve(topic.topicArn));
+    const isTopic = (arn: unknown): boolean => JSON.stringify(arn) === topicArn;
+    const notifiesTopic = (actions: unknown): boolean => {
+      const resolved: unknown = stack.resolve(actions);
+      return Array.isArray(resolved) && resolved.some(isTopic);
+    };
+    const alarmArns: string[] = [];
+    const ruleArns: string[] = [];
+    const sourceConditions = (sourceArns: string[]) => ({
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => sourceArns }) },
+    });
+    const allowPublish = (sid: string, service: string, sourceArns: string[]) =>
+      topic.addToResourcePolicy(
+        new PolicyStatement({
+          sid,
+          principals: [new ServicePrincipal(service)],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: sourceConditions(sourceArns),
+        }),
+      );
+    const allowKeyUse = (sid: string, service: string, conditions: Record<string, unknown>) =>
+      key.addToResourcePolicy(
+        new PolicyStatement({
+          sid,
+          principals: [new ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions,
+        }),
+      );
+
+    Aspects.of(stack).add({
+      visit: (node: IConstruct) => {
+        if (node instanceof CfnAlarm && Stack.of(node) === stack && [node.alarmActions, node.okActions, node.insufficientDataActions].some(notifiesTopic)) {
+          if (alarmArns.length === 0) {
+            allowPublish('PublishFromStackAlarms', 'cloudwatch.amazonaws.com', alarmArns);
+            allowKeyUse('EncryptForStackAlarms', 'cloudwatch.amazonaws.com', sourceConditions(alarmArns));
+          }
+          // An unnamed L2 alarm's name is a token that resolves to nothing.
+          if (stack.resolve(node.alarmName) === undefined) node.alarmName = Names.uniqueResourceName(node, { maxLength: 255, separator: '-' });
+          alarmArns.push(stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: node.alarmName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+        } else if (node instanceof CfnRule && Stack.of(node) === stack && ruleTargetArns(stack, node).some(isTopic)) {
+          if (ruleArns.length === 0) {
+            allowPublish('PublishFromStackRules', 'events.amazonaws.com', ruleArns);
+            // No aws:SourceAccount/aws:SourceArn here: the SNS guide (Key management → compatibility
+            // with AWS services) says they are not supported in a key policy for EventBridge-to-
+            // encrypted topics. SNS binds each data key to its topic by encryption context instead;
+            // the key stays with this account's topics in this region (the topic policy names the rules).
+            allowKeyUse('EncryptForEventRulesOfThisAccount', 'events.amazonaws.com', {
+              StringLike: {
+                'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+              },
+            });
+          }
+          ruleArns.push(node.attrArn);
+        }
+      },
+    });
+  }
+}
+
+/** The ARNs (resolved) of a rule's targets. */
+function ruleTargetArns(stack: Stack, rule: CfnRule): unknown[] {
+  const targets: unknown = stack.resolve(rule.targets);
+  return Array.isArray(targets) ? targets.map((target) => (target as { arn?: unknown }).arn) : [];
 }

@@ -13,10 +13,8 @@ export const NagReason = {
     'The state machine may invoke exactly its own workflow functions; the ":*" suffix only covers versions and aliases of those functions.',
   ROTATION_FUNCTION_VERSIONS:
     'RotateSecret needs lambda:InvokeFunction on the rotation function; the ":*" suffix only covers versions and aliases of that one function.',
-  READER_USERS:
-    'Reader users are created per account at run time, so the grant is limited to the user/logpoint/cloudtrail-reader-* name pattern rather than fixed ARNs.',
-  ACCOUNT_SECRETS:
-    'Account secrets are created per account at run time, so the grant is limited to the logpoint/cloudtrail/* name prefix rather than fixed ARNs.',
+  READER_BOUNDARY_KMS:
+    'The trail key is found at run time; the reader boundary caps kms:Decrypt to calls made through S3 (kms:ViaService), and each reader inline policy names the one key.',
   TRAIL_LOG_OBJECTS:
     'Reading the first CloudTrail log object under the trail prefix needs s3:GetObject on the AWSLogs/ keys of the configured bucket; the object keys are not known in advance.',
   NODE_22_RUNTIME:

@@ -3,31 +3,59 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import { ACCOUNT_SECRET_PREFIX, READER_USER_PATH, READER_USER_PREFIX } from '../../lambda/contract/names.js';
+import { ACCOUNT_SECRET_PREFIX, OWNER_MARKER, READER_USER_PATH, READER_USER_PREFIX, TagKey } from '../../lambda/contract/names.js';
 
 /*
  * What the product's IAM grants point at, and the grants the workflows and the key rotation share,
  * so every function's policy names the same reader users, account secrets and Director secret.
  */
 
-/** Every reader user of the product, `user/logpoint/cloudtrail-reader-*`. */
+/** Twelve `?`: an account id, exactly, so that no pattern can match a longer name or a deeper path. */
+const ACCOUNT_ID_PATTERN = '?'.repeat(12);
+
+/** Every reader user of the product, `user/logpoint/cloudtrail-reader-<12 characters>`. */
 export function readerUsersArn(stack: Stack): string {
-  return stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PATH.slice(1)}${READER_USER_PREFIX}*` });
+  return stack.formatArn({
+    service: 'iam',
+    region: '',
+    resource: 'user',
+    resourceName: `${READER_USER_PATH.slice(1)}${READER_USER_PREFIX}${ACCOUNT_ID_PATTERN}`,
+  });
 }
 
-/** Every per-account reader secret, `logpoint/cloudtrail/*`. */
+/**
+ * The same reader users without their path. IAM authorizes a request about a user that does not
+ * exist (yet) against `user/<name>`: there is no path to match. Only read-only look-ups (GetUser,
+ * which answers NoSuchEntity) are ever granted on it.
+ */
+export function absentReaderUsersArn(stack: Stack): string {
+  return stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PREFIX}${ACCOUNT_ID_PATTERN}` });
+}
+
+/** Every per-account reader secret, `logpoint/cloudtrail/<12 characters>-<Secrets Manager's 6-character suffix>`. */
 export function accountSecretsArn(stack: Stack): string {
   return stack.formatArn({
     service: 'secretsmanager',
     resource: 'secret',
-    resourceName: `${ACCOUNT_SECRET_PREFIX}*`,
+    resourceName: `${ACCOUNT_SECRET_PREFIX}${ACCOUNT_ID_PATTERN}-??????`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }
 
+/** Limits a grant on reader users to those that carry this product's ownership tag. */
+export const OWNED_READER_USER = { StringEquals: { [`iam:ResourceTag/${TagKey.managedBy}`]: OWNER_MARKER } };
+
+/** Limits a grant on account secrets to those that carry this product's ownership tag. */
+export const OWNED_ACCOUNT_SECRET = { StringEquals: { [`secretsmanager:ResourceTag/${TagKey.managedBy}`]: OWNER_MARKER } };
+
 /** The configured CloudTrail bucket (not its objects). */
 export function trailBucketArn(stack: Stack, bucketName: string): string {
   return `arn:${stack.partition}:s3:::${bucketName}`;
+}
+
+/** The trail's log objects, `[prefix/]AWSLogs/*` of the configured bucket: nothing else in the bucket. */
+export function trailLogObjectsArn(stack: Stack, trail: { bucketName: string; trailPrefix?: string | undefined }): string {
+  return `${trailBucketArn(stack, trail.bucketName)}/${trail.trailPrefix ? `${trail.trailPrefix}/` : ''}AWSLogs/*`;
 }
 
 /**

@@ -209,7 +209,7 @@ export interface WorkflowStateMachineProps {
   orderDeadlineSeconds: number;
   /** The functions the definition invokes (their version wildcards are acknowledged to cdk-nag). */
   invokedFunctions: readonly IFunction[];
-  /** @default 90 days of state machine logs */
+  /** @default one year of state machine logs (Control Tower CT.CLOUDWATCH.PR.2 asks for at least a year) */
   logRetention?: RetentionDays | undefined;
 }
 
@@ -220,7 +220,7 @@ export interface WorkflowStateMachineProps {
  */
 export function workflowStateMachine(scope: Construct, props: WorkflowStateMachineProps): StateMachine {
   const logGroup = new LogGroup(scope, 'StateMachineLogs', {
-    retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+    retention: props.logRetention ?? RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const stateMachine = new StateMachine(scope, 'StateMachine', {

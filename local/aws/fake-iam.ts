@@ -24,6 +24,8 @@ import {
   type ListUsersCommandInput,
   ListUserTagsCommand,
   type ListUserTagsCommandInput,
+  PutUserPermissionsBoundaryCommand,
+  type PutUserPermissionsBoundaryCommandInput,
   PutUserPolicyCommand,
   type PutUserPolicyCommandInput,
   TagUserCommand,
@@ -49,6 +51,7 @@ export type IamCommandName =
   | 'TagUser'
   | 'UntagUser'
   | 'ListUserTags'
+  | 'PutUserPermissionsBoundary'
   | 'PutUserPolicy'
   | 'GetUserPolicy'
   | 'DeleteUserPolicy'
@@ -109,6 +112,8 @@ export class FakeIam {
       .callsFake((input: UntagUserCommandInput) => run('UntagUser', () => store.untagUser(input)))
       .on(ListUserTagsCommand)
       .callsFake((input: ListUserTagsCommandInput) => run('ListUserTags', () => store.listUserTags(input)))
+      .on(PutUserPermissionsBoundaryCommand)
+      .callsFake((input: PutUserPermissionsBoundaryCommandInput) => run('PutUserPermissionsBoundary', () => store.putUserPermissionsBoundary(input)))
       .on(PutUserPolicyCommand)
       .callsFake((input: PutUserPolicyCommandInput) => run('PutUserPolicy', () => store.putUserPolicy(input)))
       .on(GetUserPolicyCommand)

@@ -128,3 +128,12 @@ export function inlinePolicySize(documents: Iterable<string>): number {
   for (const document of documents) size += document.replace(/\s/g, '').length;
   return size;
 }
+
+// A permissions boundary must be a managed policy ARN. Real IAM also checks that the policy exists;
+// the fake keeps no managed policies, so it checks the form only.
+const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/;
+
+export function validateBoundaryArn(arn: string | undefined): string {
+  if (arn === undefined || !MANAGED_POLICY_ARN.test(arn)) throw iamErrors.invalidInput(`ARN ${arn ?? '(none)'} is not valid.`);
+  return arn;
+}

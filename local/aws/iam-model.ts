@@ -16,6 +16,7 @@ export interface IamUserView {
   userId: string;
   tags: Record<string, string>;
   policyNames: string[];
+  permissionsBoundary: string | null;
 }
 export interface IamAccessKeyView {
   userName: string;
@@ -37,6 +38,8 @@ export interface UserRecord {
   createDate: Date;
   tags: IamTag[];
   policies: Map<string, string>;
+  /** ARN of the managed policy set as the user's permissions boundary. */
+  permissionsBoundary?: string | undefined;
 }
 export interface KeyRecord {
   userName: string;

@@ -12,6 +12,7 @@ import type {
   ListUserPoliciesCommandInput,
   ListUsersCommandInput,
   ListUserTagsCommandInput,
+  PutUserPermissionsBoundaryCommandInput,
   PutUserPolicyCommandInput,
   TagUserCommandInput,
   UntagUserCommandInput,
@@ -19,7 +20,7 @@ import type {
   User,
 } from '@aws-sdk/client-iam';
 import { newAccessKeyId, newSecretAccessKey, newUserId, responseMetadata } from './aws-ids.js';
-import { iamErrors, inlinePolicySize, validateName, validatePath, validatePathPrefix, validateTags } from './iam-errors.js';
+import { iamErrors, inlinePolicySize, validateBoundaryArn, validateName, validatePath, validatePathPrefix, validateTags } from './iam-errors.js';
 import type { CredentialCheck, IamAccessKeyView, IamPolicyView, IamUserView, KeyRecord, UserRecord } from './iam-model.js';
 import { parsePolicyDocument, PolicySyntaxError } from './policy-evaluator.js';
 
@@ -57,6 +58,7 @@ export class IamStore {
       userId: user.userId,
       tags: Object.fromEntries(user.tags.map((tag) => [tag.Key, tag.Value])),
       policyNames: [...user.policies.keys()],
+      permissionsBoundary: user.permissionsBoundary ?? null,
     }));
   }
 
@@ -99,7 +101,9 @@ export class IamStore {
     const tags = validateTags(input.Tags);
     if (tags.length > MAX_TAGS_PER_USER) throw iamErrors.tagQuota();
     if (this.usersByName.has(userName.toLowerCase())) throw iamErrors.userExists(userName);
+    const permissionsBoundary = input.PermissionsBoundary === undefined ? undefined : validateBoundaryArn(input.PermissionsBoundary);
     const user: UserRecord = {
+      permissionsBoundary,
       userName,
       path,
       tags,
@@ -119,6 +123,9 @@ export class IamStore {
   private describeUser(user: UserRecord, withTags: boolean): User {
     const described: User = { Path: user.path, UserName: user.userName, UserId: user.userId, Arn: user.arn, CreateDate: user.createDate };
     if (withTags && user.tags.length > 0) described.Tags = [...user.tags];
+    if (user.permissionsBoundary !== undefined) {
+      described.PermissionsBoundary = { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: user.permissionsBoundary };
+    }
     return described;
   }
 
@@ -174,6 +181,12 @@ export class IamStore {
   }
 
   // ---- inline policies ------------------------------------------------------------------------
+
+  putUserPermissionsBoundary(input: PutUserPermissionsBoundaryCommandInput) {
+    const user = this.requireUser(input.UserName);
+    user.permissionsBoundary = validateBoundaryArn(input.PermissionsBoundary);
+    return { $metadata: responseMetadata() };
+  }
 
   putUserPolicy(input: PutUserPolicyCommandInput) {
     const user = this.requireUser(input.UserName);

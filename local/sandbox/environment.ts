@@ -6,7 +6,8 @@ import { OffboardingState, OffboardingTask } from '../../lambda/contract/offboar
 import { OnboardingState, OnboardingTask } from '../../lambda/contract/onboarding-states.js';
 import { createAwsSandbox, type AwsSandbox, type TrailBucketSpec } from '../aws/index.js';
 import { startDirectorSimulator, type DirectorSimulator, type DirectorSimulatorOptions } from '../director-simulator/index.js';
-import { AwsCallLog } from './aws-call-log.js';
+import { accountStateOf, type AccountState } from './account-state.js';
+import { AwsCallLog, type AwsCallRecord } from './aws-call-log.js';
 import { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
 import { synthesizeWorkflows, type SynthesizedWorkflows } from './definition.js';
 import { sandboxDependencies } from './handler-dependencies.js';
@@ -63,6 +64,12 @@ export interface Sandbox {
    * set-up and RotateSecret, and calls made through `aws` directly, are not in it.
    */
   awsCalls(): string[];
+  /**
+   * The same calls as records: the function that made each (workflow and task state), whether its
+   * role or a given key signed it, the input (in memory only: it may hold secrets, and it is left
+   * out when a record is printed) and the account's state as the call was sent.
+   */
+  awsCallRecords(): AwsCallRecord<AccountState>[];
   /** Empties the call log; a scenario does so before its runs, so its counts are its own. */
   resetAwsCalls(): void;
   stop(): Promise<void>;
@@ -111,10 +118,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let definitions = synthesizeWorkflows(config);
     const events: PublishedEvent[] = [];
     const clock = new VirtualClock();
-    const callLog = new AwsCallLog();
+    const callLog = new AwsCallLog(() => accountStateOf(aws));
     const simulator = director;
 
-    const dependencies = sandboxDependencies({ aws, region, deployed: () => ({ config, settings }), clock, events, callLog, waitMs });
+    const dependencies = sandboxDependencies({ aws, accountId, region, deployed: () => ({ config, settings }), clock, events, callLog, waitMs });
     const provider = () => dependencies;
     const workflow = (
       tasks: Record<string, string>,
@@ -166,6 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         definitions = synthesizeWorkflows(config);
       },
       awsCalls: () => callLog.calls(),
+      awsCallRecords: () => callLog.records(),
       resetAwsCalls: () => callLog.reset(),
       stop: async () => {
         await simulator.stop();

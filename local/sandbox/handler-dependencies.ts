@@ -1,4 +1,6 @@
 import type { AppConfig } from '../../lib/product/app-config.js';
+import { readerBoundaryPolicyName } from '../../lib/shared/reader-boundary.js';
+import { READER_USER_PATH } from '../../lambda/contract/names.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import type { RotationDependencies } from '../../lambda/rotation/rotate-access-key.handler.js';
 import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
@@ -9,10 +11,12 @@ import { capturingEventBridge, type PublishedEvent } from './event-capture.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 /** The fake ARN the sandbox's "deployed" rotation function has; Finalize hands it to Secrets Manager. */
-const ROTATION_FUNCTION_ARN = `arn:aws:lambda:${SANDBOX_REGION}:000000000000:function:KeyRotation`;
+export const ROTATION_FUNCTION_ARN = `arn:aws:lambda:${SANDBOX_REGION}:000000000000:function:KeyRotation`;
 
 export interface HandlerDependenciesSpec {
   aws: AwsSandbox;
+  /** The simulated account, where the stack's managed policies live. */
+  accountId: string;
   region: string;
   /** The config and settings deployed now: a redeploy replaces them, so they are read on each use. */
   deployed: () => { config: AppConfig; settings: RuntimeSettings };
@@ -36,9 +40,14 @@ export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDepe
     iam: callLog.recording(aws.iam, 'IAM'),
     secretsManager,
     s3: callLog.recording(aws.s3ForProduct({ region }), 'S3'),
-    s3ForCredentials: (credentials, bucketRegion) => callLog.recording(aws.s3ForCredentials(credentials, { region: bucketRegion }), 'S3'),
+    s3ForCredentials: (credentials, bucketRegion) =>
+      callLog.recording(aws.s3ForCredentials(credentials, { region: bucketRegion }), 'S3', { signedWith: credentials.accessKeyId }),
     // Same attempts as on Lambda, but backoff in milliseconds: the sandbox should not sleep for real.
     director: () => createDirectorClient(deployed().settings.director, secretsManager, { retry: { baseDelayMs: 5, maxDelayMs: 20 } }),
+    // The boundary the stack creates, by the name the construct gives it (the fake checks only its form).
+    get readerPermissionsBoundaryArn() {
+      return `arn:aws:iam::${spec.accountId}:policy${READER_USER_PATH}${readerBoundaryPolicyName(deployed().config.stackName)}`;
+    },
     get rotation() {
       const { keyRotation } = deployed().config;
       return keyRotation.enabled ? { rotationLambdaArn: ROTATION_FUNCTION_ARN, scheduleDays: keyRotation.scheduleDays } : null;

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { asCaller, type AwsCaller } from './aws-call-log.js';
 import { SANDBOX_REGION } from './constants.js';
 import type { LocalTaskHandler } from './state-machine-runner.js';
 
@@ -8,13 +9,14 @@ export type LambdaHandler = (event: unknown, context: Context) => Promise<unknow
 
 /**
  * Lambda serializes both the result and the error: only JSON crosses, and an error arrives as
- * its type (the error's name, our typed code) and message.
+ * its type (the error's name, our typed code) and message. Every AWS call the handler makes in
+ * the invocation is recorded as `caller`'s (the call log's records name the function).
  */
-export function invokeLikeLambda(handler: LambdaHandler, functionName: string): LocalTaskHandler {
+export function invokeLikeLambda(handler: LambdaHandler, caller: AwsCaller): LocalTaskHandler {
   return async (input) => {
-    const context = fakeLambdaContext(functionName);
+    const context = fakeLambdaContext(caller.task);
     try {
-      const result = await handler(JSON.parse(JSON.stringify(input)) as unknown, context);
+      const result = await asCaller(caller, () => handler(JSON.parse(JSON.stringify(input)) as unknown, context));
       return JSON.parse(JSON.stringify(result ?? null)) as unknown;
     } catch (caught) {
       const crossing = new Error(caught instanceof Error ? caught.message : String(caught));

@@ -8,12 +8,15 @@ import { invokeLikeLambda, type LambdaHandler } from './lambda-invocation.js';
 import type { ExecutionEvent, LocalRunResult, LocalTaskHandler } from './state-machine-runner.js';
 import type { RunOptions } from './workflow-runner.js';
 
+/** Who the rotation function's calls are recorded as: Secrets Manager invokes it outside any workflow. */
+const ROTATION_CALLER = { workflow: 'rotate', task: 'KeyRotation' } as const;
+
 /** The real rotation function, invoked as Lambda would invoke it. */
 export async function loadRotationHandler(provider: () => RotationDependencies): Promise<LocalTaskHandler> {
   const rotationModule = (await import('../../lambda/rotation/rotate-access-key.handler.js')) as {
     createHandler: (deps: () => RotationDependencies) => LambdaHandler;
   };
-  return invokeLikeLambda(rotationModule.createHandler(provider), 'KeyRotation');
+  return invokeLikeLambda(rotationModule.createHandler(provider), ROTATION_CALLER);
 }
 
 /** Plays Secrets Manager's part in a rotation: RotateSecret, then each step of the function. */

@@ -17,6 +17,7 @@ export interface WorkflowRunnerSpec {
   /** EventBridge PutEvents task states: recorded into `events`. */
   publishStates: string[];
   waitState: string;
+  /** Names the executions, and the workflow in the call log's records (`onboard`, `offboard`). */
   prefix: string;
   definitionOf: () => Record<string, unknown> | null;
   provider: DependenciesProvider;
@@ -34,7 +35,7 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
   for (const [state, file] of Object.entries(spec.tasks)) {
     // The handler files are known only at run time; Vite must leave this import to Node.
     const module = (await import(/* @vite-ignore */ `../../lambda/${file}.handler.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
-    taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), state);
+    taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), { workflow: spec.prefix, task: state });
   }
   for (const state of spec.publishStates) taskHandlers[state] = (input) => Promise.resolve(recordPutEvents(input, spec.events));
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_PATH } from '../../lib/product/app-config.js';
+import { GuardSuppressions } from '../../lib/shared/guard-suppressions.js';
 
 /**
  * Runs bin/app.ts the way the CDK CLI does: a child process that gets its context in
@@ -37,6 +38,16 @@ function runApp(context: Record<string, unknown>): { status: number | null; stdo
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, outdir };
 }
 
+/** The parts of cdk.out/validation-report.json (written by every synth with validation plugins) these tests read. */
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: unknown[];
+    suppressedViolations?: { ruleName: string; violatingConstructs: unknown[] }[];
+  }[];
+}
+
 describe('bin/app.ts', () => {
   it('stops with exit code 1 and names the field when the config is wrong', () => {
     // Prepare
@@ -54,13 +65,26 @@ describe('bin/app.ts', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('synthesizes the example config with no arguments, cdk-nag finding nothing, and uses the deploy nonce from context', () => {
+  it('synthesizes the example config with no arguments, cdk-nag and the Control Tower guard rules finding nothing, and uses the deploy nonce from context', () => {
     // Act
     const result = runApp({ deployNonce: 'bin-test-nonce' });
 
     // Assess
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
+    expect(result.stderr).not.toMatch(/cdk-validator-cfnguard/);
     expect(result.status).toBe(0);
+    // The guard ran: no finding left, and every entry of lib/shared/guard-suppressions.ts still matches one (a fixed finding's entry goes).
+    const report = JSON.parse(readFileSync(path.join(result.outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+    const guard = report.pluginReports.find((plugin) => plugin.pluginName === 'cdk-validator-cfnguard');
+    expect(guard).toMatchObject({ conclusion: 'success', violations: [] });
+    const suppressedRules = new Set(
+      guard?.suppressedViolations?.filter((violation) => violation.violatingConstructs.length > 0).map((violation) => violation.ruleName),
+    );
+    expect([...suppressedRules].sort()).toEqual(
+      Object.values(GuardSuppressions)
+        .map((suppression) => suppression.rule)
+        .sort(),
+    );
     const template = JSON.parse(readFileSync(path.join(result.outdir, 'LogpointCloudTrailOnboarding.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
     };

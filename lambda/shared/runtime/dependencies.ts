@@ -5,6 +5,7 @@ import { createSecretsManagerDirectorCredentials } from '../../director/secrets-
 import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../../director/index.js';
 import type { RuntimeSettings } from '../../contract/runtime-settings.js';
 import { loadRuntimeSettings } from './settings.js';
+import { EnvName } from '../../contract/env-names.js';
 import { logger } from './lambda-handler.js';
 import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/enable-rotation.js';
 
@@ -27,6 +28,8 @@ export interface WorkflowDependencies {
   s3ForCredentials: (credentials: ReaderCredentials, region: string) => S3Client;
   /** The Director client, built on first use (only the Director steps need it). */
   director: () => DirectorClient;
+  /** The permissions boundary of reader users (set on ProvisionReader only); null elsewhere. */
+  readerPermissionsBoundaryArn: string | null;
   /** Where scheduled rotation of account secrets is switched on; null when it is not deployed. */
   rotation: EnableRotationOptions | null;
   now: () => Date;
@@ -78,6 +81,7 @@ export const awsDependencies: DependenciesProvider = () => {
       director ??= createDirectorClient(settings.director, secretsManager, { logger: directorLogger });
       return director;
     },
+    readerPermissionsBoundaryArn: process.env[EnvName.READER_PERMISSIONS_BOUNDARY_ARN] || null,
     rotation: rotationSettingsFromEnv(process.env),
     now: () => new Date(),
   };

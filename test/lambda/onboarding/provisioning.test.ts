@@ -1,13 +1,16 @@
-import { CreateUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { CreateUserCommand, PutUserPermissionsBoundaryCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
-import { OWNER_MARKER, READER_USER_PATH } from '../../../lambda/contract/names.js';
+import { OWNER_MARKER, READER_USER_PATH, readerUserName } from '../../../lambda/contract/names.js';
+import { provisionReader } from '../../../lambda/onboarding/provisioning.js';
 import { readerIdentitySchema } from '../../../lambda/onboarding/workflow-contract.js';
 import { READER_POLICY_NAME, buildReaderPolicy } from '../../../lambda/shared/reader-policy.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
-import { KEY_ARN, PREFIX, SECRET, USER, allSecrets, bucketFacts, expectFreeOf, keyIds, provision, sandbox, secretKeyId } from './reader-fixture.js';
+import { KEY_ARN, PREFIX, SECRET, USER, allSecrets, bucketFacts, clients, expectFreeOf, keyIds, provision, sandbox, secretKeyId } from './reader-fixture.js';
+
+const OTHER_ACCOUNT = '444455556666';
 
 describe('provisionReader', () => {
   it('creates the tagged /logpoint/ user, its least-privilege policy, one key and the account secret', async () => {
@@ -206,5 +209,30 @@ describe('provisionReader', () => {
     // Assess
     expect(error.code).toBe(ErrorCode.INVALID_INPUT);
     expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
+  });
+  it('creates the reader with the permissions boundary, gives an older reader the boundary, and never changes another one', async () => {
+    // Prepare: a reader from before boundaries, then one whose boundary someone else set.
+    const boundary = `arn:aws:iam::${HOME_ACCOUNT}:policy/logpoint/stack-cloudtrail-reader-boundary`;
+    const withBoundary = (accountId: string) => provisionReader(clients(), { accountId, bucket: bucketFacts(), permissionsBoundaryArn: boundary });
+    await provision();
+
+    // Act
+    await withBoundary(ACCOUNT);
+    await withBoundary(OTHER_ACCOUNT);
+    await sandbox().iam.send(
+      new PutUserPermissionsBoundaryCommand({ UserName: readerUserName(OTHER_ACCOUNT), PermissionsBoundary: `arn:aws:iam::${HOME_ACCOUNT}:policy/theirs` }),
+    );
+    const changed = await onboardingErrorOf(withBoundary(OTHER_ACCOUNT));
+
+    // Assess
+    const boundaries = Object.fromEntries(
+      sandbox()
+        .fakes.iam.users()
+        .map((user) => [user.userName, user.permissionsBoundary]),
+    );
+    expect(boundaries[USER]).toBe(boundary);
+    expect(boundaries[readerUserName(OTHER_ACCOUNT)]).toBe(`arn:aws:iam::${HOME_ACCOUNT}:policy/theirs`);
+    expect(changed.code).toBe(ErrorCode.READER_PROVISIONING_FAILED);
+    expect(changed.message).toContain('never changes a boundary');
   });
 });

@@ -34,6 +34,7 @@ function dependencies(): RotationDependencies {
     s3: fixture.aws.s3ForProduct({ region: REGION }),
     s3ForCredentials: (credentials, region) => fixture.aws.s3ForCredentials(credentials, { region }),
     director: () => fixture.directorClient,
+    readerPermissionsBoundaryArn: null,
     rotation: null,
     now: fixture.now,
     eventBridge: fixture.eventBridge,

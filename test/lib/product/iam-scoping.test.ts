@@ -19,6 +19,7 @@ interface Statement {
   Action: string | string[];
   Resource: unknown;
   Sid?: string;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 interface FoundStatement {
@@ -47,8 +48,10 @@ const STAR_ONLY_ACTIONS = new Set([
   'logs:DescribeLogGroups',
 ]);
 
-const READER_USERS = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/logpoint/cloudtrail-reader-*';
-const ACCOUNT_SECRETS = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:logpoint/cloudtrail/*';
+const READER_USERS = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/logpoint/cloudtrail-reader-????????????';
+/** The same users without their path: only GetUser of a user that does not exist yet is authorized against it. */
+const ABSENT_READER_USERS = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/cloudtrail-reader-????????????';
+const ACCOUNT_SECRETS = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:logpoint/cloudtrail/????????????-??????';
 const DIRECTOR_SECRET = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:logpoint/director/api-??????';
 const TRAIL_BUCKET = 'arn:<AWS::Partition>:s3:::example-org-cloudtrail-logs';
 
@@ -95,9 +98,11 @@ function leastPrivilegeViolations(resources: Resources): string[] {
     if (statement.Effect !== 'Allow') continue;
     for (const action of actions) if (action.includes('*')) violations.push(`${where}: wildcard action ${action}`);
     for (const target of targets) {
-      if (target === '*' && !actions.every((action) => STAR_ONLY_ACTIONS.has(action))) violations.push(`${where}: Resource "*"`);
+      // The reader boundary may cap kms:Decrypt at "calls made through S3" only: the trail key is found at run time.
+      const decryptThroughS3 = actions.every((action) => action === 'kms:Decrypt') && statement.Condition?.StringLike?.['kms:ViaService'] !== undefined;
+      if (target === '*' && !actions.every((action) => STAR_ONLY_ACTIONS.has(action)) && !decryptThroughS3) violations.push(`${where}: Resource "*"`);
       if (target !== '*' && target.includes('*')) {
-        const allowed = [READER_USERS, ACCOUNT_SECRETS, `${TRAIL_BUCKET}/*AWSLogs/*`];
+        const allowed = [READER_USERS, ABSENT_READER_USERS, ACCOUNT_SECRETS, `${TRAIL_BUCKET}/AWSLogs/*`];
         // The state machine may invoke versions/aliases of its own functions.
         const ownFunctionVersions = /^<[A-Za-z0-9]+Function[0-9A-F]{8}\.Arn>:\*$/.test(target) && actions.every((action) => action === 'lambda:InvokeFunction');
         if (!allowed.includes(target) && !ownFunctionVersions) violations.push(`${where}: wildcard resource ${target}`);
@@ -105,11 +110,13 @@ function leastPrivilegeViolations(resources: Resources): string[] {
     }
     for (const action of actions) {
       const service = action.split(':')[0];
-      if (service === 'iam' && !targets.every((target) => target === READER_USERS)) violations.push(`${where}: iam action beyond reader users`);
+      const absentLookUp = actions.every((candidate) => candidate === 'iam:GetUser') && targets.every((target) => target === ABSENT_READER_USERS);
+      if (service === 'iam' && !absentLookUp && !targets.every((target) => target === READER_USERS))
+        violations.push(`${where}: iam action beyond reader users`);
       if (service === 'secretsmanager' && !targets.every((target) => target === ACCOUNT_SECRETS || target === DIRECTOR_SECRET)) {
         violations.push(`${where}: secret beyond logpoint/cloudtrail/* and the Director secret`);
       }
-      if (service === 's3' && !targets.every((target) => target === TRAIL_BUCKET || target === `${TRAIL_BUCKET}/*AWSLogs/*`)) {
+      if (service === 's3' && !targets.every((target) => target === TRAIL_BUCKET || target === `${TRAIL_BUCKET}/AWSLogs/*`)) {
         violations.push(`${where}: s3 beyond the trail bucket`);
       }
     }
@@ -179,10 +186,14 @@ describe('IAM policies of the stack', () => {
     }
   });
 
-  it('manage reader users only under user/logpoint/cloudtrail-reader-*', () => {
+  it('manage reader users only under user/logpoint/cloudtrail-reader-????????????, and look up absent ones only with GetUser', () => {
     const iamStatements = allStatements(resources).filter(({ actions }) => actions.some((action) => action.startsWith('iam:')));
     expect(iamStatements.length).toBeGreaterThan(0);
-    for (const { resources: targets } of iamStatements) expect(targets).toEqual([READER_USERS]);
+    const lookUps = iamStatements.filter(({ resources: targets }) => targets.includes(ABSENT_READER_USERS));
+    expect(lookUps.map(({ actions, resources: targets }) => ({ actions, targets }))).toEqual(
+      lookUps.map(() => ({ actions: ['iam:GetUser'], targets: [ABSENT_READER_USERS] })),
+    );
+    for (const { resources: targets } of iamStatements.filter((statement) => !lookUps.includes(statement))) expect(targets).toEqual([READER_USERS]);
   });
 
   it('let only the Lambdas that call Director read the Director secret: onboarding, offboarding and key rotation', () => {

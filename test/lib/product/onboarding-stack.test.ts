@@ -319,7 +319,7 @@ describe('key rotation', () => {
       .filter((statement) => [statement.Action].flat().includes('secretsmanager:RotateSecret'));
     expect(rotateStatements).toHaveLength(1);
     expect(JSON.stringify(rotateStatements[0]?.Resource)).toMatch(
-      /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":secretsmanager:",.*":secret:logpoint\/cloudtrail\/\*"\]\]\}$/,
+      /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":secretsmanager:",.*":secret:logpoint\/cloudtrail\/\?{12}-\?{6}"\]\]\}$/,
     );
   });
 });
@@ -381,10 +381,8 @@ describe('failure alarms', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          }),
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
         ]),
       },
     });

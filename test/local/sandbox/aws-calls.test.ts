@@ -82,6 +82,66 @@ describe('Sandbox.awsCalls', () => {
   });
 });
 
+describe('Sandbox.awsCallRecords', () => {
+  it('names the task state behind every call, and marks the calls signed with the reader key', async () => {
+    // Arrange
+    sandbox = await startSandbox({ waitMs: 20 });
+
+    // Act
+    await sandbox.run(input);
+
+    // Assess
+    const records = sandbox.awsCallRecords();
+    const by = (operation: string) => new Set(records.filter((record) => record.operation === operation).map((record) => record.caller?.task));
+    expect(records.map((record) => `${record.service}.${record.operation}`)).toEqual(sandbox.awsCalls());
+    expect(records.every((record) => record.caller?.workflow === 'onboard')).toBe(true);
+    expect(by('HeadBucket')).toEqual(new Set(['CheckBucket']));
+    expect(by('CreateUser')).toEqual(new Set(['ProvisionReader']));
+    expect(by('ListAccessKeys')).toContain('FinalizeOnboarding');
+    const readerCalls = records.filter((record) => record.principal.kind === 'access-key');
+    expect(readerCalls.map((record) => [record.caller?.task, record.operation])).toEqual([
+      ['VerifyAccess', 'ListObjectsV2'],
+      ['VerifyAccess', 'GetObject'],
+    ]);
+  });
+
+  it('records the rotation as KeyRotation of the rotate workflow, with the account as it was before each call', async () => {
+    // Arrange
+    sandbox = await startSandbox({ waitMs: 20 });
+    await sandbox.run(input);
+    sandbox.resetAwsCalls();
+
+    // Act
+    await sandbox.rotate(ACCOUNT);
+
+    // Assess
+    const records = sandbox.awsCallRecords();
+    expect(new Set(records.map((record) => `${record.caller?.workflow}/${record.caller?.task}`))).toEqual(new Set(['rotate/KeyRotation']));
+    const create = records.find((record) => record.operation === 'CreateAccessKey');
+    const remove = records.find((record) => record.operation === 'DeleteAccessKey');
+    expect(create?.state?.accessKeys).toHaveLength(1);
+    expect(remove?.state?.accessKeys).toHaveLength(2);
+  });
+
+  it('keeps the inputs (secret values included) out of what a record prints as', async () => {
+    // Arrange
+    sandbox = await startSandbox({ waitMs: 20 });
+
+    // Act
+    await sandbox.run(input);
+
+    // Assess
+    const records = sandbox.awsCallRecords();
+    const put = records.find((record) => record.operation === 'CreateSecret');
+    const secretString = String(put?.input.SecretString);
+    const printed = JSON.stringify(records);
+    // Booleans only: a failing assertion must not print the (sandbox) secret either.
+    expect(secretString.includes('secretAccessKey')).toBe(true);
+    expect(printed.includes(secretString)).toBe(false);
+    expect(printed.includes('SecretString')).toBe(false);
+  });
+});
+
 describe('the scenario summary', () => {
   it("carries aws.calls: the counts of the scenario's runs only, next to the existing aws keys", async () => {
     // Arrange
