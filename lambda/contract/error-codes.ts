@@ -17,6 +17,8 @@ export const ErrorCode = {
   SECRET_NOT_FOUND: 'SECRET_NOT_FOUND',
   SECRET_INVALID: 'SECRET_INVALID',
   NOT_OWNED: 'NOT_OWNED',
+  /** An AWS service throttled or failed on its side (5xx): the step is retried with backoff. */
+  AWS_UNAVAILABLE: 'AWS_UNAVAILABLE',
   DIRECTOR_AUTH_FAILED: 'DIRECTOR_AUTH_FAILED',
   DIRECTOR_FORBIDDEN: 'DIRECTOR_FORBIDDEN',
   DIRECTOR_NOT_FOUND: 'DIRECTOR_NOT_FOUND',
@@ -34,4 +36,4 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Codes worth retrying inside the workflow: the cause is expected to pass by itself. */
-export const TRANSIENT_ERROR_CODES: readonly ErrorCode[] = [ErrorCode.DIRECTOR_UNAVAILABLE, ErrorCode.ACCESS_NOT_YET_EFFECTIVE];
+export const TRANSIENT_ERROR_CODES: readonly ErrorCode[] = [ErrorCode.DIRECTOR_UNAVAILABLE, ErrorCode.ACCESS_NOT_YET_EFFECTIVE, ErrorCode.AWS_UNAVAILABLE];

@@ -6,6 +6,7 @@ import { describeAccountSecret, secretNotOwned } from '../shared/account-secret.
 import { OnboardingError } from '../shared/errors.js';
 import { describeAwsError, isAwsError } from '../shared/ownership.js';
 import type { SecretDeletion } from './workflow-contract.js';
+import { throwIfTransient } from '../shared/aws-transient.js';
 
 /**
  * Schedules the deletion of the account's secret with a recovery window (during which
@@ -35,6 +36,7 @@ export async function scheduleSecretDeletion(sm: SecretsManagerClient, request: 
     if (isAwsError(error, 'InvalidRequestException') && (await describeAccountSecret(sm, accountId))?.scheduledForDeletion === true) {
       return result('ALREADY_SCHEDULED');
     }
+    throwIfTransient(error, `Scheduling the deletion of secret ${secretName}`);
     throw new OnboardingError(ErrorCode.INTERNAL, `Could not schedule the deletion of secret ${secretName}: ${describeAwsError(error)}`, {
       details: { secretName, awsError: describeAwsError(error) },
     });

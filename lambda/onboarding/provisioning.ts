@@ -11,6 +11,7 @@ import { READER_POLICY_NAME, buildReaderPolicy } from '../shared/reader-policy.j
 import { assertOwnedReaderUser, deleteReaderAccessKey, deleteUserIfKeyless, getReaderUser, requireUserArn } from '../shared/reader-user.js';
 import type { ReaderIdentity } from './workflow-contract.js';
 import type { BucketFacts } from '../shared/workflow-schemas.js';
+import { awsUnavailable } from '../shared/aws-transient.js';
 
 /**
  * ProvisionReader: the account's IAM reader user, its inline policy and a fresh access key, written
@@ -98,9 +99,10 @@ export async function provisionReader(clients: ReaderClients, request: Provision
   } catch (error) {
     const rolledBack = await rollBackProvisioning(iam, userName, user?.created === true, newKey?.accessKeyId);
     const secrets = newKey ? [newKey.secretAccessKey] : [];
-    if (error instanceof OnboardingError) {
-      Object.assign(error.details, { rolledBack });
-      throw error;
+    const failure = error instanceof OnboardingError ? error : awsUnavailable(error, `Provisioning reader user ${userName}`);
+    if (failure) {
+      Object.assign(failure.details, { rolledBack });
+      throw failure;
     }
     const message = error instanceof Error ? redactSecrets(error.message, secrets) : String(error);
     throw new OnboardingError(ErrorCode.READER_PROVISIONING_FAILED, `Provisioning reader user ${userName} failed: ${describeAwsError(error)} — ${message}`, {

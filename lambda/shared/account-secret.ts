@@ -14,6 +14,7 @@ import { invalidSecret, readSecretJsonObject } from './secret-json.js';
 import type { SecretJsonErrors } from './secret-json.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import { accountSecretName, OWNER_MARKER, TagKey } from '../contract/names.js';
+import { throwIfTransient } from './aws-transient.js';
 
 /**
  * The per-account Secrets Manager record `logpoint/cloudtrail/<account>`: the reader's access key
@@ -175,6 +176,7 @@ export async function writeAccessKey(sm: SecretsManagerClient, request: WriteAcc
     return { secretName, secretArn: existing.secretArn, created: false, restored, versionId: put.VersionId ?? '' };
   } catch (error) {
     if (error instanceof OnboardingError) throw error;
+    throwIfTransient(error, `Writing secret ${secretName}`);
     // No `cause`: the SDK error is not ours to vouch for, and a logger may print the whole chain.
     const message = error instanceof Error ? redactSecrets(error.message, [secretAccessKey, secretString]) : '';
     throw new OnboardingError(

@@ -7,6 +7,7 @@ import { awsHttpStatus, describeAwsError, isAwsError } from './ownership.js';
 import { DEFAULT_PAGE_SIZE } from './trail-bucket.js';
 import { isCloudTrailLogKey } from './trail-layout.js';
 import type { AccessCheck, BucketFacts } from './workflow-schemas.js';
+import { awsUnavailable } from './aws-transient.js';
 
 /**
  * The proof that a reader's key works: with the READER's credentials, list the log prefix and read
@@ -25,6 +26,8 @@ const PROPAGATION_ERRORS = ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'Acce
 
 function verificationError(error: unknown, operation: string, facts: BucketFacts): OnboardingError {
   if (error instanceof OnboardingError) return error;
+  const transient = awsUnavailable(error, `Reading s3://${facts.bucketName}/${facts.logPrefix} with the reader's key`);
+  if (transient) return transient;
   const details = { bucketName: facts.bucketName, operation, awsError: describeAwsError(error) };
   if (isAwsError(error, ...PROPAGATION_ERRORS) || awsHttpStatus(error) === 403) {
     return new OnboardingError(

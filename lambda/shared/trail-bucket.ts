@@ -5,6 +5,7 @@ import { awsErrorHeader, awsHttpStatus, describeAwsError, isAwsError } from './o
 import { cloudTrailLogPrefix, isCloudTrailLogKey, kmsKeyArnFor, regionFromLocationConstraint, type TrailLocation } from './trail-layout.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import type { BucketFacts } from './workflow-schemas.js';
+import { awsUnavailable } from './aws-transient.js';
 
 /**
  * Facts about a CloudTrail bucket (region, encryption key, where the logs are) checked with the
@@ -98,6 +99,8 @@ function assertExpectedRegion(request: CheckTrailBucketRequest, actualRegion: st
 /** Maps the S3 failures every bucket-level call shares; anything else keeps its name in an INTERNAL error. */
 function bucketError(error: unknown, operation: string, bucketName: string, permission: string): OnboardingError {
   if (error instanceof OnboardingError) return error;
+  const transient = awsUnavailable(error, `S3 ${operation} on bucket ${bucketName}`);
+  if (transient) return transient;
   const status = awsHttpStatus(error);
   const details = { bucketName, operation, awsError: describeAwsError(error) };
   if (status === 404 || isAwsError(error, 'NoSuchBucket', 'NotFound')) {

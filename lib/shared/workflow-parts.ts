@@ -8,6 +8,7 @@ import {
   Fail,
   type IChainable,
   JsonPath,
+  JitterType,
   LogLevel,
   Pass,
   Result,
@@ -31,21 +32,40 @@ import { EnvName } from '../../lambda/contract/env-names.js';
  * (The IAM scopes and grants they share are in resource-scopes.ts.)
  */
 
-/** Retry policies keyed by the typed error codes (exported so tests can assert on them). */
+/**
+ * Retry policies keyed by the typed error codes (exported so tests can assert on them). Every one
+ * waits with full jitter, so executions that failed together (a throttled API, a Director that
+ * was down) do not all come back at the same moment.
+ */
 export const RetryPolicy = {
   /** A new account's trail may take a while to deliver its first files. */
-  noLogsYet: { errors: [ErrorCode.NO_CLOUDTRAIL_LOGS], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 5 },
-  /** IAM is eventually consistent: a new key can be refused for a while (about two minutes in all). */
-  iamPropagation: { errors: [ErrorCode.ACCESS_NOT_YET_EFFECTIVE], interval: Duration.seconds(4), backoffRate: 1.6, maxAttempts: 7 },
-  directorUnavailable: { errors: [ErrorCode.DIRECTOR_UNAVAILABLE], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 4 },
+  noLogsYet: { errors: [ErrorCode.NO_CLOUDTRAIL_LOGS], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 5, jitterStrategy: JitterType.FULL },
+  /** IAM is eventually consistent: a new key can be refused for a while (about three minutes in all). */
+  iamPropagation: {
+    errors: [ErrorCode.ACCESS_NOT_YET_EFFECTIVE],
+    interval: Duration.seconds(4),
+    backoffRate: 1.6,
+    maxAttempts: 7,
+    jitterStrategy: JitterType.FULL,
+  },
+  directorUnavailable: {
+    errors: [ErrorCode.DIRECTOR_UNAVAILABLE],
+    interval: Duration.seconds(5),
+    backoffRate: 2,
+    maxAttempts: 4,
+    jitterStrategy: JitterType.FULL,
+  },
+  /** Throttling or a fault on the AWS side (IAM, Secrets Manager, S3): every step retries it. */
+  awsUnavailable: { errors: [ErrorCode.AWS_UNAVAILABLE], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5, jitterStrategy: JitterType.FULL },
   lambdaService: {
     errors: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
     interval: Duration.seconds(2),
     backoffRate: 2,
     maxAttempts: 3,
+    jitterStrategy: JitterType.FULL,
   },
   /** The Lambda service schedule for any error: for steps that must not end the run before reporting. */
-  anyError: { errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 },
+  anyError: { errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: JitterType.FULL },
 } satisfies Record<string, RetryProps>;
 
 /** One row of a workflow's function table. */
@@ -120,7 +140,7 @@ function invokeStep(scope: Construct, name: string, lambdaFunction: IFunction, o
     retryOnServiceExceptions: false,
     resultPath: options.resultPath,
   });
-  for (const retry of [...(options.retries ?? []), options.finalRetry ?? RetryPolicy.lambdaService]) invoke.addRetry(retry);
+  for (const retry of [...(options.retries ?? []), RetryPolicy.awsUnavailable, options.finalRetry ?? RetryPolicy.lambdaService]) invoke.addRetry(retry);
   return invoke;
 }
 

@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ErrorCode } from '../../contract/error-codes.js';
 import { OnboardingError, describeError } from '../errors.js';
+import { awsUnavailable } from '../aws-transient.js';
 
 /** One logger per Lambda module: structured JSON, with the Lambda context on every line. */
 export const logger = new Logger({ serviceName: 'logpoint-cloudtrail-onboarding' });
@@ -52,6 +53,8 @@ function toOnboardingError(value: unknown): OnboardingError {
   if (value instanceof z.ZodError) {
     return new OnboardingError(ErrorCode.INTERNAL, `A step produced a result outside the workflow contract: ${z.prettifyError(value)}`);
   }
+  const transient = awsUnavailable(value, 'An AWS call');
+  if (transient) return transient;
   const { message } = describeError(value);
   const name = value instanceof Error ? value.name : 'Error';
   return new OnboardingError(ErrorCode.INTERNAL, `${name}: ${message}`, { cause: value });

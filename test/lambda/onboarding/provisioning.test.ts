@@ -1,5 +1,5 @@
 import { CreateUserCommand, PutUserPermissionsBoundaryCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { CreateSecretCommand, InternalServiceError } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, EncryptionFailure } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { OWNER_MARKER, READER_USER_PATH, readerUserName } from '../../../lambda/contract/names.js';
@@ -173,7 +173,7 @@ describe('provisionReader', () => {
     let echoed = '';
     sandbox().fakes.secretsManager.failNext('PutSecretValue', () => {
       echoed = newestSecret();
-      return new InternalServiceError({ message: `internal failure near ${echoed}`, $metadata: { httpStatusCode: 500 } });
+      return new EncryptionFailure({ message: `internal failure near ${echoed}`, $metadata: { httpStatusCode: 400 } });
     });
 
     // Act
@@ -181,7 +181,7 @@ describe('provisionReader', () => {
 
     // Assess
     expect(error.code).toBe(ErrorCode.READER_PROVISIONING_FAILED);
-    expect(error.message).toContain('InternalServiceError');
+    expect(error.message).toContain('EncryptionFailure');
     expect(echoed).not.toBe('');
     expectFreeOf(error, [echoed]);
     expect(keyIds()).toEqual([first.accessKeyId]);
@@ -191,7 +191,7 @@ describe('provisionReader', () => {
 
   it('removes the user it created when creating the secret fails', async () => {
     // Prepare
-    sandbox().fakes.secretsManager.failNext('CreateSecret', new InternalServiceError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
+    sandbox().fakes.secretsManager.failNext('CreateSecret', new EncryptionFailure({ message: 'boom', $metadata: { httpStatusCode: 400 } }));
 
     // Act
     const error = await onboardingErrorOf(provision());

@@ -1,4 +1,4 @@
-import { CreateSecretCommand, DeleteSecretCommand, InternalServiceError, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, EncryptionFailure, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import {
   deleteAccountSecret,
@@ -102,7 +102,7 @@ describe('writeAccessKey', () => {
     await write(KEY_1);
     sandbox().fakes.secretsManager.failNext(
       'PutSecretValue',
-      new InternalServiceError({ message: `could not store ${KEY_2.secretAccessKey}`, $metadata: { httpStatusCode: 500 } }),
+      new EncryptionFailure({ message: `could not store ${KEY_2.secretAccessKey}`, $metadata: { httpStatusCode: 400 } }),
     );
 
     // Act
