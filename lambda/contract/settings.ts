@@ -22,9 +22,20 @@ export const trailPrefixSchema = z
   .regex(/^[^/](.*[^/])?$/, 'must not start or end with "/"')
   .max(200);
 
+/** A log source name as an operator may give it: one line of printable text, not blank. */
+export const logSourceNameSchema = z
+  .string()
+  .max(200)
+  .refine((value) => value.trim().length > 0, 'must not be empty or blank')
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters (line breaks, tabs …)');
+
 export const directorSettingsSchema = z.strictObject({
   /** https://<api-server-host-name>; http is accepted only for 127.0.0.1/localhost (the local simulator). */
-  baseUrl: z.url().refine(isAllowedDirectorUrl, 'must be an https URL (http only for localhost)'),
+  baseUrl: z
+    .url()
+    .refine(isAllowedDirectorUrl, 'must be an https URL (http only for localhost)')
+    .refine(isBareOrigin, 'must be the bare https://<host>[:port] of the API server: no user name, password, query or fragment'),
   poolUuid: z.string().regex(HEX32, 'must be the 32-character hex pool UUID'),
   logpointId: z.string().regex(HEX32, 'must be the 32-character hex logpoint identifier'),
   /** Name or ARN of the Secrets Manager secret holding `{"secretKey": "...", "token"?: "..."}`. */
@@ -33,6 +44,12 @@ export const directorSettingsSchema = z.strictObject({
   caBundle: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'must be a PEM certificate bundle' }).optional(),
   requestTimeoutMs: z.int().min(1000).max(60_000).default(10_000),
 });
+/** Credentials in the URL would be logged and sent everywhere; a query or fragment would be dropped or misread. */
+function isBareOrigin(value: string): boolean {
+  const url = new URL(value);
+  return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+}
+
 function isAllowedDirectorUrl(value: string): boolean {
   const url = new URL(value);
   if (url.protocol === 'https:') return true;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { accountIdSchema } from '../contract/settings.js';
+import { accountIdSchema, logSourceNameSchema } from '../contract/settings.js';
 import { caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
 
 /**
@@ -26,7 +26,7 @@ export const offboardingInputSchema = z.strictObject({
   /** Defaults to `manual`. */
   reason: offboardingReasonSchema.optional(),
   /** Only needed when the account's log source was registered under a name other than the pattern's. */
-  logSourceName: z.string().min(1).max(200).optional(),
+  logSourceName: logSourceNameSchema.optional(),
   /** Free text recorded in logs and events: which trigger started this run. */
   trigger: z.string().max(100).optional(),
 });

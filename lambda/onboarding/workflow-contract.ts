@@ -1,12 +1,15 @@
 import * as z from 'zod';
 import { accessCheckSchema, bucketFactsSchema, caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
-import { accountIdSchema, awsRegionSchema, bucketNameSchema, organizationIdSchema, trailPrefixSchema } from '../contract/settings.js';
+import { accountIdSchema, awsRegionSchema, bucketNameSchema, logSourceNameSchema, organizationIdSchema, trailPrefixSchema } from '../contract/settings.js';
 
 /**
  * The workflow contract, written once. Every state's input and output is parsed with these
  * schemas in its handler, and the state machine's paths (lib/onboarding/onboarding-workflow.ts) name the
  * same fields. Nothing here may ever hold a secret value: only ids, names and ARNs.
  */
+
+/** How far ahead of this clock an input's instant may be and still count as now. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** What a trigger, the deploy hook or an operator passes to StartExecution. */
 export const onboardingInputSchema = z.strictObject({
@@ -17,8 +20,9 @@ export const onboardingInputSchema = z.strictObject({
   bucketRegion: awsRegionSchema.optional(),
   trailPrefix: trailPrefixSchema.optional(),
   organizationId: organizationIdSchema.optional(),
-  logSourceName: z.string().min(1).max(200).optional(),
-  filterDate: isoInstant.optional(),
+  logSourceName: logSourceNameSchema.optional(),
+  /** Where fetching starts; not in the future (a few minutes of clock skew are tolerated). */
+  filterDate: isoInstant.refine((value) => Date.parse(value) <= Date.now() + CLOCK_SKEW_MS, 'must not be in the future').optional(),
   /** Free text recorded in logs and events: which trigger started this run. */
   trigger: z.string().max(100).optional(),
 });

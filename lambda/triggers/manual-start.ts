@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { onboardingInputSchema } from '../onboarding/workflow-contract.js';
-import { accountIdSchema } from '../contract/settings.js';
+import { accountIdSchema, logSourceNameSchema } from '../contract/settings.js';
 import { WorkflowKind } from '../contract/account-events.js';
 import { invalidEvent, type StartRequest } from './start-request.js';
 
@@ -18,7 +18,7 @@ const manualStartSchema = z.union([
     accountId: accountIdSchema,
     /** Passed through; the offboarding workflow's own input schema decides what it accepts. */
     reason: z.string().min(1).max(50).optional(),
-    logSourceName: z.string().min(1).max(200).optional(),
+    logSourceName: logSourceNameSchema.optional(),
     trigger: z.string().max(100).optional(),
     idempotencyKey: idempotencyKeySchema.optional(),
   }),

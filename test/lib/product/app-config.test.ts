@@ -62,6 +62,16 @@ describe('a wrong config fails with the field and what it expects', () => {
     ['onboardAccountId', { onboardAccountId: '1234' }, 'onboardAccountId: must be a 12-digit AWS account id'],
     ['director.baseUrl', { director: { ...(example().director as object), baseUrl: 'http://director.example.com' } }, 'director.baseUrl: must be an https URL'],
     ['director.poolUuid', { director: { ...(example().director as object), poolUuid: 'pool' } }, 'director.poolUuid: must be the 32-character hex pool UUID'],
+    [
+      'director.baseUrl (credentials)',
+      { director: { ...(example().director as object), baseUrl: 'https://admin:secret@director.example.com' } },
+      'director.baseUrl: must be the bare https://<host>[:port] of the API server',
+    ],
+    [
+      'director.baseUrl (query)',
+      { director: { ...(example().director as object), baseUrl: 'https://director.example.com/?token=abc' } },
+      'director.baseUrl: must be the bare https://<host>[:port] of the API server',
+    ],
     ['trail.bucketName', { trail: { bucketName: 'Not_A_Bucket' } }, 'trail.bucketName: must be a valid S3 bucket name'],
     ['trail.organizationId', { trail: { bucketName: 'org-trail', organizationId: 'org-1' } }, 'trail.organizationId: must be an organization id'],
     ['logSource.namePattern', { logSource: { namePattern: 'CloudTrail' } }, 'logSource.namePattern: must contain the {accountId} placeholder'],
