@@ -5,7 +5,8 @@ import { accountSecretName, readerUserName } from '../contract/names.js';
 import type { DirectorClient } from '../director/index.js';
 import { enableAccountSecretRotation, type EnableRotationOptions } from '../rotation/enable-rotation.js';
 import { describeAccountSecret, readAccessKeyId, tagAccountSecret } from '../shared/account-secret.js';
-import { OnboardingError } from '../shared/errors.js';
+import { awsUnavailable } from '../shared/aws-transient.js';
+import { describeError, OnboardingError } from '../shared/errors.js';
 import { assertOwnedReaderUser, deleteReaderAccessKey, getReaderUser, listAccessKeys } from '../shared/reader-user.js';
 import type { OnboardingRequest, OnboardingResult, OrderPoll, ReaderIdentity, Registration } from './workflow-contract.js';
 
@@ -35,11 +36,41 @@ export async function finalizeOnboarding(
       { details: { requestId: registration.requestId, logSourceName: registration.logSourceName } },
     );
   }
-  const retired = await retireStaleAccessKeys(clients, { accountId: request.accountId, currentAccessKeyId: reader.accessKeyId });
+  // Director already uses the new key: from here on a problem is a warning, never a reason to
+  // compensate a working onboarding. Transient faults still go to the step's Retry first.
+  const warnings: string[] = [];
+  const unlessTransient = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      const transient =
+        error instanceof OnboardingError ? (error.code === ErrorCode.AWS_UNAVAILABLE ? error : null) : awsUnavailable(error, 'Finalizing the onboarding');
+      if (transient) throw transient;
+      const { code, message } = describeError(error);
+      warnings.push(`${what}: [${code}] ${message}`);
+      return fallback;
+    }
+  };
+  const retired = await unlessTransient(
+    'The keys the new one replaced were not retired: delete them by hand (aws iam delete-access-key), the next run needs their slot',
+    () => retireStaleAccessKeys(clients, { accountId: request.accountId, currentAccessKeyId: reader.accessKeyId }),
+    { deletedAccessKeys: [], kept: [] },
+  );
   // Described once for both: tagging changes neither ownership nor the rotation settings.
   const secret = await describeAccountSecret(clients.secretsManager, request.accountId);
-  await tagAccountSecret(clients.secretsManager, request.accountId, { logSourceId, lastOrder: registration.requestId }, secret);
-  const keyRotation = rotation === null ? 'off' : (await enableAccountSecretRotation(clients.secretsManager, request.accountId, rotation, secret)).status;
+  await unlessTransient(
+    'The log source id was not recorded on the account secret (later runs find the source by name)',
+    () => tagAccountSecret(clients.secretsManager, request.accountId, { logSourceId, lastOrder: registration.requestId }, secret),
+    undefined,
+  );
+  const keyRotation =
+    rotation === null
+      ? 'off'
+      : await unlessTransient(
+          'Scheduled key rotation was not switched on (re-run the onboarding once the cause is fixed)',
+          async () => (await enableAccountSecretRotation(clients.secretsManager, request.accountId, rotation, secret)).status,
+          'failed' as const,
+        );
   return {
     accountId: request.accountId,
     logSourceName: registration.logSourceName,
@@ -50,6 +81,7 @@ export async function finalizeOnboarding(
     secretName: reader.secretName,
     retiredAccessKeys: retired.deletedAccessKeys,
     keyRotation,
+    warnings,
   };
 }
 

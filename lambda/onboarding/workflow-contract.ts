@@ -84,7 +84,9 @@ export const onboardingResultSchema = z.strictObject({
   secretName: z.string(),
   retiredAccessKeys: z.array(z.string()),
   /** Scheduled rotation of the account secret: what finalizing did to it (`off` when not deployed). */
-  keyRotation: z.enum(['enabled', 'updated', 'unchanged', 'rotation-in-progress', 'off']),
+  keyRotation: z.enum(['enabled', 'updated', 'unchanged', 'rotation-in-progress', 'off', 'failed']),
+  /** Problems after Director accepted the source (a key not retired, rotation not switched on): the onboarding stands. */
+  warnings: z.array(z.string()),
 });
 export type OnboardingResult = z.infer<typeof onboardingResultSchema>;
 

@@ -103,6 +103,8 @@ export class OnboardingWorkflow extends Construct {
         'orderRequestId.$': '$.registration.requestId',
         'readerUserName.$': '$.reader.userName',
         'accessKeyId.$': '$.reader.accessKeyId',
+        'keyRotation.$': '$.result.keyRotation',
+        'warnings.$': '$.result.warnings',
         'executionId.$': '$$.Execution.Id',
       }),
     });

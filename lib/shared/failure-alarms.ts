@@ -68,6 +68,27 @@ export class FailureAlarms extends Construct {
         ),
       ),
     );
+    this.notifyWarnings();
+  }
+
+  /**
+   * An onboarding that succeeded with warnings (a superseded key not retired, rotation not switched
+   * on) needs a person too, though nothing failed: its event goes to the topic as well.
+   */
+  private notifyWarnings(): void {
+    new Rule(this, 'OnboardingWarningEvents', {
+      description: 'Sends each onboarding that succeeded with warnings (account and what to look at) to the notification topic.',
+      // `prefix: ""` matches any element: an onboarding without warnings has an empty list and does not match.
+      eventPattern: { source: [EVENT_SOURCE], detailType: [OnboardingEventType.Succeeded], detail: { warnings: [{ prefix: '' }] } },
+    }).addTarget(
+      new TopicPublishTarget(
+        this.topic,
+        RuleTargetInput.fromText(
+          `Logpoint CloudTrail onboarding of AWS account ${EventField.fromPath('$.detail.accountId')} succeeded with warnings: ` +
+            `${EventField.fromPath('$.detail.warnings')} (execution ${EventField.fromPath('$.detail.executionId')}).`,
+        ),
+      ),
+    );
   }
 
   /** Alarms when an execution of the workflow fails or times out. */
