@@ -17,6 +17,8 @@ export const ErrorCode = {
   SECRET_NOT_FOUND: 'SECRET_NOT_FOUND',
   SECRET_INVALID: 'SECRET_INVALID',
   NOT_OWNED: 'NOT_OWNED',
+  /** Another workflow run holds the account's lock (lambda/locking/): this run must not touch the account now. */
+  ACCOUNT_BUSY: 'ACCOUNT_BUSY',
   /** An AWS service throttled or failed on its side (5xx): the step is retried with backoff. */
   AWS_UNAVAILABLE: 'AWS_UNAVAILABLE',
   DIRECTOR_AUTH_FAILED: 'DIRECTOR_AUTH_FAILED',
@@ -24,12 +26,19 @@ export const ErrorCode = {
   DIRECTOR_NOT_FOUND: 'DIRECTOR_NOT_FOUND',
   DIRECTOR_VALIDATION_FAILED: 'DIRECTOR_VALIDATION_FAILED',
   DIRECTOR_UNAVAILABLE: 'DIRECTOR_UNAVAILABLE',
+  /**
+   * A Director write may or may not have been applied (its answer was lost, its order vanished or
+   * never finished): the key it carried is kept, and a re-run finds out and repairs.
+   */
+  DIRECTOR_OUTCOME_UNKNOWN: 'DIRECTOR_OUTCOME_UNKNOWN',
   DIRECTOR_BAD_RESPONSE: 'DIRECTOR_BAD_RESPONSE',
   DIRECTOR_ORDER_FAILED: 'DIRECTOR_ORDER_FAILED',
   DIRECTOR_ORDER_PENDING: 'DIRECTOR_ORDER_PENDING',
   DIRECTOR_ORDER_TIMEOUT: 'DIRECTOR_ORDER_TIMEOUT',
   LOG_SOURCE_NOT_FOUND: 'LOG_SOURCE_NOT_FOUND',
   ROTATION_FAILED: 'ROTATION_FAILED',
+  /** The run failed, then its compensation (or failure report) failed too: see the execution history. */
+  CLEANUP_FAILED: 'CLEANUP_FAILED',
   INTERNAL: 'INTERNAL',
 } as const;
 

@@ -29,6 +29,8 @@ export const TagKey = {
   readerUser: 'logpoint:reader-user',
   logSourceId: 'logpoint:log-source-id',
   lastOrder: 'logpoint:last-order',
+  directorKey: 'logpoint:director-key',
+  directorWrite: 'logpoint:director-write',
 } as const;
 
 /** The prefix reserved for this product's own tags; caller-supplied tags may not use it. */

@@ -11,11 +11,14 @@ export const OffboardingTask = {
   RemoveReader: 'offboarding/remove-reader',
   ScheduleSecretDeletion: 'offboarding/schedule-secret-deletion',
   DescribeOffboardingFailure: 'offboarding/describe-failure',
+  AcquireLock: 'locking/acquire-lock',
+  ReleaseLock: 'locking/release-lock',
 } as const;
 
 export type OffboardingTaskName = keyof typeof OffboardingTask;
 
 export const OffboardingState = {
+  ReadInput: 'ReadOffboardingInput',
   HasLogSource: 'HasLogSource',
   WasDeleteSubmitted: 'WasDeleteSubmitted',
   StartOrderPolling: 'StartOrderPolling',
@@ -25,4 +28,7 @@ export const OffboardingState = {
   PublishOffboardingFailed: 'PublishOffboardingFailed',
   Offboarded: 'Offboarded',
   OffboardingFailed: 'OffboardingFailed',
+  CleanupFailed: 'CleanupFailed',
+  HoldsLock: 'HoldsLock',
+  AfterLockRelease: 'AfterLockRelease',
 } as const;

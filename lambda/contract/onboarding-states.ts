@@ -12,11 +12,14 @@ export const OnboardingTask = {
   CheckOrder: 'onboarding/check-order',
   FinalizeOnboarding: 'onboarding/finalize-onboarding',
   Compensate: 'onboarding/compensate',
+  AcquireLock: 'locking/acquire-lock',
+  ReleaseLock: 'locking/release-lock',
 } as const;
 
 export type OnboardingTaskName = keyof typeof OnboardingTask;
 
 export const OnboardingState = {
+  ReadInput: 'ReadOnboardingInput',
   StartOrderPolling: 'StartOrderPolling',
   WaitForOrder: 'WaitForOrder',
   IsOrderDone: 'IsOrderDone',
@@ -24,4 +27,7 @@ export const OnboardingState = {
   PublishFailed: 'PublishFailed',
   Onboarded: 'Onboarded',
   OnboardingFailed: 'OnboardingFailed',
+  CleanupFailed: 'CleanupFailed',
+  HoldsLock: 'HoldsLock',
+  AfterLockRelease: 'AfterLockRelease',
 } as const;

@@ -81,7 +81,8 @@ export class DirectorClient {
   /** `POST …/LogSources` with `{"data": body}`; the created id usually comes only from a later list. */
   async createLogSource(body: LogSourceBody): Promise<OrderReference> {
     const path = configPath(this.location, 'LogSources');
-    return this.write('POST', path, { data: body });
+    // Not repeatable: a second POST of a create that Director did apply makes a second order.
+    return this.write('POST', path, { data: body }, false);
   }
 
   /** `PUT …/LogSources/{uuid}`; the body's `id` is set to `LogSources/<uuid>` unless it already names this source. */
@@ -202,9 +203,9 @@ export class DirectorClient {
 
   // ─── Plumbing ──────────────────────────────────────────────────────────────────────────────
 
-  private async write(method: HttpMethod, path: string, body?: unknown): Promise<OrderReference> {
+  private async write(method: HttpMethod, path: string, body?: unknown, repeatable = true): Promise<OrderReference> {
     for (const secret of collectSecretValues(body)) this.submittedSecrets.add(secret);
-    const json = await this.call(method, path, body);
+    const json = await this.call(method, path, body, repeatable);
     const reference = parseWriteAcknowledgement(json, this.location, { method, path, status: 200 });
     this.logger?.info('Director accepted a write', { method, path, requestId: reference.requestId });
     return reference;
@@ -218,16 +219,17 @@ export class DirectorClient {
   }
 
   /** One authorised call: on 401 the token is refreshed once and the call repeated once. */
-  private async call(method: HttpMethod, path: string, body?: unknown): Promise<unknown> {
+  private async call(method: HttpMethod, path: string, body?: unknown, repeatable = true): Promise<unknown> {
     const token = await this.tokens.getToken();
     try {
-      return (await this.transport.send({ method, path, body, token, secrets: this.knownSecrets() })).json;
+      return (await this.transport.send({ method, path, body, token, secrets: this.knownSecrets(), repeatable })).json;
     } catch (error) {
       if (!(error instanceof DirectorAuthError) || error.status !== 401) throw error;
     }
     const fresh = await this.tokens.refreshAfterRejection(token);
     try {
-      return (await this.transport.send({ method, path, body, token: fresh, secrets: this.knownSecrets() })).json;
+      // A 401 means Director did not act on the request: repeating even a create is safe.
+      return (await this.transport.send({ method, path, body, token: fresh, secrets: this.knownSecrets(), repeatable })).json;
     } catch (error) {
       if (error instanceof DirectorAuthError && error.status === 401) {
         throw new DirectorAuthError('Director rejected the token again after a refresh', {

@@ -26,6 +26,7 @@ type DirectorErrorCode =
   | typeof ErrorCode.DIRECTOR_NOT_FOUND
   | typeof ErrorCode.DIRECTOR_VALIDATION_FAILED
   | typeof ErrorCode.DIRECTOR_UNAVAILABLE
+  | typeof ErrorCode.DIRECTOR_OUTCOME_UNKNOWN
   | typeof ErrorCode.DIRECTOR_BAD_RESPONSE
   | typeof ErrorCode.DIRECTOR_ORDER_FAILED
   | typeof ErrorCode.DIRECTOR_ORDER_TIMEOUT;
@@ -86,6 +87,17 @@ export class DirectorValidationError extends DirectorError {
 export class DirectorUnavailableError extends DirectorError {
   constructor(summary: string, facts: DirectorErrorFacts = {}) {
     super(ErrorCode.DIRECTOR_UNAVAILABLE, summary, facts);
+  }
+}
+
+/**
+ * A write that must not be sent twice (a create) reached Director, or may have, and no answer
+ * says what became of it: a timeout, a dropped connection, a 5xx. Never repeated blindly: the
+ * caller finds out by reading Director (the log source by name) before anything else.
+ */
+export class DirectorOutcomeUnknownError extends DirectorError {
+  constructor(summary: string, facts: DirectorErrorFacts = {}) {
+    super(ErrorCode.DIRECTOR_OUTCOME_UNKNOWN, summary, facts);
   }
 }
 

@@ -1,4 +1,4 @@
-import { DirectorUnavailableError } from './errors.js';
+import { DirectorOutcomeUnknownError, DirectorUnavailableError } from './errors.js';
 import { createDirectorFetch, isTlsErrorCode, networkErrorCode, type DirectorFetch, type FetchLike, type FetchRequestInit } from './fetch.js';
 import { collectSecretValues } from './redact.js';
 import { directorMessageOf, errorForStatus, parseSuccessBody } from './responses.js';
@@ -24,12 +24,16 @@ import { RETRYABLE_STATUSES, fullJitterDelay, parseRetryAfter, resolveRetryPolic
  * - A `Retry-After` longer than `maxRetryAfterMs` ends the call with DIRECTOR_UNAVAILABLE
  *   (`details.retryAfterMs`) instead of sleeping through the Lambda's time budget.
  *
- * Network errors on writes are retried as the contract asks. If Director did accept the first
- * attempt, a repeated create fails inside its order ("value already exists"), which callers
- * resolve with `findLogSourceByName`.
+ * A request marked `repeatable: false` (a create: sending it twice could create two orders) is
+ * repeated only when Director provably did not act on it: a 429, or a connection that was never
+ * made. A timeout, a dropped connection or a 5xx ends it with DIRECTOR_OUTCOME_UNKNOWN, and the
+ * caller reads Director to find out what happened instead of sending it again.
  */
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Failures before a connection existed: the request cannot have reached Director. */
+const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Minimal structured logger; Powertools' Logger satisfies it. Attributes never hold secrets or bodies. */
 export interface DirectorLogger {
@@ -63,6 +67,8 @@ export interface DirectorRequest {
   body?: unknown;
   /** Further values to keep out of error messages (e.g. the secretKey). */
   secrets?: Iterable<string>;
+  /** False for a write that must not reach Director twice; default true (GET, PUT, DELETE are idempotent). */
+  repeatable?: boolean;
 }
 
 export interface DirectorResponse {
@@ -72,7 +78,7 @@ export interface DirectorResponse {
 
 type AttemptOutcome =
   | { kind: 'response'; status: number; text: string; retryAfter: string | null }
-  | { kind: 'network'; timedOut: boolean; error: unknown; tlsCode: string | undefined };
+  | { kind: 'network'; timedOut: boolean; error: unknown; tlsCode: string | undefined; neverConnected: boolean };
 
 export class DirectorTransport {
   readonly baseUrl: string;
@@ -110,6 +116,14 @@ export class DirectorTransport {
         if (outcome.status >= 200 && outcome.status < 300) {
           return { status: outcome.status, json: parseSuccessBody(outcome.text, { ...facts, status: outcome.status }) };
         }
+        if (outcome.status >= 500 && request.repeatable === false) {
+          throw new DirectorOutcomeUnknownError('Director answered a write with a server error; it may have been applied', {
+            ...facts,
+            status: outcome.status,
+            directorMessage: directorMessageOf(outcome.text, secrets),
+            extra: { attempts: attempt },
+          });
+        }
         if (!RETRYABLE_STATUSES.has(outcome.status)) throw errorForStatus(outcome.status, outcome.text, facts, secrets);
         lastProblem = `HTTP ${outcome.status}`;
         retryAfterMs = parseRetryAfter(outcome.retryAfter, this.now());
@@ -137,6 +151,13 @@ export class DirectorTransport {
           );
         }
         lastProblem = outcome.timedOut ? `timed out after ${this.timeoutMs} ms` : 'network error';
+        if (request.repeatable === false && !outcome.neverConnected) {
+          throw new DirectorOutcomeUnknownError(`A write to Director got no answer (${lastProblem}); it may have been applied`, {
+            ...facts,
+            extra: { attempts: attempt, timedOut: outcome.timedOut },
+            cause: outcome.error,
+          });
+        }
         if (attempt === this.retry.maxAttempts) {
           throw new DirectorUnavailableError(`Director unreachable after ${attempt} attempts (${lastProblem})`, {
             ...facts,
@@ -192,7 +213,8 @@ export class DirectorTransport {
         durationMs: this.now() - started,
       });
       const tlsCode = errorCode !== undefined && isTlsErrorCode(errorCode) ? errorCode : undefined;
-      return { kind: 'network', timedOut, error: timedOut ? undefined : error, tlsCode };
+      const neverConnected = !timedOut && errorCode !== undefined && CONNECT_ERROR_CODES.has(errorCode);
+      return { kind: 'network', timedOut, error: timedOut ? undefined : error, tlsCode, neverConnected };
     }
   }
 }

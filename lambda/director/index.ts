@@ -10,6 +10,7 @@ export {
   DirectorOrderFailedError,
   DirectorOrderTimeoutError,
   DirectorUnavailableError,
+  DirectorOutcomeUnknownError,
   DirectorValidationError,
 } from './errors.js';
 export { type DirectorLogger } from './http.js';

@@ -1,6 +1,6 @@
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { DirectorCredentials, DirectorCredentialsStore } from './credentials.js';
+import type { DirectorCredentials, DirectorCredentialsSaveResult, DirectorCredentialsStore, IssuedDirectorCredentials } from './credentials.js';
 import { OnboardingError } from '../shared/errors.js';
 import { describeAwsError } from '../shared/ownership.js';
 import { invalidSecret, readSecretJsonObject } from '../shared/secret-json.js';
@@ -12,6 +12,11 @@ import { ErrorCode } from '../contract/error-codes.js';
  * The Director client loads it before a call and saves the refreshed token (and a changed
  * secretKey) back. Other JSON fields the operator keeps in the secret survive a save.
  * Neither value ever appears in an error message.
+ *
+ * A save re-reads the secret and writes only while it still holds the secretKey the refresh used.
+ * Another function that refreshed at the same time and got a rotated key, or an operator who put
+ * a new key, wrote first: their value is newer and stays. (Secrets Manager has no conditional
+ * write; what remains is the few milliseconds between this re-read and the PutSecretValue.)
  */
 
 export function createSecretsManagerDirectorCredentials(sm: SecretsManagerClient, secretId: string): DirectorCredentialsStore {
@@ -30,14 +35,12 @@ export function createSecretsManagerDirectorCredentials(sm: SecretsManagerClient
 
   return {
     async load(): Promise<DirectorCredentials> {
-      const document = await readDocument();
-      const secretKey = document.secretKey as string;
-      // A token of the wrong type is ignored rather than fatal: the client simply fetches a new one.
-      return typeof document.token === 'string' && document.token.length > 0 ? { secretKey, token: document.token } : { secretKey };
+      return credentialsOf(await readDocument());
     },
 
-    async save(credentials: { secretKey: string; token: string }): Promise<void> {
+    async save(credentials: IssuedDirectorCredentials, refreshedWith: string): Promise<DirectorCredentialsSaveResult> {
       const document = await readDocument();
+      if (document.secretKey !== refreshedWith) return { saved: false, current: credentialsOf(document) };
       const next = { ...document, secretKey: credentials.secretKey, token: credentials.token };
       try {
         await sm.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(next) }));
@@ -47,6 +50,14 @@ export function createSecretsManagerDirectorCredentials(sm: SecretsManagerClient
           details: { secretId, awsError: describeAwsError(error) },
         });
       }
+      return { saved: true };
     },
   };
+}
+
+/** The credentials of a document whose secretKey was checked. */
+function credentialsOf(document: Record<string, unknown>): DirectorCredentials {
+  const secretKey = document.secretKey as string;
+  // A token of the wrong type is ignored rather than fatal: the client simply fetches a new one.
+  return typeof document.token === 'string' && document.token.length > 0 ? { secretKey, token: document.token } : { secretKey };
 }

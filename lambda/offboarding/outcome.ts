@@ -2,6 +2,7 @@ import { accountSecretName, readerUserName } from '../contract/names.js';
 import { caughtError } from '../shared/caught-error.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { scheduleSecretDeletion } from './secret-deletion.js';
+import { rawAccountIdOf } from '../shared/records.js';
 import type {
   CompletedOffboarding,
   OffboardedPart,
@@ -48,7 +49,7 @@ export function summarizeOffboarding(state: CompletedOffboarding, secret: Secret
 export function describeOffboardingFailure(state: OffboardingExecutionState): OffboardingFailure {
   const { code, message } = caughtError(state.error);
   const { request, inventory, deletion, order, reader } = state;
-  const accountId = request?.accountId ?? rawAccountId(state);
+  const accountId = request?.accountId ?? rawAccountIdOf(state);
   const logSourceGone =
     deletion?.status === 'ALREADY_GONE' || (order !== undefined && 'status' in order && (order.status === 'DELETED' || order.status === 'ALREADY_GONE'));
 
@@ -76,9 +77,4 @@ export function describeOffboardingFailure(state: OffboardingExecutionState): Of
     orderRequestId: deletion?.requestId ?? null,
     kept,
   };
-}
-
-function rawAccountId(state: OffboardingExecutionState): string | null {
-  const candidate = (state as { accountId?: unknown }).accountId;
-  return typeof candidate === 'string' ? candidate : null;
 }

@@ -4,7 +4,7 @@ import { onboardingRequestSchema, orderPollSchema, registrationSchema } from './
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 
-/** CheckOrder: one look at the Director order; the state machine waits and loops while it is pending. */
+/** CheckOrder: one look at the Director order (or, without one, at the source); the state machine waits and loops while it is pending. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
   defineStep({
     step: 'CheckOrder',
@@ -15,9 +15,9 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
       executionStartTime: z.iso.datetime({ offset: true }),
     }),
     output: orderPollSchema,
-    run: ({ registration, attempt, executionStartTime }) => {
+    run: ({ request, registration, attempt, executionStartTime }) => {
       const deps = dependencies();
-      return checkOrder(deps.director(), deps.settings.orderPolling, { registration, attempt, executionStartTime }, deps.now());
+      return checkOrder(deps.director(), deps.settings.orderPolling, { request, registration, attempt, executionStartTime }, deps.now());
     },
   });
 

@@ -1,61 +1,61 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ErrorCode } from '../contract/error-codes.js';
-import { ACCOUNT_SECRET_PREFIX, OWNER_MARKER, readerUserName } from '../contract/names.js';
-import { deleteAccountSecret, readAccessKeyId, type DeleteAccountSecretOptions } from '../shared/account-secret.js';
+import { accountSecretName, readerUserName, TagKey } from '../contract/names.js';
+import { deleteAccountSecret, describeAccountSecret, readAccessKeyId, type AccountSecretDescription } from '../shared/account-secret.js';
 import { restorePreviousAccessKey } from '../shared/account-secret-versions.js';
 import { caughtError } from '../shared/caught-error.js';
-import { OnboardingError } from '../shared/errors.js';
-import { isAwsError } from '../shared/ownership.js';
-import { deleteReaderAccessKey, deleteUserIfKeyless, getReaderUser, isOwnedReaderUser, listAccessKeys } from '../shared/reader-user.js';
-import type { Failure, ReaderIdentity, WorkflowState } from './workflow-contract.js';
+import { directorKeyRecordOf, type DirectorKeyRecord } from '../shared/director-key-record.js';
+import { deleteReaderAccessKey, deleteUserIfKeyless, getReaderUser, isOwnedReaderUser, listReaderAccessKeyIds } from '../shared/reader-user.js';
+import type { Failure, WorkflowState } from './workflow-contract.js';
+import { rawAccountIdOf } from '../shared/records.js';
 
 /**
- * Compensation after any failure: removes what this execution created and is not in use, and
- * describes the failure for the event and the Fail state.
+ * Compensation after any failure, worked out from durable state — the reader user's keys, the
+ * account secret's versions and its record of what Director holds (director-key-record.ts) — not
+ * from how far the state object got: a step that crashed after doing its work leaves no trace
+ * there. What it leaves is a complete onboarding, the previous working one, or nothing:
  *
- * The new key is kept whenever Director may be using it: when its order succeeded (only the last
- * bookkeeping failed), and when an edit's order was accepted but its outcome is unknown (deadline
- * passed, Director unreachable): that order can still apply later, and deleting the key would then
- * break a log source that works today. A create whose outcome is unknown is cleaned up — nothing
- * worked before it — and the summary says that a late order would need a re-run to repair.
+ * - a key Director may hold is never deleted: the key it was confirmed to hold, a key sent in a
+ *   write whose outcome is unknown, the key of a rotation in progress, this run's key once its
+ *   order succeeded;
+ * - every other key of the reader is deleted (a crash may have left one that nothing references);
+ * - the secret is rolled back to the previous key when that is the one Director holds, and
+ *   deleted with the user when Director holds none of the account's keys.
+ *
+ * When a kept key was sent in a write whose outcome is unknown, the failure's code becomes
+ * DIRECTOR_OUTCOME_UNKNOWN: the next run reuses that key and settles what Director holds.
  */
 export async function compensateOnboarding(clients: { iam: IAMClient; secretsManager: SecretsManagerClient }, state: WorkflowState): Promise<Failure> {
   const { code, message } = caughtError(state.error);
-  const request = state.request;
-  const accountId = request?.accountId ?? rawAccountId(state);
-  const registration = state.registration;
-  const orderSucceeded = state.order !== undefined && 'status' in state.order && state.order.status === 'SUCCEEDED';
-  const orderOutcomeUnknown = registration !== undefined && !orderSucceeded && code !== ErrorCode.DIRECTOR_ORDER_FAILED;
-
-  let cleanup: Failure['cleanup'] = { deletedAccessKeys: [], deletedUser: false, deletedSecret: false, kept: [] };
-  if (state.reader && orderSucceeded) {
-    cleanup.kept.push(`access key ${state.reader.accessKeyId}: Director already uses it`);
-  } else if (state.reader && orderOutcomeUnknown && registration.operation === 'EDIT') {
-    cleanup.kept.push(
-      `access key ${state.reader.accessKeyId}: Director order ${registration.requestId} may still apply it; ` +
-        'the earlier key is kept too, and the next run retires whichever is not in use',
-    );
-  } else if (state.reader) {
-    cleanup = await removeReaderResources(clients, state.reader);
-    if (orderOutcomeUnknown) {
-      cleanup.kept.push(
-        `log source ${registration.logSourceName}: Director order ${registration.requestId} may still create it; run the onboarding again to repair it`,
-      );
-    }
-  }
-  return {
-    code,
-    message,
+  const accountId = state.request?.accountId ?? rawAccountIdOf(state);
+  const report = {
     accountId,
-    logSourceName: request?.logSourceName ?? null,
-    orderRequestId: registration?.requestId ?? null,
+    logSourceName: state.request?.logSourceName ?? null,
+    orderRequestId: state.registration?.requestId ?? null,
+  };
+  // Another run holds the account: whatever is there is that run's to finish or undo.
+  if (accountId === null || !/^\d{12}$/.test(accountId) || code === ErrorCode.ACCOUNT_BUSY) {
+    return { code, message, ...report, cleanup: emptyCleanup() };
+  }
+  const facts = await readAccountFacts(clients, accountId);
+  const keep = keysDirectorMayHold(facts, state, code);
+  const cleanup = await removeTheRest(clients, facts, keep);
+  const thisRunKey = state.reader?.accessKeyId ?? facts.currentKeyId;
+  const unknownWrite = keep.inFlightKeyId !== null && keep.inFlightKeyId === thisRunKey;
+  if (!unknownWrite) return { code, message, ...report, cleanup };
+  return {
+    code: ErrorCode.DIRECTOR_OUTCOME_UNKNOWN,
+    message:
+      `[${code}] ${message} — Director may be using access key ${keep.inFlightKeyId} (its write's outcome is unknown), so it was kept; ` +
+      're-run the onboarding: it reuses that key and settles what Director holds.',
+    ...report,
     cleanup,
   };
 }
 
-export interface CleanupSummary {
-  /** Access keys deleted by this call, or already gone. */
+interface CleanupSummary {
+  /** Access keys deleted by this call. */
   deletedAccessKeys: string[];
   /** The user was deleted by this call, or was already gone. */
   deletedUser: boolean;
@@ -65,107 +65,128 @@ export interface CleanupSummary {
   kept: string[];
 }
 
-function accountIdOf(reader: ReaderIdentity): string {
-  const accountId = reader.secretName.startsWith(ACCOUNT_SECRET_PREFIX) ? reader.secretName.slice(ACCOUNT_SECRET_PREFIX.length) : '';
-  if (!/^\d{12}$/.test(accountId) || reader.userName !== readerUserName(accountId)) {
-    throw new OnboardingError(ErrorCode.INVALID_INPUT, `Reader identity ${reader.userName} / ${reader.secretName} does not belong to one account.`, {
-      details: { userName: reader.userName, secretName: reader.secretName },
-    });
+/** What the account holds now, read from IAM and Secrets Manager. Ids only, never a secret value. */
+interface AccountFacts {
+  accountId: string;
+  userName: string;
+  userExists: boolean;
+  /** The reader user exists and carries this product's path and tags for the account. */
+  ownedUser: boolean;
+  liveKeyIds: string[];
+  secret: AccountSecretDescription | null;
+  ownedSecret: boolean;
+  currentKeyId: string | null;
+  previousKeyId: string | null;
+  pendingKeyId: string | null;
+  record: DirectorKeyRecord;
+}
+
+async function readAccountFacts(clients: { iam: IAMClient; secretsManager: SecretsManagerClient }, accountId: string): Promise<AccountFacts> {
+  const { iam, secretsManager } = clients;
+  const userName = readerUserName(accountId);
+  const user = await getReaderUser(iam, userName);
+  const ownedUser = user !== null && (await isOwnedReaderUser(iam, user, accountId));
+  const secret = await describeAccountSecret(secretsManager, accountId);
+  const ownedSecret = secret !== null && secret.owned && !secret.scheduledForDeletion;
+  const keyIn = async (versionId: string | null): Promise<string | null> =>
+    ownedSecret && versionId !== null ? readAccessKeyId(secretsManager, accountId, { versionId }) : null;
+  return {
+    accountId,
+    userName,
+    userExists: user !== null,
+    ownedUser,
+    liveKeyIds: ownedUser ? await listReaderAccessKeyIds(iam, userName) : [],
+    secret,
+    ownedSecret,
+    currentKeyId: await keyIn(secret?.currentVersionId ?? null),
+    previousKeyId: await keyIn(secret?.previousVersionId ?? null),
+    pendingKeyId: secret?.pendingVersionId === secret?.currentVersionId ? null : await keyIn(secret?.pendingVersionId ?? null),
+    record: ownedSecret && secret ? directorKeyRecordOf(secret.tags) : { confirmedKeyId: null, inFlight: null },
+  };
+}
+
+interface KeysToKeep {
+  /** Each live key that must stay, with the reason. */
+  reasons: Map<string, string>;
+  /** The kept key of a write whose outcome is unknown, if any. */
+  inFlightKeyId: string | null;
+  /** Nothing tells which key Director holds, though it has the account's source: nothing is deleted. */
+  keepAll: boolean;
+}
+
+function keysDirectorMayHold(facts: AccountFacts, state: WorkflowState, code: string): KeysToKeep {
+  const { record } = facts;
+  const live = new Set(facts.liveKeyIds);
+  const reasons = new Map<string, string>();
+  const keep = (keyId: string | null | undefined, why: string): void => {
+    if (keyId && live.has(keyId) && !reasons.has(keyId)) reasons.set(keyId, why);
+  };
+  keep(record.confirmedKeyId, 'Director was confirmed to hold it');
+  const orderSucceeded = state.order !== undefined && 'status' in state.order && state.order.status === 'SUCCEEDED';
+  if (orderSucceeded) keep(state.reader?.accessKeyId, "this run's Director order succeeded: Director holds it");
+  keep(facts.pendingKeyId, 'a key rotation in progress holds it as AWSPENDING');
+  // The write a failed order belonged to took nothing; any other unresolved write may have.
+  const failedOrderWasTheWrite = code === ErrorCode.DIRECTOR_ORDER_FAILED && state.registration?.submittedAt === record.inFlight?.sentAt;
+  let inFlightKeyId: string | null = null;
+  if (record.inFlight && !failedOrderWasTheWrite && live.has(record.inFlight.accessKeyId)) {
+    inFlightKeyId = record.inFlight.accessKeyId;
+    keep(inFlightKeyId, `a Director ${record.inFlight.operation.toLowerCase()} sent with it at ${record.inFlight.sentAt} has an unknown outcome`);
   }
-  return accountId;
+  // Onboarded before the key was recorded (its recording failed): Director holds one of the keys, unknown which.
+  const keepAll = record.confirmedKeyId === null && facts.secret?.tags[TagKey.logSourceId] !== undefined;
+  return { reasons, inFlightKeyId, keepAll };
 }
 
-export interface RemoveReaderOptions {
-  /** Recovery window for a secret this execution created; omitted = delete without recovery. */
-  secretRecoveryWindowDays?: number;
-}
-
-/**
- * Compensation: removes exactly what the execution that returned `reader` created and nothing
- * that is still in use. The new access key is deleted; a secret that existed before is rolled back
- * to its previous key (when that key still exists); the user and secret are deleted only when this
- * execution created them and nothing else uses them. Idempotent: running it twice is harmless.
- */
-export async function removeReaderResources(
+async function removeTheRest(
   clients: { iam: IAMClient; secretsManager: SecretsManagerClient },
-  reader: ReaderIdentity,
-  options: RemoveReaderOptions = {},
+  facts: AccountFacts,
+  keep: KeysToKeep,
 ): Promise<CleanupSummary> {
   const { iam, secretsManager } = clients;
-  const accountId = accountIdOf(reader);
-  const { userName, accessKeyId, secretName } = reader;
-  const summary: CleanupSummary = { deletedAccessKeys: [], deletedUser: false, deletedSecret: false, kept: [] };
+  const { accountId, userName } = facts;
+  const secretName = accountSecretName(accountId);
+  const summary: CleanupSummary = {
+    ...emptyCleanup(),
+    deletedUser: !facts.userExists,
+    deletedSecret: facts.secret === null || facts.secret.scheduledForDeletion,
+  };
+  if (facts.secret !== null && !facts.secret.owned) summary.kept.push(`secret ${secretName}: not tagged as this product's; left untouched`);
+  if (!facts.ownedUser) {
+    if (facts.userExists) summary.kept.push(`user ${userName}: not this product's reader; left untouched`);
+    return summary;
+  }
+  if (keep.keepAll) {
+    summary.kept.push(`every key of ${userName}: Director has the account's log source but which key it holds was never recorded`);
+    return summary;
+  }
+  for (const [keyId, why] of keep.reasons) summary.kept.push(`access key ${keyId}: ${why}`);
+  for (const keyId of facts.liveKeyIds.filter((id) => !keep.reasons.has(id))) {
+    await deleteReaderAccessKey(iam, userName, keyId);
+    summary.deletedAccessKeys.push(keyId);
+  }
 
-  if (reader.created.accessKey) {
-    if (!reader.created.secret) {
-      const outcome = await restorePreviousAccessKey(
-        secretsManager,
-        accountId,
-        accessKeyId,
-        async (previous) => previous !== accessKeyId && (await userHasKey(iam, userName, previous)),
+  if (facts.ownedSecret && facts.currentKeyId !== null && !keep.reasons.has(facts.currentKeyId)) {
+    if (facts.previousKeyId !== null && keep.reasons.has(facts.previousKeyId)) {
+      const previous = facts.previousKeyId;
+      const outcome = await restorePreviousAccessKey(secretsManager, accountId, facts.currentKeyId, (candidate) => Promise.resolve(candidate === previous));
+      summary.kept.push(
+        outcome.restored
+          ? `secret ${secretName}: rolled back to access key ${outcome.accessKeyId}`
+          : `secret ${secretName}: not rolled back (${outcome.reason})`,
       );
-      if (outcome.restored) {
-        summary.kept.push(`secret ${secretName}: existed before this execution; rolled back to access key ${outcome.accessKeyId}`);
-      } else if (outcome.reason === 'current-is-other-key' || outcome.reason === 'no-secret') {
-        summary.kept.push(`secret ${secretName}: existed before this execution; it does not hold access key ${accessKeyId}`);
-      } else {
-        summary.kept.push(`secret ${secretName}: existed before this execution; no earlier key to roll back to (${outcome.reason})`);
-      }
-    }
-    await deleteReaderAccessKey(iam, userName, accessKeyId);
-    summary.deletedAccessKeys.push(accessKeyId);
-  } else {
-    summary.kept.push(`access key ${accessKeyId}: existed before this execution`);
-    if (!reader.created.secret) summary.kept.push(`secret ${secretName}: existed before this execution`);
-  }
-
-  if (reader.created.user) {
-    const user = await getReaderUser(iam, userName);
-    if (user === null) {
-      summary.deletedUser = true;
-    } else if (!(await isOwnedReaderUser(iam, user, accountId))) {
-      // Created by this execution, yet its path or tags were changed since: someone else claims it now.
-      summary.kept.push(`user ${userName}: no longer carries this product's path and tags`);
+    } else if (keep.reasons.size === 0) {
+      summary.deletedSecret = (await deleteAccountSecret(secretsManager, accountId)) !== 'not-owned';
     } else {
-      const remaining = (await listAccessKeys(iam, userName)).map((key) => key.AccessKeyId ?? '');
-      if (remaining.length > 0) {
-        summary.kept.push(`user ${userName}: still has access key(s) ${remaining.join(', ')}`);
-      } else {
-        summary.deletedUser = await deleteUserIfKeyless(iam, userName);
-      }
+      summary.kept.push(`secret ${secretName}: holds a deleted key, but neither of its versions holds a key Director may use`);
     }
-  } else {
-    summary.kept.push(`user ${userName}: existed before this execution`);
+  } else if (facts.ownedSecret && facts.currentKeyId === null && keep.reasons.size === 0) {
+    summary.deletedSecret = (await deleteAccountSecret(secretsManager, accountId)) !== 'not-owned';
   }
-
-  if (reader.created.secret) {
-    const heldKeyId = await readAccessKeyId(secretsManager, accountId);
-    if (heldKeyId !== null && heldKeyId !== accessKeyId) {
-      summary.kept.push(`secret ${secretName}: now holds access key ${heldKeyId}, written by someone else`);
-    } else {
-      const outcome = await deleteAccountSecret(secretsManager, accountId, secretDeleteOptions(options));
-      if (outcome === 'not-owned') summary.kept.push(`secret ${secretName}: no longer tagged as owned by ${OWNER_MARKER}`);
-      else summary.deletedSecret = true;
-    }
-  }
+  if (keep.reasons.size === 0) summary.deletedUser = await deleteUserIfKeyless(iam, userName);
+  else summary.kept.push(`user ${userName}: it holds a key Director may use`);
   return summary;
 }
 
-function secretDeleteOptions(options: RemoveReaderOptions): DeleteAccountSecretOptions {
-  return options.secretRecoveryWindowDays === undefined ? {} : { recoveryWindowDays: options.secretRecoveryWindowDays };
-}
-
-async function userHasKey(iam: IAMClient, userName: string, accessKeyId: string): Promise<boolean> {
-  try {
-    return (await listAccessKeys(iam, userName)).some((key) => key.AccessKeyId === accessKeyId);
-  } catch (error) {
-    if (isAwsError(error, 'NoSuchEntityException')) return false;
-    throw error;
-  }
-}
-
-function rawAccountId(state: WorkflowState): string | null {
-  const input = state.input as { accountId?: unknown } | undefined;
-  const candidate = input?.accountId ?? (state as { accountId?: unknown }).accountId;
-  return typeof candidate === 'string' ? candidate : null;
+function emptyCleanup(): CleanupSummary {
+  return { deletedAccessKeys: [], deletedUser: false, deletedSecret: false, kept: [] };
 }

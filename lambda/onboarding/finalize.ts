@@ -4,7 +4,8 @@ import { ErrorCode } from '../contract/error-codes.js';
 import { accountSecretName, readerUserName } from '../contract/names.js';
 import type { DirectorClient } from '../director/index.js';
 import { enableAccountSecretRotation, type EnableRotationOptions } from '../rotation/enable-rotation.js';
-import { describeAccountSecret, readAccessKeyId, tagAccountSecret } from '../shared/account-secret.js';
+import { describeAccountSecret, readAccessKeyId } from '../shared/account-secret.js';
+import { tagAccountSecret } from '../shared/account-secret-tags.js';
 import { awsUnavailable } from '../shared/aws-transient.js';
 import { describeError, OnboardingError } from '../shared/errors.js';
 import { assertOwnedReaderUser, deleteReaderAccessKey, getReaderUser, listAccessKeys } from '../shared/reader-user.js';
@@ -32,7 +33,7 @@ export async function finalizeOnboarding(
   if (!logSourceId) {
     throw new OnboardingError(
       ErrorCode.DIRECTOR_BAD_RESPONSE,
-      `Director reported order ${registration.requestId} as successful, but lists no log source named "${registration.logSourceName}".`,
+      `Director reported order ${registration.requestId ?? '(answer lost)'} as successful, but lists no log source named "${registration.logSourceName}".`,
       { details: { requestId: registration.requestId, logSourceName: registration.logSourceName } },
     );
   }
@@ -58,9 +59,17 @@ export async function finalizeOnboarding(
   );
   // Described once for both: tagging changes neither ownership nor the rotation settings.
   const secret = await describeAccountSecret(clients.secretsManager, request.accountId);
+  // One TagResource: the source's id and the key Director now holds, the write record emptied.
+  const record = {
+    logSourceId,
+    directorKey: reader.accessKeyId,
+    directorWrite: '',
+    ...(registration.requestId === null ? {} : { lastOrder: registration.requestId }),
+  };
   await unlessTransient(
-    'The log source id was not recorded on the account secret (later runs find the source by name)',
-    () => tagAccountSecret(clients.secretsManager, request.accountId, { logSourceId, lastOrder: registration.requestId }, secret),
+    'The log source id and the key Director holds were not recorded on the account secret: later runs find the source by name, ' +
+      'but until a run succeeds with them recorded, a failed run keeps every key the secret holds',
+    () => tagAccountSecret(clients.secretsManager, request.accountId, record, secret),
     undefined,
   );
   const keyRotation =

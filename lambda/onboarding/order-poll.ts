@@ -1,9 +1,11 @@
 import type { OrderPolling } from '../contract/runtime-settings.js';
-import type { DirectorClient } from '../director/index.js';
-import { checkOrderOnce } from '../shared/order-check.js';
-import type { OrderPoll, Registration } from './workflow-contract.js';
+import { DirectorNotFoundError, DirectorOutcomeUnknownError, type DirectorClient } from '../director/index.js';
+import { checkOrderOnce, nextWaitSeconds } from '../shared/order-check.js';
+import { findOwnedLogSourceByName } from '../shared/owned-log-source.js';
+import type { OnboardingRequest, OrderPoll, Registration } from './workflow-contract.js';
 
 export interface OrderCheckInput {
+  request: OnboardingRequest;
   registration: Registration;
   /** Checks made so far (0 before the first). */
   attempt: number;
@@ -11,20 +13,77 @@ export interface OrderCheckInput {
   executionStartTime: string;
 }
 
+interface Look {
+  attempt: number;
+  startedAt: Date;
+  deadlineAt: Date;
+  now: Date;
+}
+
 /**
- * CheckOrder of the onboarding: one look at the registration's Director order. A failed order
- * raises DIRECTOR_ORDER_FAILED with Director's own validation messages; a pending order past the
- * deadline raises DIRECTOR_ORDER_TIMEOUT; otherwise the state machine is told how long to wait.
+ * CheckOrder of the onboarding: one look at what became of the registration's write. With an
+ * order to watch: a failed order raises DIRECTOR_ORDER_FAILED with Director's own validation
+ * messages, a pending order past the deadline DIRECTOR_ORDER_TIMEOUT, otherwise the state machine
+ * is told how long to wait. Without one (the write's answer was lost, or its order vanished),
+ * Director itself is read: a create whose source appeared has succeeded; one that has not appeared
+ * within the settle window did not take and is sent again (RESUBMIT); a lost edit is sent again.
  */
 export async function checkOrder(director: DirectorClient, polling: OrderPolling, input: OrderCheckInput, now: Date): Promise<OrderPoll> {
   const { registration } = input;
   const startedAt = new Date(input.executionStartTime);
-  const deadlineAt = new Date(startedAt.getTime() + polling.deadlineSeconds * 1000);
-  const check = await checkOrderOnce(director, polling, { reference: registration, attempt: input.attempt, startedAt, deadlineAt }, now);
-  if (check.state === 'failed') throw check.error;
-  const base = { attempt: check.attempt, startedAt: startedAt.toISOString(), deadlineAt: deadlineAt.toISOString() };
-  if (check.state === 'succeeded') {
-    return { ...base, status: 'SUCCEEDED', logSourceId: check.logSourceId ?? registration.logSourceId, nextWaitSeconds: 1 };
+  const look: Look = { attempt: input.attempt + 1, startedAt, deadlineAt: new Date(startedAt.getTime() + polling.deadlineSeconds * 1000), now };
+  const { orderPath, requestId } = registration;
+  if (orderPath === null || requestId === null) return lookForSource(director, polling, input, look);
+
+  let check: Awaited<ReturnType<typeof checkOrderOnce>>;
+  try {
+    check = await checkOrderOnce(
+      director,
+      polling,
+      { reference: { orderPath, requestId }, attempt: input.attempt, startedAt, deadlineAt: look.deadlineAt },
+      now,
+    );
+  } catch (error) {
+    // An order Director no longer knows says nothing about the write: find out from the source.
+    if (error instanceof DirectorNotFoundError) return lookForSource(director, polling, input, look);
+    throw error;
   }
-  return { ...base, status: 'PENDING', logSourceId: registration.logSourceId, nextWaitSeconds: check.nextWaitSeconds };
+  if (check.state === 'failed') {
+    // A create sent again after a lost answer fails ("value already exists") when the first one did apply after all.
+    const created = registration.operation === 'CREATE' ? await findOwnedLogSourceByName(director, input.request) : null;
+    if (created) return poll(look, 'SUCCEEDED', created.id, 1);
+    throw check.error;
+  }
+  if (check.state === 'succeeded') return poll(look, 'SUCCEEDED', check.logSourceId ?? registration.logSourceId, 1);
+  return poll(look, 'PENDING', registration.logSourceId, check.nextWaitSeconds);
+}
+
+async function lookForSource(director: DirectorClient, polling: OrderPolling, input: OrderCheckInput, look: Look): Promise<OrderPoll> {
+  const { registration } = input;
+  // An edit is idempotent: sending it again is the quickest way to an order that can be watched.
+  if (registration.operation === 'EDIT') return poll(look, 'RESUBMIT', registration.logSourceId, 1);
+  const created = await findOwnedLogSourceByName(director, input.request);
+  if (created) return poll(look, 'SUCCEEDED', created.id, 1);
+  const remainingSeconds = Math.floor((look.deadlineAt.getTime() - look.now.getTime()) / 1000);
+  if (remainingSeconds <= 0) {
+    throw new DirectorOutcomeUnknownError(
+      `Director never confirmed the create of log source "${registration.logSourceName}" sent at ${registration.submittedAt}, ` +
+        'and the source did not appear before the deadline',
+      { extra: { logSourceName: registration.logSourceName, submittedAt: registration.submittedAt, polls: look.attempt } },
+    );
+  }
+  const settleRemainingSeconds = Math.ceil((Date.parse(registration.submittedAt) + polling.settleSeconds * 1000 - look.now.getTime()) / 1000);
+  if (settleRemainingSeconds <= 0) return poll(look, 'RESUBMIT', null, 1);
+  return poll(look, 'PENDING', null, Math.min(nextWaitSeconds(polling, look.attempt, remainingSeconds), settleRemainingSeconds));
+}
+
+function poll(look: Look, status: OrderPoll['status'], logSourceId: string | null, waitSeconds: number): OrderPoll {
+  return {
+    status,
+    logSourceId,
+    nextWaitSeconds: waitSeconds,
+    attempt: look.attempt,
+    startedAt: look.startedAt.toISOString(),
+    deadlineAt: look.deadlineAt.toISOString(),
+  };
 }

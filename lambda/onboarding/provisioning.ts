@@ -3,12 +3,20 @@ import type { IAMClient, User } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ErrorCode } from '../contract/error-codes.js';
 import { READER_USER_PATH, accountSecretName, readerUserName } from '../contract/names.js';
-import { readAccessKeyId, writeAccessKey } from '../shared/account-secret.js';
+import { describeAccountSecret, readAccessKeyId, writeAccessKey } from '../shared/account-secret.js';
+import { directorKeyRecordOf } from '../shared/director-key-record.js';
 import { OnboardingError } from '../shared/errors.js';
 import { describeAwsError, isAwsError, mergeTags, redactSecrets } from '../shared/ownership.js';
 import { createAccessKeyWithinLimit } from '../shared/reader-keys.js';
 import { READER_POLICY_NAME, buildReaderPolicy } from '../shared/reader-policy.js';
-import { assertOwnedReaderUser, deleteReaderAccessKey, deleteUserIfKeyless, getReaderUser, requireUserArn } from '../shared/reader-user.js';
+import {
+  assertOwnedReaderUser,
+  deleteReaderAccessKey,
+  deleteUserIfKeyless,
+  getReaderUser,
+  listReaderAccessKeyIds,
+  requireUserArn,
+} from '../shared/reader-user.js';
 import type { ReaderIdentity } from './workflow-contract.js';
 import type { BucketFacts } from '../shared/workflow-schemas.js';
 import { awsUnavailable } from '../shared/aws-transient.js';
@@ -18,15 +26,19 @@ import { awsUnavailable } from '../shared/aws-transient.js';
  * straight into the account's secret.
  *
  * Key lifecycle and re-runs — Director must never lose a working key:
- * - {@link provisionReader} always creates a NEW key and makes it the secret's AWSCURRENT value
- *   (the earlier value stays as AWSPREVIOUS). The earlier key stays active on the user, because
- *   Director keeps using it until the workflow has registered the new one.
+ * - {@link provisionReader} creates a NEW key and makes it the secret's AWSCURRENT value (the
+ *   earlier value stays as AWSPREVIOUS). The earlier key stays active on the user, because
+ *   Director keeps using it until the workflow has registered the new one. The one exception: a
+ *   key in the secret that Director was never confirmed to hold is reused — left by a crashed
+ *   attempt of this step, or sent in a write whose outcome is unknown (an earlier run ended with
+ *   DIRECTOR_OUTCOME_UNKNOWN) — so a retry or re-run settles what Director holds without a third key.
  * - After Director accepted the new key (the order succeeded), the workflow calls
  *   `retireStaleAccessKeys` (finalize.ts), which deletes every other key of the user.
- * - When the workflow fails instead, `removeReaderResources` (compensation.ts) deletes the key this execution
- *   created and rolls the secret back to the earlier key, so the secret and Director agree again.
+ * - When the workflow fails instead, `compensateOnboarding` (compensation.ts) deletes every key
+ *   Director cannot hold and rolls the secret back to the earlier key, so the two agree again.
  * - IAM allows two keys per user. When both slots are taken, provisioning deletes only a key that
- *   is provably idle: not the key the secret holds, and never used or Inactive. Otherwise it fails
+ *   is provably idle: not the key the secret holds nor one Director holds or may hold, and never
+ *   used or Inactive. Otherwise it fails
  *   with ACCESS_KEY_LIMIT and says what to do. "Never used" relies on GetAccessKeyLastUsed, which
  *   AWS updates with some delay; a key that is not in the secret is not one this workflow gives to
  *   Director, so at worst a key that was handed out by hand is removed before its first use.
@@ -74,9 +86,21 @@ export async function provisionReader(clients: ReaderClients, request: Provision
     await iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: READER_POLICY_NAME, PolicyDocument: policyDocument }));
 
     const secretKeyId = await readAccessKeyId(secretsManager, accountId);
+    const existing = await describeAccountSecret(secretsManager, accountId);
+    const record = directorKeyRecordOf(existing?.owned ? existing.tags : {});
+    // A key Director was never confirmed to hold is reused: a crashed attempt's, or one whose write has an unknown outcome.
+    if (
+      existing !== null &&
+      secretKeyId !== null &&
+      secretKeyId !== record.confirmedKeyId &&
+      (await listReaderAccessKeyIds(iam, userName)).includes(secretKeyId)
+    ) {
+      const created = { user: user.created, secret: false, accessKey: false };
+      return { userName, userArn: user.userArn, accessKeyId: secretKeyId, secretName: existing.secretName, secretArn: existing.secretArn, created };
+    }
     newKey = await createAccessKeyWithinLimit(iam, {
       userName,
-      protectedAccessKeyIds: secretKeyId === null ? [] : [secretKeyId],
+      protectedAccessKeyIds: [secretKeyId, record.confirmedKeyId, record.inFlight?.accessKeyId].filter((id): id is string => typeof id === 'string'),
       secretName: accountSecretName(accountId),
     });
 

@@ -13,7 +13,16 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
     output: registrationSchema,
     run: (input) => {
       const deps = dependencies();
-      return registerLogSource({ director: deps.director(), secretsManager: deps.secretsManager, logSource: deps.settings.logSource, now: deps.now }, input);
+      return registerLogSource(
+        {
+          director: deps.director(),
+          secretsManager: deps.secretsManager,
+          logSource: deps.settings.logSource,
+          orderPolling: deps.settings.orderPolling,
+          now: deps.now,
+        },
+        input,
+      );
     },
   });
 

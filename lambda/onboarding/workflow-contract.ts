@@ -57,13 +57,17 @@ export const registrationSchema = z.strictObject({
   logSourceName: z.string().min(1),
   /** `LogSources/<uuid>`: known for an edit, found by name after a create's order succeeds. */
   logSourceId: z.string().nullable(),
-  orderPath: z.string().min(1),
-  requestId: z.string().min(1),
+  /** The order to watch; null when the write's answer was lost (CheckOrder then looks for the source itself). */
+  orderPath: z.string().min(1).nullable(),
+  requestId: z.string().min(1).nullable(),
+  /** When the write was sent; equals the `logpoint:director-write` record on the account secret. */
+  submittedAt: isoInstant,
 });
 export type Registration = z.infer<typeof registrationSchema>;
 
 export const orderPollSchema = z.strictObject({
-  status: z.enum(['PENDING', 'SUCCEEDED']),
+  /** RESUBMIT: the write provably did not take (its source did not appear in time): RegisterLogSource runs again. */
+  status: z.enum(['PENDING', 'SUCCEEDED', 'RESUBMIT']),
   logSourceId: z.string().nullable(),
   /** Seconds the Wait state sleeps before the next check: about 2, doubling to a 60 s cap. */
   nextWaitSeconds: z.int().min(1),

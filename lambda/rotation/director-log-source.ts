@@ -1,4 +1,4 @@
-import { tagAccountSecret } from '../shared/account-secret.js';
+import { tagAccountSecret } from '../shared/account-secret-tags.js';
 import type { AccessKeyPair } from '../shared/account-secret.js';
 import { DirectorAuthError, DirectorForbiddenError, DirectorNotFoundError, DirectorOrderFailedError, DirectorValidationError } from '../director/index.js';
 import type { DirectorClient, LogSourceRecord, OrderReference } from '../director/index.js';
@@ -110,10 +110,19 @@ export class DirectorLogSource {
     );
   }
 
-  /** Best effort: the last order on the secret's tags helps an operator; its absence breaks nothing. */
-  async recordOrder(target: RotationTarget, order: OrderReference): Promise<void> {
+  /**
+   * Best effort: the last order, and the key Director now holds, on the secret's tags. The order
+   * helps an operator; the key tells a later onboarding's compensation which key it must keep
+   * (without it, that compensation keeps the key the secret holds as AWSCURRENT or AWSPREVIOUS).
+   */
+  async recordOrder(target: RotationTarget, order: OrderReference, heldAccessKeyId: string): Promise<void> {
     try {
-      await tagAccountSecret(this.run.context.secretsManager, target.accountId, { lastOrder: order.requestId }, target.description);
+      await tagAccountSecret(
+        this.run.context.secretsManager,
+        target.accountId,
+        { lastOrder: order.requestId, directorKey: heldAccessKeyId, directorWrite: '' },
+        target.description,
+      );
     } catch (error) {
       this.run.log('warn', `Could not record order ${order.requestId} on ${target.secretName}`, { awsError: describeAwsError(error) });
     }

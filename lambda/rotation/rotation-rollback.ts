@@ -19,7 +19,8 @@ export async function rollBack(run: RotationRun, target: RotationTarget): Promis
       // 'failed' until proven otherwise: an unanswered lookup is as bad as a failed restore.
       report.director = 'failed';
       if (await run.logSource.mayHold(target, pending.accessKeyId)) {
-        await run.logSource.edit(target, await run.logSource.require(target), current, 'restore');
+        const order = await run.logSource.edit(target, await run.logSource.require(target), current, 'restore');
+        await run.logSource.recordOrder(target, order, current.accessKeyId);
         report.director = 'restored';
       } else {
         report.director = 'not-needed';

@@ -104,7 +104,7 @@ export function setSecretStep(context: KeyRotationContext, request: RotationRequ
       return { action: 'director-already-updated', accessKeyId: pending.accessKeyId, logSourceId: source.id };
     }
     const order = await run.logSource.edit(target, source, pending, 'switch');
-    await run.logSource.recordOrder(target, order);
+    await run.logSource.recordOrder(target, order, pending.accessKeyId);
     return { action: 'director-updated', accessKeyId: pending.accessKeyId, logSourceId: source.id, orderRequestId: order.requestId };
   });
 }

@@ -229,46 +229,6 @@ export async function readAccessKeyId(sm: SecretsManagerClient, accountId: strin
   }
 }
 
-export interface AccountSecretTags {
-  /** Director id of the log source, `LogSources/<uuid>`. */
-  logSourceId?: string;
-  /** Path or id of the last Director order. */
-  lastOrder?: string;
-}
-
-// Secrets Manager tag values: up to 256 of letters, digits, spaces and _ . : / = + - @
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
-
-/** Records workflow facts on the account's secret. The secret must exist and be ours. */
-export async function tagAccountSecret(
-  sm: SecretsManagerClient,
-  accountId: string,
-  values: AccountSecretTags,
-  /** What this invocation already read of the secret; described again when omitted. */
-  known?: AccountSecretDescription | null,
-): Promise<void> {
-  const tags = [
-    ...(values.logSourceId === undefined ? [] : [{ Key: TagKey.logSourceId, Value: values.logSourceId }]),
-    ...(values.lastOrder === undefined ? [] : [{ Key: TagKey.lastOrder, Value: values.lastOrder }]),
-  ];
-  if (tags.length === 0) return;
-  for (const tag of tags) {
-    if (!TAG_VALUE.test(tag.Value)) {
-      throw new OnboardingError(ErrorCode.INVALID_INPUT, `Value of tag ${tag.Key} is not a valid Secrets Manager tag value: "${tag.Value}".`, {
-        details: { tag: tag.Key },
-      });
-    }
-  }
-  const description = known === undefined ? await describeAccountSecret(sm, accountId) : known;
-  if (description === null) {
-    throw new OnboardingError(ErrorCode.SECRET_NOT_FOUND, `Secret ${accountSecretName(accountId)} does not exist; cannot tag it.`, {
-      details: { secretName: accountSecretName(accountId) },
-    });
-  }
-  if (!description.owned) throw secretNotOwned(description.secretName, accountId);
-  await sm.send(new TagResourceCommand({ SecretId: description.secretArn, Tags: tags }));
-}
-
 export interface DeleteAccountSecretOptions {
   /** 7-30 days during which the secret can be restored; omitted = delete without recovery. */
   recoveryWindowDays?: number;

@@ -14,6 +14,8 @@ const TRANSIENT_NAMES = [
   'ThrottledException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  // DynamoDB's throttling of a table or partition (HTTP 400, so the status alone does not tell).
+  'ProvisionedThroughputExceeded',
   'SlowDown',
   'ServiceFailure',
   'ServiceUnavailable',
@@ -21,6 +23,7 @@ const TRANSIENT_NAMES = [
   'InternalServiceError',
   'InternalFailure',
   'InternalError',
+  'InternalServerError',
   'RequestTimeout',
   'RequestTimeoutException',
 ];

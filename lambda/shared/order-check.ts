@@ -50,6 +50,6 @@ export async function checkOrderOnce(director: DirectorClient, polling: OrderPol
 }
 
 /** About 2 s, doubling to the cap, and never longer than what is left before the deadline. */
-function nextWaitSeconds(polling: OrderPolling, attempt: number, remainingSeconds: number): number {
+export function nextWaitSeconds(polling: OrderPolling, attempt: number, remainingSeconds: number): number {
   return Math.max(1, Math.min(doublingDelay(polling.initialWaitSeconds, attempt, polling.maxWaitSeconds), remainingSeconds));
 }

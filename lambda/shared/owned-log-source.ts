@@ -40,6 +40,14 @@ export async function findOwnedLogSource(
     const recorded = await getIfPresent(director, recordedId);
     if (recorded && isOwnedLogSource(recorded, request.accountId)) return withId(recorded, recordedId);
   }
+  return findOwnedLogSourceByName(director, request);
+}
+
+/** The account's log source by name alone (the secret's record aside), or null; NOT_OWNED for another's. */
+export async function findOwnedLogSourceByName(
+  director: DirectorClient,
+  request: { accountId: string; logSourceName: string },
+): Promise<OwnedLogSource | null> {
   const byName = await director.findLogSourceByName(request.logSourceName);
   if (byName === null) return null;
   if (!isOwnedLogSource(byName, request.accountId)) {

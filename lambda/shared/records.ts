@@ -8,3 +8,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
+
+/** The account id of an execution's raw input (kept at `$.input`), for a failure report when validation refused it. */
+export function rawAccountIdOf(state: unknown): string | null {
+  const input = isRecord(state) ? state.input : undefined;
+  const candidate = isRecord(input) ? input.accountId : undefined;
+  return typeof candidate === 'string' ? candidate : null;
+}

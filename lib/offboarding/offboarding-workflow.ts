@@ -3,13 +3,16 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Choice, Condition, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Pass, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { OffboardingState, OffboardingTask, type OffboardingTaskName } from '../../lambda/contract/offboarding-states.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { absentReaderUsersArn, accountSecretsArn, grantDirectorSecret, readerUsersArn } from '../shared/resource-scopes.js';
-import { failurePath, orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
+import { failurePath } from '../shared/failure-path.js';
+import { accountLockStates } from '../shared/account-lock-states.js';
+import type { AccountLockTable } from '../shared/account-lock-table.js';
+import { orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
 import { TagKey, OWNER_MARKER, DEFAULT_SECRET_RECOVERY_WINDOW_DAYS } from '../../lambda/contract/names.js';
 import { EVENT_SOURCE, OffboardingEventType } from '../../lambda/contract/events.js';
 
@@ -31,6 +34,8 @@ export interface OffboardingWorkflowProps {
   directorCaBundleFile?: string;
   /** @default 90 days of state machine logs */
   logRetention?: RetentionDays;
+  /** The per-account lock table: a run holds its account's lock from validation to its end. */
+  accountLocks: AccountLockTable;
 }
 
 /** The Lambdas that talk to Director: the only ones that may read (and refresh) the Director secret. */
@@ -66,17 +71,25 @@ export class OffboardingWorkflow extends Construct {
         RemoveReader: { description: "Deletes the reader user's access keys, inline policy and the user.", timeout: Duration.minutes(1) },
         ScheduleSecretDeletion: { description: "Schedules the account secret's deletion with a recovery window.", timeout: Duration.minutes(1) },
         DescribeOffboardingFailure: { description: 'Describes a failed offboarding and what was left in place.' },
+        AcquireLock: { description: "Takes the account's lock: one onboarding, offboarding or rotation per account at a time." },
+        ReleaseLock: { description: "Releases the account's lock when the offboarding ends." },
       },
       { handlerFiles: OffboardingTask, settings: props.settings, directorTasks: DIRECTOR_CALLING_TASKS, directorCaBundleFile: props.directorCaBundleFile },
     );
     this.functions = functions;
     this.grantPermissions(functions, props.directorSecret);
+    props.accountLocks.grantLocking(functions.AcquireLock, ['acquire']);
+    props.accountLocks.grantLocking(functions.ReleaseLock, ['release']);
 
     const request = { payload: TaskInput.fromObject({ 'request.$': '$.request', 'inventory.$': '$.inventory' }) };
     const directorRetries = [RetryPolicy.directorUnavailable];
 
     // The raw input stays beside the request, so a failure report names the account even for an invalid input.
-    const validateInput = step('ValidateOffboardInput', { resultPath: '$.request' });
+    const readInput = new Pass(this, OffboardingState.ReadInput, { stateName: OffboardingState.ReadInput, parameters: { 'input.$': '$' } });
+    const validateInput = step('ValidateOffboardInput', { input: { inputPath: '$.input' }, resultPath: '$.request' });
+    const lockPayload = { 'accountId.$': '$.request.accountId', 'owner.$': '$$.Execution.Id' };
+    const acquireLock = step('AcquireLock', { input: { payload: TaskInput.fromObject({ ...lockPayload, workflow: 'offboard' }) }, resultPath: '$.lock' });
+    const releaseLock = step('ReleaseLock', { input: { payload: TaskInput.fromObject(lockPayload) }, resultPath: '$.lockRelease' });
     const findLogSource = step('FindLogSource', { input: { inputPath: '$.request' }, resultPath: '$.inventory', retries: directorRetries });
     const deleteLogSource = step('DeleteLogSource', { input: request, resultPath: '$.deletion', retries: directorRetries });
     const checkOrder = step('CheckOrder', {
@@ -116,29 +129,40 @@ export class OffboardingWorkflow extends Construct {
     });
     const offboarded = new Succeed(this, OffboardingState.Offboarded, { stateName: OffboardingState.Offboarded, outputPath: '$.result' });
 
+    const publishFailed = publishEvent(this, OffboardingState.PublishOffboardingFailed, {
+      source: EVENT_SOURCE,
+      detailType: OffboardingEventType.Failed,
+      detail: TaskInput.fromObject({
+        'accountId.$': '$.failure.accountId',
+        'logSourceName.$': '$.failure.logSourceName',
+        'logSourceId.$': '$.failure.logSourceId',
+        'orderRequestId.$': '$.failure.orderRequestId',
+        'errorCode.$': '$.failure.code',
+        'errorMessage.$': '$.failure.message',
+        'kept.$': '$.failure.kept',
+        'executionId.$': '$$.Execution.Id',
+      }),
+    });
+    const lock = accountLockStates(this, { release: releaseLock, stateNames: OffboardingState, publishSucceeded: publishOffboarded, publishFailed });
+
     const describeFailure = step('DescribeOffboardingFailure', { resultPath: '$.failure' });
     describeFailure.addRetry(RetryPolicy.anyError);
     failurePath(this, {
-      catchFrom: [validateInput, findLogSource, deleteLogSource, checkOrder, removeReader, scheduleSecretDeletion],
+      catchFrom: [validateInput, acquireLock, findLogSource, deleteLogSource, checkOrder, removeReader, scheduleSecretDeletion],
       describeFailure,
-      publishFailed: publishEvent(this, OffboardingState.PublishOffboardingFailed, {
-        source: EVENT_SOURCE,
-        detailType: OffboardingEventType.Failed,
-        detail: TaskInput.fromObject({
-          'accountId.$': '$.failure.accountId',
-          'logSourceName.$': '$.failure.logSourceName',
-          'logSourceId.$': '$.failure.logSourceId',
-          'orderRequestId.$': '$.failure.orderRequestId',
-          'errorCode.$': '$.failure.code',
-          'errorMessage.$': '$.failure.message',
-          'kept.$': '$.failure.kept',
-          'executionId.$': '$$.Execution.Id',
-        }),
-      }),
+      publishFailed,
+      afterDescribe: lock.beforeFailure,
       failedStateName: OffboardingState.OffboardingFailed,
+      undescribed: {
+        stateName: OffboardingState.CleanupFailed,
+        fields: { logSourceName: null, logSourceId: null, orderRequestId: null, kept: ['unknown: the failure could not be described'] },
+      },
     });
+    // The offboarding stands even when its event cannot be published; the error stays in the history.
+    publishOffboarded.addCatch(offboarded, { errors: ['States.ALL'], resultPath: '$.eventError' });
+    publishOffboarded.next(offboarded);
 
-    removeReader.next(scheduleSecretDeletion).next(publishOffboarded).next(offboarded);
+    removeReader.next(scheduleSecretDeletion).next(lock.beforeSuccess);
     const polling = props.settings.orderPolling;
     const pollDeletionOrder = orderPollingLoop(this, {
       stateNames: OffboardingState,
@@ -148,7 +172,9 @@ export class OffboardingWorkflow extends Construct {
       isDone: Condition.or(Condition.stringEquals('$.order.status', 'DELETED'), Condition.stringEquals('$.order.status', 'ALREADY_GONE')),
       whenDone: removeReader,
     });
-    const definition = validateInput
+    const definition = readInput
+      .next(validateInput)
+      .next(acquireLock)
       .next(findLogSource)
       .next(
         hasLogSource

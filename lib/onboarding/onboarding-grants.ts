@@ -106,11 +106,11 @@ export function grantOnboardingPermissions(fns: Record<OnboardingTaskName, Onboa
     }),
   );
   fns.VerifyAccess.addToRolePolicy(new PolicyStatement({ sid: 'ReadAccountSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [accountSecrets] }));
-  // DescribeSecret: the log source id recorded on the secret's tags.
+  // DescribeSecret: the log source id and the write record on the secret's tags; TagResource: the write record, before each write.
   fns.RegisterLogSource.addToRolePolicy(
     new PolicyStatement({
-      sid: 'ReadAccountSecrets',
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      sid: 'ReadAccountSecretsAndRecordWrites',
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:TagResource'],
       resources: [accountSecrets],
     }),
   );
@@ -128,6 +128,8 @@ export function grantOnboardingPermissions(fns: Record<OnboardingTaskName, Onboa
     }),
   );
   fns.Compensate.addToRolePolicy(new PolicyStatement({ sid: 'InspectReaderUsers', actions: READ_READER_USER, resources: [readerUsers] }));
+  // Compensation reads what the account holds, whatever the run got to: often there is no reader yet.
+  fns.Compensate.addToRolePolicy(new PolicyStatement({ sid: 'LookUpAbsentReaderUsers', actions: ['iam:GetUser'], resources: [absentReaderUsersArn(stack)] }));
   fns.Compensate.addToRolePolicy(
     new PolicyStatement({
       sid: 'RemoveCreatedReader',

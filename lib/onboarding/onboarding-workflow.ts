@@ -1,14 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Condition, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { Condition, Pass, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { OnboardingState, OnboardingTask, type OnboardingTaskName } from '../../lambda/contract/onboarding-states.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { ReaderPermissionsBoundary } from '../shared/reader-boundary.js';
 import { DIRECTOR_TASKS, grantOnboardingPermissions } from './onboarding-grants.js';
-import { failurePath, orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
+import { failurePath } from '../shared/failure-path.js';
+import { accountLockStates } from '../shared/account-lock-states.js';
+import type { AccountLockTable } from '../shared/account-lock-table.js';
+import { orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
 import { EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/events.js';
 
 export interface OnboardingWorkflowProps {
@@ -24,6 +27,8 @@ export interface OnboardingWorkflowProps {
    * @default none: the Lambda runtime's public CAs
    */
   directorCaBundleFile?: string;
+  /** The per-account lock table: a run holds its account's lock from ValidateInput to its end. */
+  accountLocks: AccountLockTable;
 }
 
 /**
@@ -49,6 +54,8 @@ export class OnboardingWorkflow extends Construct {
         CheckOrder: { description: 'Reads the Director order of the registration and reports its state.', timeout: Duration.minutes(1) },
         FinalizeOnboarding: { description: 'Records the log source on the account secret and retires superseded keys.', timeout: Duration.minutes(1) },
         Compensate: { description: 'Removes what a failed onboarding created and reports the failure.', timeout: Duration.minutes(2) },
+        AcquireLock: { description: "Takes the account's lock: one onboarding, offboarding or rotation per account at a time." },
+        ReleaseLock: { description: "Releases the account's lock when the onboarding ends." },
       },
       { handlerFiles: OnboardingTask, settings: props.settings, directorTasks: DIRECTOR_TASKS, directorCaBundleFile: props.directorCaBundleFile },
     );
@@ -56,9 +63,15 @@ export class OnboardingWorkflow extends Construct {
 
     const boundary = new ReaderPermissionsBoundary(this, 'ReaderBoundary', { trail: props.settings.trail });
     grantOnboardingPermissions(functions, { ...props, readerBoundary: boundary });
+    props.accountLocks.grantLocking(functions.AcquireLock, ['acquire']);
+    props.accountLocks.grantLocking(functions.ReleaseLock, ['release']);
 
-    // The raw input stays beside the request: Compensate reports the account id even when the input was invalid.
-    const validateInput = step('ValidateInput', { resultPath: '$.request' });
+    // The raw input is kept at $.input (whatever it is, even an array): Compensate reports the account id even when the input was invalid.
+    const readInput = new Pass(this, OnboardingState.ReadInput, { stateName: OnboardingState.ReadInput, parameters: { 'input.$': '$' } });
+    const validateInput = step('ValidateInput', { input: { inputPath: '$.input' }, resultPath: '$.request' });
+    const lockPayload = { 'accountId.$': '$.request.accountId', 'owner.$': '$$.Execution.Id' };
+    const acquireLock = step('AcquireLock', { input: { payload: TaskInput.fromObject({ ...lockPayload, workflow: 'onboard' }) }, resultPath: '$.lock' });
+    const releaseLock = step('ReleaseLock', { input: { payload: TaskInput.fromObject(lockPayload) }, resultPath: '$.lockRelease' });
     const checkBucket = step('CheckBucket', { input: { inputPath: '$.request' }, resultPath: '$.bucket', retries: [RetryPolicy.noLogsYet] });
     const provisionReader = step('ProvisionReader', {
       input: { payload: TaskInput.fromObject({ 'request.$': '$.request', 'bucket.$': '$.bucket' }) },
@@ -109,28 +122,44 @@ export class OnboardingWorkflow extends Construct {
       }),
     });
     const succeeded = new Succeed(this, OnboardingState.Onboarded, { stateName: OnboardingState.Onboarded, outputPath: '$.result' });
+    // The onboarding stands even when its event cannot be published; the error stays in the history.
+    publishSucceeded.addCatch(succeeded, { errors: ['States.ALL'], resultPath: '$.eventError' });
+    publishSucceeded.next(succeeded);
+    const publishFailed = publishEvent(this, OnboardingState.PublishFailed, {
+      source: EVENT_SOURCE,
+      detailType: OnboardingEventType.Failed,
+      detail: TaskInput.fromObject({
+        'accountId.$': '$.failure.accountId',
+        'logSourceName.$': '$.failure.logSourceName',
+        'orderRequestId.$': '$.failure.orderRequestId',
+        'errorCode.$': '$.failure.code',
+        'errorMessage.$': '$.failure.message',
+        'cleanup.$': '$.failure.cleanup',
+        'executionId.$': '$$.Execution.Id',
+      }),
+    });
+    const lock = accountLockStates(this, { release: releaseLock, stateNames: OnboardingState, publishSucceeded, publishFailed });
 
     failurePath(this, {
-      catchFrom: [validateInput, checkBucket, provisionReader, verifyAccess, registerLogSource, checkOrder, finalize],
+      catchFrom: [validateInput, acquireLock, checkBucket, provisionReader, verifyAccess, registerLogSource, checkOrder, finalize],
       describeFailure: step('Compensate', { resultPath: '$.failure', finalRetry: RetryPolicy.anyError }),
-      publishFailed: publishEvent(this, OnboardingState.PublishFailed, {
-        source: EVENT_SOURCE,
-        detailType: OnboardingEventType.Failed,
-        detail: TaskInput.fromObject({
-          'accountId.$': '$.failure.accountId',
-          'logSourceName.$': '$.failure.logSourceName',
-          'orderRequestId.$': '$.failure.orderRequestId',
-          'errorCode.$': '$.failure.code',
-          'errorMessage.$': '$.failure.message',
-          'cleanup.$': '$.failure.cleanup',
-          'executionId.$': '$$.Execution.Id',
-        }),
-      }),
+      publishFailed,
+      afterDescribe: lock.beforeFailure,
       failedStateName: OnboardingState.OnboardingFailed,
+      undescribed: {
+        stateName: OnboardingState.CleanupFailed,
+        fields: {
+          logSourceName: null,
+          orderRequestId: null,
+          cleanup: { deletedAccessKeys: [], deletedUser: false, deletedSecret: false, kept: ['unknown: compensation did not finish'] },
+        },
+      },
     });
 
     const polling = props.settings.orderPolling;
-    const definition = validateInput
+    const definition = readInput
+      .next(validateInput)
+      .next(acquireLock)
       .next(checkBucket)
       .next(provisionReader)
       .next(verifyAccess)
@@ -141,7 +170,8 @@ export class OnboardingWorkflow extends Construct {
           initialWaitSeconds: polling.initialWaitSeconds,
           checkOrder,
           isDone: Condition.stringEquals('$.order.status', 'SUCCEEDED'),
-          whenDone: finalize.next(publishSucceeded).next(succeeded),
+          whenDone: finalize.next(lock.beforeSuccess),
+          resubmit: { when: Condition.stringEquals('$.order.status', 'RESUBMIT'), to: registerLogSource },
         }),
       );
 

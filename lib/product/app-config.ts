@@ -4,6 +4,39 @@ import * as z from 'zod';
 import { orderPollingSchema, trailSettingsSchema, type RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from '../../lambda/contract/settings.js';
 
+/** What Secrets Manager allows in a secret name. */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:secret:(?<name>[A-Za-z0-9/_+=.@-]{1,512})$/;
+/** The `-` and six random characters Secrets Manager appends to the name in a secret's full ARN. */
+const RANDOM_SUFFIX = /.-[A-Za-z0-9]{6}$/;
+
+/**
+ * The Director secret: a name, or the full ARN. The stack imports an ARN with
+ * `Secret.fromSecretCompleteArn`, which throws on a partial ARN (no random suffix); a partial ARN
+ * would need `fromSecretPartialArn` and `-??????` grants, so it is refused here with what to give.
+ */
+const credentialSecretIdSchema = z.string().superRefine((value, context) => {
+  const problem = secretIdProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+});
+
+function secretIdProblem(value: string): string | undefined {
+  if (!value.startsWith('arn:')) {
+    return SECRET_NAME.test(value) ? undefined : 'must be the secret name (1-512 letters, digits and /_+=.@-) or its full ARN';
+  }
+  const name = SECRET_ARN.exec(value)?.groups?.name;
+  if (name === undefined) {
+    return 'is not a Secrets Manager secret ARN: expected arn:<partition>:secretsmanager:<region>:<12-digit account>:secret:<name>-<6 characters>';
+  }
+  if (!RANDOM_SUFFIX.test(name)) {
+    return (
+      'is a partial secret ARN: it lacks the "-" and 6 random characters Secrets Manager appends to the name. ' +
+      'Give the full ARN as the console or `aws secretsmanager describe-secret` shows it (…:secret:<name>-AbC123), or only the secret name'
+    );
+  }
+  return undefined;
+}
+
 /**
  * The operator's configuration file (`-c config=<path>`, default config/example.json). Checked at
  * synth time, so a wrong value stops `cdk synth` with the field and what it expects.
@@ -16,12 +49,13 @@ const appConfigSchema = z.strictObject({
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/)
     .default('LogpointCloudTrailOnboarding'),
   director: directorSettingsSchema.omit({ caBundle: true }).extend({
+    credentialSecretId: credentialSecretIdSchema,
     /** Path (relative to the config file) of a PEM bundle for a Director behind a private CA. */
     caBundleFile: z.string().min(1).optional(),
   }),
   trail: trailSettingsSchema,
   logSource: logSourceDefaultsSchema.default(logSourceDefaultsSchema.parse({})),
-  orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800 }),
+  orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 }),
   /** The account `cdk deploy` onboards; omit to onboard only accounts that triggers report. */
   onboardAccountId: accountIdSchema.optional(),
   /** Which new-account events start an onboarding. */

@@ -15,6 +15,7 @@ import { KeyRotation } from '../rotation/key-rotation.js';
 import { OffboardingWorkflow } from '../offboarding/offboarding-workflow.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { OnboardingWorkflow } from '../onboarding/onboarding-workflow.js';
+import { AccountLockTable } from '../shared/account-lock-table.js';
 
 interface CloudTrailOnboardingTriggers {
   /**
@@ -122,6 +123,8 @@ export class CloudTrailOnboarding extends Construct {
   readonly keyRotation?: KeyRotation;
   /** Present unless `offboarding: false`. */
   readonly offboardingWorkflow?: OffboardingWorkflow;
+  /** The per-account lock every workflow run holds while it touches the account. */
+  readonly accountLocks: AccountLockTable;
   /** The execution the current deployment started; present when `onboardAccountId` is set. */
   readonly deployExecutionArn?: string;
 
@@ -137,7 +140,10 @@ export class CloudTrailOnboarding extends Construct {
         ? Secret.fromSecretCompleteArn(this, 'DirectorSecret', secretId)
         : Secret.fromSecretNameV2(this, 'DirectorSecret', secretId));
 
+    // One run per account at a time, whichever workflow it is: the lock all of them take.
+    this.accountLocks = new AccountLockTable(this, 'AccountLocks');
     this.workflow = new OnboardingWorkflow(this, 'Workflow', {
+      accountLocks: this.accountLocks,
       settings: this.settings,
       directorSecret: this.directorSecret,
       ...(props.directorCaBundleFile === undefined ? {} : { directorCaBundleFile: props.directorCaBundleFile }),
@@ -177,6 +183,7 @@ export class CloudTrailOnboarding extends Construct {
     }
     if (props.offboarding !== false) {
       this.offboardingWorkflow = new OffboardingWorkflow(this, 'Offboarding', {
+        accountLocks: this.accountLocks,
         settings: this.settings,
         directorSecret: this.directorSecret,
         ...caBundle,

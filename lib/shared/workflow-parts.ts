@@ -5,7 +5,6 @@ import {
   Choice,
   type Condition,
   DefinitionBody,
-  Fail,
   type IChainable,
   JsonPath,
   JitterType,
@@ -62,6 +61,17 @@ export const RetryPolicy = {
     interval: Duration.seconds(2),
     backoffRate: 2,
     maxAttempts: 3,
+    jitterStrategy: JitterType.FULL,
+  },
+  /**
+   * The function crashed or ran out of time, perhaps after it did its work: every step may run
+   * again, because each one first reads what an earlier attempt left (see DESIGN.md, idempotency).
+   */
+  lambdaCrashed: {
+    errors: ['Sandbox.Timedout', 'Runtime.ExitError', 'Runtime.Unknown', 'States.Timeout'],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 2,
     jitterStrategy: JitterType.FULL,
   },
   /** The Lambda service schedule for any error: for steps that must not end the run before reporting. */
@@ -140,7 +150,8 @@ function invokeStep(scope: Construct, name: string, lambdaFunction: IFunction, o
     retryOnServiceExceptions: false,
     resultPath: options.resultPath,
   });
-  for (const retry of [...(options.retries ?? []), RetryPolicy.awsUnavailable, options.finalRetry ?? RetryPolicy.lambdaService]) invoke.addRetry(retry);
+  const retries = [...(options.retries ?? []), RetryPolicy.awsUnavailable, RetryPolicy.lambdaCrashed, options.finalRetry ?? RetryPolicy.lambdaService];
+  for (const retry of retries) invoke.addRetry(retry);
   return invoke;
 }
 
@@ -158,6 +169,8 @@ export interface OrderPollingProps {
   checkOrder: LambdaInvoke;
   isDone: Condition;
   whenDone: IChainable;
+  /** When the write must be sent again (its answer was lost and it provably did not take): where to. */
+  resubmit?: { when: Condition; to: IChainable };
 }
 
 /**
@@ -173,8 +186,9 @@ export function orderPollingLoop(scope: Construct, props: OrderPollingProps): Pa
     resultPath: '$.order',
   });
   const waitForOrder = new Wait(scope, WaitForOrder, { stateName: WaitForOrder, time: WaitTime.secondsPath('$.order.nextWaitSeconds') });
-  const isOrderDone = new Choice(scope, IsOrderDone, { stateName: IsOrderDone });
-  startOrderPolling.next(waitForOrder).next(props.checkOrder).next(isOrderDone.when(props.isDone, props.whenDone).otherwise(waitForOrder));
+  const isOrderDone = new Choice(scope, IsOrderDone, { stateName: IsOrderDone }).when(props.isDone, props.whenDone);
+  if (props.resubmit) isOrderDone.when(props.resubmit.when, props.resubmit.to);
+  startOrderPolling.next(waitForOrder).next(props.checkOrder).next(isOrderDone.otherwise(waitForOrder));
   return startOrderPolling;
 }
 
@@ -193,33 +207,6 @@ export function publishEvent(scope: Construct, stateName: string, props: Publish
   });
   publish.addRetry(RetryPolicy.anyError);
   return publish;
-}
-
-export interface FailurePathProps {
-  /** Every step whose error (at `$.error`) goes to `describeFailure`. */
-  catchFrom: readonly LambdaInvoke[];
-  /** The step that turns `$.error` into the failure report at `$.failure` (code, message …). */
-  describeFailure: LambdaInvoke;
-  /** Publishes the failure event. */
-  publishFailed: EventBridgePutEvents;
-  failedStateName: string;
-}
-
-/**
- * The failure path: any step's error → describeFailure → publishFailed → a Fail state with the
- * typed error code and message of `$.failure`.
- */
-export function failurePath(scope: Construct, props: FailurePathProps): Fail {
-  const failed = new Fail(scope, props.failedStateName, {
-    stateName: props.failedStateName,
-    errorPath: '$.failure.code',
-    causePath: '$.failure.message',
-  });
-  // Even if publishing the failure event fails, the execution must still end in the typed error.
-  props.publishFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
-  props.describeFailure.next(props.publishFailed).next(failed);
-  for (const step of props.catchFrom) step.addCatch(props.describeFailure, { errors: ['States.ALL'], resultPath: '$.error' });
-  return failed;
 }
 
 export interface WorkflowStateMachineProps {

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AccountLockAttribute } from '../../lambda/contract/account-lock.js';
 import { buildTrailObjects, cloudTrailLogPrefix } from './cloudtrail-fixtures.js';
+import { FakeDynamoDb } from './fake-dynamodb.js';
 import { FakeIam } from './fake-iam.js';
 import type { AccessKeyStatus } from './iam-model.js';
 import { FakeSecretsManager } from './fake-secrets-manager.js';
@@ -62,9 +65,12 @@ interface AwsSandboxSummary {
 export interface AwsSandbox {
   iam: IAMClient;
   secretsManager: SecretsManagerClient;
+  dynamo: DynamoDBClient;
+  /** The account lock table, created empty: the table the stack deploys, keyed the same way. */
+  accountLockTable: string;
   s3ForProduct(options?: { region?: string }): S3Client;
   s3ForCredentials(credentials: AwsCredentials, options?: { region?: string }): S3Client;
-  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; s3: S3Sandbox };
+  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; dynamo: FakeDynamoDb; s3: S3Sandbox };
   createTrailBucket(spec: TrailBucketSpec): Promise<TrailBucket>;
   summary(): AwsSandboxSummary;
   stop(): Promise<void>;
@@ -74,14 +80,19 @@ const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
 // The fakes intercept `send`, so these never sign anything; they only keep the SDK from
 // searching the environment for credentials.
 const UNUSED_CREDENTIALS = { accessKeyId: 'AKIASANDBOXNOTUSED00', secretAccessKey: 'sandbox-credentials-are-never-used' };
+/** CloudFormation names the deployed table; the sandbox has no stack, so it picks a name of that shape. */
+/** The lock table's name in the sandbox (the role conformance test maps it to the synthesized table). */
+export const ACCOUNT_LOCK_TABLE = 'CloudTrailOnboarding-AccountLocks';
 
-/** Starts IAM, Secrets Manager and S3 stand-ins that behave like one AWS account. */
+/** Starts IAM, Secrets Manager, DynamoDB and S3 stand-ins that behave like one AWS account. */
 export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsSandbox> {
   const clock = options.clock ?? Date.now;
   const iam = new IAMClient({ region: 'us-east-1', credentials: UNUSED_CREDENTIALS });
   const secretsManager = new SecretsManagerClient({ region: options.region, credentials: UNUSED_CREDENTIALS });
   const fakeIam = new FakeIam(iam, { accountId: options.accountId, propagationDelayMs: options.propagationDelayMs, clock });
   const fakeSecrets = new FakeSecretsManager(secretsManager, { accountId: options.accountId, region: options.region, clock });
+  const dynamo = new DynamoDBClient({ region: options.region, credentials: UNUSED_CREDENTIALS });
+  const fakeDynamo = new FakeDynamoDb(dynamo, { tables: [{ name: ACCOUNT_LOCK_TABLE, partitionKey: AccountLockAttribute.accountId }] });
   const s3 = await S3Sandbox.start({ iam: fakeIam, defaultRegion: options.region });
   let stopped = false;
 
@@ -121,9 +132,11 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
   return {
     iam,
     secretsManager,
+    dynamo,
+    accountLockTable: ACCOUNT_LOCK_TABLE,
     s3ForProduct: (clientOptions) => s3.clientForProduct(clientOptions),
     s3ForCredentials: (credentials, clientOptions) => s3.clientForCredentials(credentials, clientOptions),
-    fakes: { iam: fakeIam, secretsManager: fakeSecrets, s3 },
+    fakes: { iam: fakeIam, secretsManager: fakeSecrets, dynamo: fakeDynamo, s3 },
     createTrailBucket,
     summary: () => {
       const secrets = fakeSecrets.secrets();
@@ -140,6 +153,7 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
       stopped = true;
       fakeIam.restore();
       fakeSecrets.restore();
+      fakeDynamo.restore();
       await s3.stop();
     },
   };

@@ -35,9 +35,11 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'fail-body', type: 'string', value: 'JSON', description: 'body for --fail-route (default {"status":"Error","message":...})' },
   { name: 'latency-ms', type: 'string', value: 'N', description: 'add this delay to every request' },
   { name: 'drop-count', type: 'string', value: 'N', description: 'destroy the connection of the next N requests without answering' },
+  { name: 'drop-after-apply-count', type: 'string', value: 'N', description: 'serve the next N requests (writes apply), then drop the connection unanswered' },
   { name: 'throttle-count', type: 'string', value: 'N', description: 'answer the next N requests with 429' },
   { name: 'retry-after', type: 'string', value: 'SECONDS', description: 'Retry-After of --throttle-count answers (default 1)' },
   { name: 'fail-orders', type: 'string', value: 'N', description: 'the next N orders fail' },
+  { name: 'lose-orders', type: 'string', value: 'N', description: 'the next N orders apply, but GET .../orders/{id} answers 404 for them' },
   { name: 'never-finish-orders', type: 'boolean', description: 'orders never finish' },
   { name: 'rate-limit', type: 'string', value: 'N', description: 'above N requests per second answer 429 with Retry-After' },
   { name: 'forbid-count', type: 'string', value: 'N|always', description: 'the next N authenticated calls answer 403' },
@@ -140,12 +142,16 @@ function toFaultPlan(values: FlagValues): (faults: DirectorFaults) => void {
   if (latency !== undefined) steps.push((faults) => faults.setLatency(latency));
   const drops = count('drop-count');
   if (drops !== undefined) steps.push((faults) => faults.dropConnections(drops));
+  const dropsAfterApply = count('drop-after-apply-count');
+  if (dropsAfterApply !== undefined) steps.push((faults) => faults.dropAfterApply(dropsAfterApply));
   const throttles = count('throttle-count');
   const retryAfter = count('retry-after');
   if (retryAfter !== undefined && throttles === undefined) throw new CliUsageError('--retry-after needs --throttle-count');
   if (throttles !== undefined) steps.push((faults) => faults.throttle(throttles, { retryAfter: retryAfter ?? 1 }));
   const failedOrders = count('fail-orders');
   if (failedOrders !== undefined) steps.push((faults) => faults.failOrders(failedOrders));
+  const lostOrders = count('lose-orders');
+  if (lostOrders !== undefined) steps.push((faults) => faults.loseOrders(lostOrders));
   if (values['never-finish-orders'] === true) steps.push((faults) => faults.neverFinishOrders());
   const rateLimit = count('rate-limit');
   if (rateLimit === 0) throw new CliUsageError('--rate-limit must be at least 1');

@@ -9,9 +9,14 @@ import type { Clock, DirectorFaults, JsonObject, JsonValue, OrderFailureSpec, Ro
 /** What the transport layer does instead of serving a request. */
 export type TransportFault = { kind: 'drop' } | { kind: 'reply'; reply: Reply };
 
+/** What the transport layer does with the answer of a request it has already served. */
+export type AfterApplyFault = { kind: 'drop' } | { kind: 'reply'; reply: Reply } | { kind: 'delay'; ms: number };
+
 /** How the next order behaves, decided when it is submitted. */
 export interface OrderFault {
   neverFinish: boolean;
+  /** The monitor API does not know the order (404), though it still settles. */
+  lost: boolean;
   /** The order's `response` when it is made to fail. */
   failure?: JsonObject;
 }
@@ -24,6 +29,17 @@ interface Counted {
 function checkCount(count: number): number {
   if (!(count >= 0)) throw new RangeError(`fault count must be a number >= 0, got ${count}`);
   return count;
+}
+
+function checkMs(ms: number, what: string): number {
+  if (!(ms >= 0)) throw new RangeError(`${what} must be >= 0 ms, got ${ms}`);
+  return ms;
+}
+
+/** An injected answer: `body`, or Director's error shape naming the status. */
+function injectedReply(status: number, body: JsonValue | undefined, what: string): Reply {
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`fault status must be 200-599, got ${status}`);
+  return { status, body: body ?? { status: 'Error', message: `Simulated ${what} (HTTP ${status}).` } };
 }
 
 /** Takes one use of the first entry that matches; spent entries disappear. */
@@ -44,6 +60,10 @@ export class FaultInjector implements DirectorFaults {
   private orderFailures: (Counted & { failure: JsonObject })[] = [];
   private neverFinish: Counted[] = [];
   private forbidden: Counted[] = [];
+  private dropsAfterApply: Counted[] = [];
+  private failuresAfterApply: (Counted & { reply: Reply })[] = [];
+  private delaysAfterApply: (Counted & { ms: number })[] = [];
+  private lostOrders: Counted[] = [];
   private limiter: SlidingWindowRateLimit | undefined;
 
   constructor(
@@ -52,15 +72,12 @@ export class FaultInjector implements DirectorFaults {
   ) {}
 
   failRoute(route: RoutePattern, options: { status: number; count?: number; body?: JsonValue }): void {
-    const { status } = options;
-    if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`fault status must be 200-599, got ${status}`);
-    const body = options.body ?? { status: 'Error', message: `Simulated failure (HTTP ${status}).` };
-    this.routeFailures.push({ matches: compileRoutePattern(route), remaining: checkCount(options.count ?? 1), reply: { status, body } });
+    const reply = injectedReply(options.status, options.body, 'failure');
+    this.routeFailures.push({ matches: compileRoutePattern(route), remaining: checkCount(options.count ?? 1), reply });
   }
 
   setLatency(ms: number, route?: RoutePattern): void {
-    if (!(ms >= 0)) throw new RangeError(`latency must be >= 0 ms, got ${ms}`);
-    if (ms === 0) this.latencies.delete(route);
+    if (checkMs(ms, 'latency') === 0) this.latencies.delete(route);
     else this.latencies.set(route, { matches: compileRoutePattern(route), ms });
   }
 
@@ -101,6 +118,24 @@ export class FaultInjector implements DirectorFaults {
     this.forbidden.push({ matches: () => true, remaining: checkCount(count) });
   }
 
+  dropAfterApply(count: number, route?: RoutePattern): void {
+    this.dropsAfterApply.push({ matches: compileRoutePattern(route), remaining: checkCount(count) });
+  }
+
+  failAfterApply(status: number, options: { count?: number; route?: RoutePattern; body?: JsonValue } = {}): void {
+    const reply = injectedReply(status, options.body, 'failure after the request was served');
+    this.failuresAfterApply.push({ matches: compileRoutePattern(options.route), remaining: checkCount(options.count ?? 1), reply });
+  }
+
+  delayReplyAfterApply(ms: number, options: { count?: number; route?: RoutePattern } = {}): void {
+    const delay = checkMs(ms, 'reply delay');
+    this.delaysAfterApply.push({ matches: compileRoutePattern(options.route), remaining: checkCount(options.count ?? 1), ms: delay });
+  }
+
+  loseOrders(count = 1): void {
+    this.lostOrders.push({ matches: () => true, remaining: checkCount(count) });
+  }
+
   expireAllTokens(): void {
     this.onExpireAllTokens();
   }
@@ -113,6 +148,10 @@ export class FaultInjector implements DirectorFaults {
     this.orderFailures = [];
     this.neverFinish = [];
     this.forbidden = [];
+    this.dropsAfterApply = [];
+    this.failuresAfterApply = [];
+    this.delaysAfterApply = [];
+    this.lostOrders = [];
     this.limiter = undefined;
   }
 
@@ -138,6 +177,18 @@ export class FaultInjector implements DirectorFaults {
     return failure === undefined ? undefined : { kind: 'reply', reply: structuredClone(failure.reply) };
   }
 
+  /**
+   * For a request already served: drop, then injected status, then delay, each consuming one use.
+   * At most one acts, so a delayed answer is always the real one.
+   */
+  takeAfterApplyFault(target: RequestTarget): AfterApplyFault | undefined {
+    if (takeFrom(this.dropsAfterApply, target) !== undefined) return { kind: 'drop' };
+    const failure = takeFrom(this.failuresAfterApply, target);
+    if (failure !== undefined) return { kind: 'reply', reply: structuredClone(failure.reply) };
+    const delay = takeFrom(this.delaysAfterApply, target);
+    return delay === undefined ? undefined : { kind: 'delay', ms: delay.ms };
+  }
+
   /** True when this authenticated call must answer 403. */
   takeForbidden(): boolean {
     return takeFrom(this.forbidden) !== undefined;
@@ -146,6 +197,7 @@ export class FaultInjector implements DirectorFaults {
   takeOrderFault(): OrderFault {
     const neverFinish = takeFrom(this.neverFinish) !== undefined;
     const failure = takeFrom(this.orderFailures)?.failure;
-    return { neverFinish, ...(failure === undefined ? {} : { failure: structuredClone(failure) }) };
+    const lost = takeFrom(this.lostOrders) !== undefined;
+    return { neverFinish, lost, ...(failure === undefined ? {} : { failure: structuredClone(failure) }) };
   }
 }

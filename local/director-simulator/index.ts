@@ -31,8 +31,11 @@
  *   `last_log_received: null` until logs arrive (never, here), `dc_metadata` as sent.
  * - Order progress, token expiry and the rate limit follow `options.clock`, so a fake clock can
  *   drive them; due orders complete lazily whenever a request or a handle query observes them.
- * - `requests` records method, path and status only (status 0 = connection dropped); no bodies,
- *   no headers, hence no secrets. The logger gets the same facts.
+ * - `requests` records method, path and status only (status 0 = no answer written: connection
+ *   dropped, or the client left a delayed answer); no bodies, no headers, hence no secrets. The
+ *   logger gets the same facts.
+ * - Faults named `...AfterApply` and `loseOrders` lose the answer, not the write: the request is
+ *   served (its order created, later applied) and only what the client learns changes.
  * - HTTPS: pass `tls: {key, cert}`; test-only pairs live in test/fixtures/tls. `stop()` is idempotent.
  */
 import { randomBytes } from 'node:crypto';

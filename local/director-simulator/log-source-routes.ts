@@ -68,6 +68,7 @@ function acceptWrite(context: SimulatorContext, request: ApiRequest, action: Log
     action,
     shownData,
     neverFinish: fault.neverFinish,
+    lost: fault.lost,
     complete: () => fault.failure ?? completeLogSourceOrder(state, order, context.orderResponseIncludesId),
   });
   context.recordOperation(`${request.method} ${request.path}`);

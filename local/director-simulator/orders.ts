@@ -13,6 +13,8 @@ export interface SubmittedOrder {
   /** What the pending order view shows as `request.data`; secrets already masked. */
   shownData: JsonObject;
   neverFinish: boolean;
+  /** Hidden from `view` (the monitor API answers 404) while it still settles: the lost-order fault. */
+  lost: boolean;
   /** Applies the change (or not) and returns the order's `response`. */
   complete: () => JsonObject;
 }
@@ -61,7 +63,7 @@ export class OrderBook {
   /** The order as `GET .../orders/{request_id}` shows it, or undefined for an unknown id. */
   view(requestId: string, poolUuid: string, logpointId: string): JsonObject | undefined {
     const order = this.orders.get(requestId.toLowerCase());
-    if (order === undefined) return undefined;
+    if (order === undefined || order.lost) return undefined;
     const location = { pool_uuid: poolUuid, logpoint_identifier: logpointId };
     if (order.response !== undefined) return { request: {}, response: order.response, ...location };
     const inProgress = this.clock() >= order.createdAt + this.delayMs / 2;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseApiPath } from './api-path.js';
 import type { SimulatorContext } from './context.js';
+import type { AfterApplyFault } from './faults.js';
 import { BodyTooLargeError, errorReply, readBodyText, writeReply } from './http-io.js';
 import type { Reply } from './http-io.js';
 import { routeRequest } from './routes.js';
@@ -24,7 +25,8 @@ interface ServeScope extends PipelineDependencies {
 
 /**
  * The life of one request: record it, add latency, let the transport faults (rate limit, dropped
- * connection, 429, injected status) act, read the body, settle due orders, route, answer.
+ * connection, 429, injected status) act, read the body, settle due orders, route, then let the
+ * after-apply faults (drop, injected status, delay) act on the answer.
  */
 async function serve(deps: ServeScope, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { context, log } = deps;
@@ -46,16 +48,56 @@ async function serve(deps: ServeScope, request: IncomingMessage, response: Serve
     log(`${method} ${path} -> connection dropped (fault)`);
     return;
   }
-  let reply: Reply;
-  if (fault === undefined) {
-    reply = await answer(context, request, method, path, route);
-  } else {
-    reply = fault.reply;
-    log(`${method} ${path} -> injected ${reply.status}`);
+  if (fault !== undefined) {
+    log(`${method} ${path} -> injected ${fault.reply.status}`);
+    send(deps, response, record, fault.reply);
+    return;
   }
+  const reply = await answer(context, request, method, path, route);
+  await deliver(deps, request, response, record, reply, context.faults.takeAfterApplyFault(target));
+}
+
+function send(deps: ServeScope, response: ServerResponse, record: RecordedRequest, reply: Reply): void {
   record.status = reply.status;
   writeReply(response, reply);
-  log(`${method} ${path} -> ${reply.status}`);
+  deps.log(`${record.method} ${record.path} -> ${reply.status}`);
+}
+
+/**
+ * Writes the answer of a served request, unless an after-apply fault loses, replaces or delays it:
+ * the write (if any) is already done, so the client learns less than happened.
+ */
+async function deliver(
+  deps: ServeScope,
+  request: IncomingMessage,
+  response: ServerResponse,
+  record: RecordedRequest,
+  reply: Reply,
+  fault: AfterApplyFault | undefined,
+): Promise<void> {
+  const { method, path } = record;
+  if (fault?.kind === 'drop') {
+    request.socket.destroy();
+    deps.log(`${method} ${path} -> served ${reply.status}, then connection dropped (fault)`);
+    return;
+  }
+  if (fault?.kind === 'reply') {
+    deps.log(`${method} ${path} -> served ${reply.status}, then injected ${fault.reply.status}`);
+    send(deps, response, record, fault.reply);
+    return;
+  }
+  if (fault?.kind === 'delay') {
+    // A client that gives up closes the response; stop waiting then, as on server stop.
+    const clientGone = new AbortController();
+    response.once('close', () => clientGone.abort());
+    const signal = AbortSignal.any([deps.closing, clientGone.signal]);
+    const slept = await sleep(fault.ms, true, { signal }).catch(() => false);
+    if (!slept || response.destroyed) {
+      deps.log(`${method} ${path} -> served ${reply.status}, no answer: client gone or server stopping during the delay (fault)`);
+      return;
+    }
+  }
+  send(deps, response, record, reply);
 }
 
 async function answer(

@@ -103,7 +103,11 @@ export interface RecordedRequest {
   method: string;
   /** The path exactly as requested (query string removed). */
   path: string;
-  /** The answered status; 0 when the connection was dropped by a fault. */
+  /**
+   * The status written to the client: the injected one under `failRoute`/`failAfterApply`; 0 when
+   * nothing was written (connection dropped before or after serving, or the client left during
+   * `delayReplyAfterApply`).
+   */
   status: number;
 }
 
@@ -148,6 +152,24 @@ export interface DirectorFaults {
   forbidTokens(count?: number): void;
   /** Every token issued so far, and the extra `token` option, becomes invalid (401). */
   expireAllTokens(): void;
+  /**
+   * The next `count` (matching) calls are served as normal (a write creates its order and later
+   * applies its change), then the socket is destroyed without an answer: a lost answer, not a lost write.
+   */
+  dropAfterApply(count: number, route?: RoutePattern): void;
+  /**
+   * The next `count` (default 1) (matching) calls are served as normal, then answered `status` (with
+   * `body`, default `{"status":"Error","message":...}`) instead of the real answer, as a gateway
+   * that times out behind an applied write does.
+   */
+  failAfterApply(status: number, options?: { count?: number; route?: RoutePattern; body?: JsonValue }): void;
+  /**
+   * The next `count` (default 1) (matching) calls are served as normal, then their real answer is
+   * held `ms` before it is written; a client with a shorter timeout gives up on an applied write.
+   */
+  delayReplyAfterApply(ms: number, options?: { count?: number; route?: RoutePattern }): void;
+  /** The next `count` (default 1) orders answer 404 on `GET .../orders/{request_id}`, yet settle as normal. */
+  loseOrders(count?: number): void;
   /** Remove every fault (expired tokens stay expired). */
   clear(): void;
 }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppConfig } from '../../lib/product/app-config.js';
 import { OnboardingStack } from '../../lib/product/onboarding-stack.js';
+import { OnboardingState } from '../../lambda/contract/onboarding-states.js';
+import { OffboardingState } from '../../lambda/contract/offboarding-states.js';
 
 export interface SynthesizedWorkflows {
   /** The onboarding definition (Amazon States Language), references resolved to fake ARNs. */
@@ -15,8 +17,8 @@ export interface SynthesizedWorkflows {
 }
 
 /** The first state of each workflow tells the state machines of the template apart. */
-export const ONBOARDING_START_STATE = 'ValidateInput';
-export const OFFBOARDING_START_STATE = 'ValidateOffboardInput';
+export const ONBOARDING_START_STATE = OnboardingState.ReadInput;
+export const OFFBOARDING_START_STATE = OffboardingState.ReadInput;
 
 const FAKE_ACCOUNT = '000000000000';
 const FAKE_REGION = 'eu-west-1';

@@ -52,6 +52,8 @@ export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDepe
       const { keyRotation } = deployed().config;
       return keyRotation.enabled ? { rotationLambdaArn: ROTATION_FUNCTION_ARN, scheduleDays: keyRotation.scheduleDays } : null;
     },
+    dynamo: callLog.recording(aws.dynamo, 'DynamoDB'),
+    accountLockTable: aws.accountLockTable,
     now: () => spec.clock.now(),
     eventBridge: callLog.recording(capturingEventBridge(region, spec.events), 'EventBridge'),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, waitMs))),

@@ -23,6 +23,12 @@ export interface LocalRunOptions {
   retryOverridesMs?: Record<string, number>;
   /** `$$.Execution.*` fields the definition reads. */
   executionName: string;
+  /**
+   * `$$.Execution.StartTime` as the sandbox's clock has it (its handlers read that clock too).
+   * aws-local-stepfunctions always sets the real time there, so task inputs that carry it
+   * (`executionStartTime`) are given this instead. @default the real time
+   */
+  startTime?: Date;
   onEvent?: (event: ExecutionEvent) => void;
 }
 
@@ -41,10 +47,10 @@ export async function runLocally(definition: Record<string, unknown>, input: unk
   const machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0], {
     validationOptions: { checkArn: false },
   });
-  const startTime = new Date().toISOString();
+  const startTime = (options.startTime ?? new Date()).toISOString();
   const execution = machine.run(input as never, {
     overrides: {
-      taskResourceLocalHandlers: options.taskHandlers as never,
+      taskResourceLocalHandlers: (options.startTime === undefined ? options.taskHandlers : withStartTime(options.taskHandlers, startTime)) as never,
       waitTimeOverrides: options.waitOverridesMs ?? {},
       retryIntervalOverrides: options.retryOverridesMs ?? {},
     },
@@ -134,4 +140,10 @@ function failureOf(caught: unknown): { code: string; message: string } {
   }
   if (caught instanceof Error) return { code: caught.name, message: caught.message };
   return { code: 'Unknown', message: String(caught) };
+}
+
+function withStartTime(handlers: Record<string, LocalTaskHandler>, startTime: string): Record<string, LocalTaskHandler> {
+  const replace = (input: unknown): unknown =>
+    typeof input === 'object' && input !== null && !Array.isArray(input) && 'executionStartTime' in input ? { ...input, executionStartTime: startTime } : input;
+  return Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, (input: unknown) => handler(replace(input))]));
 }

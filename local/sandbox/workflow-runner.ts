@@ -2,13 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { DependenciesProvider } from '../../lambda/shared/runtime/dependencies.js';
 import type { StepHandler } from '../../lambda/shared/runtime/workflow-step.js';
 import { recordPutEvents, type PublishedEvent } from './event-capture.js';
-import { invokeLikeLambda } from './lambda-invocation.js';
+import { invokeLikeLambda, withCrashes, type CrashSpec } from './lambda-invocation.js';
 import { runLocally, type ExecutionEvent, type LocalRunResult, type LocalTaskHandler } from './state-machine-runner.js';
 import type { VirtualClock } from './virtual-clock.js';
 
-/** What a caller of one run may watch: every state entered and left, as it happens. */
+/** What a caller of one run may watch (every state entered and left, as it happens) and break. */
 export interface RunOptions {
   onEvent?: (event: ExecutionEvent) => void;
+  /**
+   * Lambda task states of this execution that crash instead of answering (see {@link CrashSpec}):
+   * `{ state: 'RegisterLogSource', when: 'after' }` lets the handler register the source, then
+   * fails the task with `Sandbox.Timedout`. Only workflow runs take it; `rotate` ignores it.
+   */
+  crashes?: CrashSpec[];
 }
 
 export interface WorkflowRunnerSpec {
@@ -37,13 +43,18 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
     const module = (await import(/* @vite-ignore */ `../../lambda/${file}.handler.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
     taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), { workflow: spec.prefix, task: state });
   }
+  // Only the Lambda tasks can crash: the PutEvents states are EventBridge, not Lambda.
+  const crashable = { ...taskHandlers };
   for (const state of spec.publishStates) taskHandlers[state] = (input) => Promise.resolve(recordPutEvents(input, spec.events));
 
-  return (input, options = {}) => {
+  // Async, so that a bad run option (a crash planned for a state that is no task) rejects the run.
+  return async (input, options = {}) => {
     const definition = spec.definitionOf();
     if (!definition) throw new Error(`The synthesized stack has no ${spec.prefix} workflow (is it disabled in the config?).`);
+    const crashes = options.crashes ?? [];
     return runLocally(definition, input, {
-      taskHandlers,
+      taskHandlers: crashes.length === 0 ? taskHandlers : { ...taskHandlers, ...withCrashes(crashable, crashes) },
+      startTime: spec.clock.now(),
       executionName: `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`,
       waitOverridesMs: { [spec.waitState]: spec.waitMs },
       retryOverridesMs: Object.fromEntries(Object.keys(spec.tasks).map((name) => [name, spec.waitMs])),

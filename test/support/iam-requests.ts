@@ -256,7 +256,22 @@ const SFN: Record<string, Mapper> = {
   ListExecutions: (input) => [{ action: 'states:ListExecutions', resource: String(input.stateMachineArn), context: {} }],
 };
 
-const MAPPERS: Record<string, Record<string, Mapper>> = { IAM, SecretsManager: SECRETS_MANAGER, S3, EventBridge: EVENT_BRIDGE, SFN };
+// ---- DynamoDB (the account lock table; the sandbox's table name is aliased to the synthesized one) ----
+
+const onTable =
+  (action: string): Mapper =>
+  (input, _state, env) => {
+    const arn = `arn:${env.partition}:dynamodb:${env.region}:${env.account}:table/${String(input.TableName)}`;
+    return [{ action, resource: env.aliases[arn] ?? arn, context: {} }];
+  };
+
+const DYNAMODB: Record<string, Mapper> = {
+  PutItem: onTable('dynamodb:PutItem'),
+  DeleteItem: onTable('dynamodb:DeleteItem'),
+  GetItem: onTable('dynamodb:GetItem'),
+};
+
+const MAPPERS: Record<string, Record<string, Mapper>> = { IAM, SecretsManager: SECRETS_MANAGER, S3, EventBridge: EVENT_BRIDGE, SFN, DynamoDB: DYNAMODB };
 
 /** The IAM requests AWS evaluates for one recorded call. Throws UnmappedCallError for a call not mapped here. */
 export function iamRequestsFor(call: Pick<AwsCallRecord<AccountState>, 'service' | 'operation' | 'input' | 'state'>, env: RequestEnvironment): IamRequest[] {

@@ -12,6 +12,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from './template-roles.js';
+import { ACCOUNT_LOCK_TABLE } from '../../local/aws/index.js';
 
 /**
  * Evaluates the calls the sandbox recorded against the synthesized roles with iam-simulate (an
@@ -144,7 +145,14 @@ export class ConformanceCheck {
   async add(run: ScenarioRun): Promise<void> {
     const roles = functionRoles(run.template, this.env);
     const rotationArn = functionArnOf(roles, 'rotate/KeyRotation');
-    const requestEnv: RequestEnvironment = { ...this.env, aliases: rotationArn ? { [ROTATION_FUNCTION_ARN]: rotationArn } : {} };
+    const aliases: Record<string, string> = rotationArn ? { [ROTATION_FUNCTION_ARN]: rotationArn } : {};
+    const resources = (run.template.Resources ?? {}) as Record<string, { Type?: string }>;
+    const lockTable = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')?.[0];
+    const { partition, region, account } = this.env;
+    if (lockTable)
+      aliases[`arn:${partition}:dynamodb:${region}:${account}:table/${ACCOUNT_LOCK_TABLE}`] =
+        `arn:${partition}:dynamodb:${region}:${account}:table/${lockTable}`;
+    const requestEnv: RequestEnvironment = { ...this.env, aliases };
     const principals = new Map<string, Principal>();
     for (const role of roles) {
       const keys = statementKeys(role.policies);

@@ -80,6 +80,8 @@ function physicalValue(logicalId: string, resources: Resources, env: ArnEnvironm
       return attribute === 'Arn' ? `arn:${p}:events:${r}:${a}:event-bus/${named('Name')}` : named('Name');
     case 'AWS::KMS::Key':
       return `arn:${p}:kms:${r}:${a}:key/${logicalId}`;
+    case 'AWS::DynamoDB::Table':
+      return attribute === 'Arn' ? `arn:${p}:dynamodb:${r}:${a}:table/${named('TableName')}` : named('TableName');
     case 'AWS::SecretsManager::Secret':
       return `arn:${p}:secretsmanager:${r}:${a}:secret:${named('Name')}-AbC123`;
     default:

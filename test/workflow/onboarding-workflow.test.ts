@@ -115,15 +115,17 @@ describe('onboarding workflow: happy paths', () => {
 
     // Assess
     expectOnboarded(box, result);
-    expect(enteredStates(result).slice(0, 6)).toEqual([
+    expect(enteredStates(result).slice(0, 8)).toEqual([
+      'ReadOnboardingInput',
       'ValidateInput',
+      'AcquireLock',
       'CheckBucket',
       'ProvisionReader',
       'VerifyAccess',
       'RegisterLogSource',
       'StartOrderPolling',
     ]);
-    expect(enteredStates(result).slice(-3)).toEqual(['FinalizeOnboarding', 'PublishSucceeded', 'Onboarded']);
+    expect(enteredStates(result).slice(-5)).toEqual(['FinalizeOnboarding', 'ReleaseLock', 'AfterLockRelease', 'PublishSucceeded', 'Onboarded']);
     expect(exitOutputOf(result, 'CheckBucket').bucket).toMatchObject({
       bucketName: BUCKET,
       bucketRegion: SANDBOX_REGION,
@@ -343,16 +345,16 @@ describe('onboarding workflow: failures end in the typed code, compensated, with
     expect(box.events[0]?.detail).toMatchObject({ orderRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
 
-  it('fails with DIRECTOR_ORDER_TIMEOUT at the order deadline, having polled with waits doubling to the 60 s cap, and removes what it created', async () => {
+  it('gives up at the order deadline with DIRECTOR_OUTCOME_UNKNOWN, keeping the key the pending create carries, and a re-run repairs with that key', async () => {
     // Prepare: a 10-minute deadline; the sandbox advances its clock by each Wait's seconds.
     const box = await start({ config: { orderPolling: { deadlineSeconds: 600 } } });
-    box.director.faults.neverFinishOrders();
+    box.director.faults.neverFinishOrders(1);
 
     // Act
     const result = await box.run(input);
 
-    // Assess
-    expectFailedWith(box, result, 'DIRECTOR_ORDER_TIMEOUT');
+    // Assess: polled with doubling waits up to the deadline, then kept what Director may still use.
+    expectFailedWith(box, result, 'DIRECTOR_OUTCOME_UNKNOWN');
     const waits = orderWaitSeconds(result);
     expect(waits.slice(0, 7)).toEqual([2, 4, 8, 16, 32, 60, 60]);
     expect(Math.max(...waits)).toBe(60);
@@ -360,7 +362,17 @@ describe('onboarding workflow: failures end in the typed code, compensated, with
     expect(waited).toBeLessThanOrEqual(600);
     expect(waited).toBeGreaterThan(600 - 60);
     expect(eventsOf(result, 'failed', 'CheckOrder').map((failure) => failure.error)).toEqual(['DIRECTOR_ORDER_TIMEOUT']);
-    expectNothingLeftBehind(box);
+    const kept = currentReaderKey(box, ACCOUNT);
+    expect(box.aws.summary().accessKeys).toEqual([{ userName: USER, accessKeyId: kept.accessKeyId, status: 'Active' }]);
+
+    // Act: the re-run sends the create again (the first never took) with the same key.
+    const repair = await box.run(input);
+
+    // Assess
+    expect(repair.status).toBe('SUCCEEDED');
+    expect(box.director.logSources()).toHaveLength(1);
+    expect(currentReaderKey(box, ACCOUNT).accessKeyId).toBe(kept.accessKeyId);
+    expect(box.aws.summary().accessKeys).toEqual([{ userName: USER, accessKeyId: kept.accessKeyId, status: 'Active' }]);
   });
 
   it('retries RegisterLogSource while Director answers 503, then fails with DIRECTOR_UNAVAILABLE and removes what it created', async () => {
@@ -388,7 +400,7 @@ describe('onboarding workflow: failures end in the typed code, compensated, with
 
     // Assess
     expectFailedWith(box, result, 'INVALID_INPUT');
-    expect(enteredStates(result)).toEqual(['ValidateInput', 'Compensate', 'PublishFailed', 'OnboardingFailed']);
+    expect(enteredStates(result)).toEqual(['ReadOnboardingInput', 'ValidateInput', 'Compensate', 'HoldsLock', 'PublishFailed', 'OnboardingFailed']);
     expectNothingLeftBehind(box);
     expect(box.director.requests).toEqual([]);
     expect(box.aws.fakes.iam.mock.calls()).toEqual([]);
@@ -473,7 +485,7 @@ describe('onboarding workflow: re-runs for an account already onboarded', () => 
 
     // Assess: whatever compensation chose, once Director's orders are done the log source must use
     // the key the secret holds, and that key must still exist.
-    expectFailedWith(box, second, 'DIRECTOR_ORDER_TIMEOUT', 1);
+    expectFailedWith(box, second, 'DIRECTOR_OUTCOME_UNKNOWN', 1);
     // A fix may send Director a restoring edit of its own: give such an order time to finish too.
     await vi.waitFor(
       () => {

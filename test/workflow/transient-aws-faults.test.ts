@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../local/sandbox/environment.js';
 import { SANDBOX_ACCOUNT_ID } from '../../local/sandbox/constants.js';
 import { eventsOf } from './support.js';
+import type { ExecutionEvent } from '../../local/sandbox/state-machine-runner.js';
 
 /**
  * Throttling and service faults of AWS pass by themselves: the synthesized workflow retries the
@@ -21,13 +22,18 @@ afterEach(async () => {
 
 describe('onboarding workflow: transient AWS faults are retried', () => {
   it('finishes an onboarding whose FinalizeOnboarding was throttled by Secrets Manager once, without compensating', async () => {
-    // Prepare: TagResource runs only in FinalizeOnboarding on a first onboarding.
-    sandbox = await startSandbox({ waitMs: 20 });
+    // Prepare: the throttle hits FinalizeOnboarding's TagResource (RegisterLogSource tags the secret too).
+    const box = (sandbox = await startSandbox({ waitMs: 20 }));
     const throttled = new SecretsManagerServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: metadata });
-    sandbox.aws.fakes.secretsManager.failNext('TagResource', throttled);
+    let armed = false;
+    const onEvent = (event: ExecutionEvent): void => {
+      if (armed || event.kind !== 'entered' || event.state !== 'FinalizeOnboarding') return;
+      armed = true;
+      box.aws.fakes.secretsManager.failNext('TagResource', throttled);
+    };
 
     // Act
-    const result = await sandbox.run(input);
+    const result = await box.run(input, { onEvent });
 
     // Assess
     expect(result.status).toBe('SUCCEEDED');

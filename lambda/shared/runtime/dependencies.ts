@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -32,6 +33,10 @@ export interface WorkflowDependencies {
   readerPermissionsBoundaryArn: string | null;
   /** Where scheduled rotation of account secrets is switched on; null when it is not deployed. */
   rotation: EnableRotationOptions | null;
+  /** DynamoDB, for the per-account lock (lambda/locking/). */
+  dynamo: DynamoDBClient;
+  /** The account lock table (set on the functions granted the lock only); null elsewhere. */
+  accountLockTable: string | null;
   now: () => Date;
 }
 
@@ -83,6 +88,8 @@ export const awsDependencies: DependenciesProvider = () => {
     },
     readerPermissionsBoundaryArn: process.env[EnvName.READER_PERMISSIONS_BOUNDARY_ARN] || null,
     rotation: rotationSettingsFromEnv(process.env),
+    dynamo: new DynamoDBClient({}),
+    accountLockTable: process.env[EnvName.ACCOUNT_LOCK_TABLE] || null,
     now: () => new Date(),
   };
   return awsCache;

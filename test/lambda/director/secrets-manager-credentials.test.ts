@@ -22,7 +22,7 @@ describe('createSecretsManagerDirectorCredentials', () => {
 
     // Act
     const withoutToken = await store().load();
-    await store().save({ secretKey: SECRET_KEY, token: TOKEN });
+    await store().save({ secretKey: SECRET_KEY, token: TOKEN }, SECRET_KEY);
     const withToken = await store().load();
 
     // Assess
@@ -46,10 +46,34 @@ describe('createSecretsManagerDirectorCredentials', () => {
     await createSecret(JSON.stringify({ secretKey: SECRET_KEY, token: 'old', note: 'rotated by ops', owner: { team: 'soc' } }));
 
     // Act
-    await store().save({ secretKey: 'changed-secret-key', token: TOKEN });
+    await store().save({ secretKey: 'changed-secret-key', token: TOKEN }, SECRET_KEY);
 
     // Assess
     expect(stored()).toEqual({ secretKey: 'changed-secret-key', token: TOKEN, note: 'rotated by ops', owner: { team: 'soc' } });
+  });
+
+  it('stores nothing and returns the stored credentials when the secretKey changed after the refresh read it', async () => {
+    // Prepare: another function refreshed with SECRET_KEY first and stored the key Director rotated to.
+    await createSecret(JSON.stringify({ secretKey: 'newer-key-from-another-function', token: 'newer-token', note: 'kept' }));
+
+    // Act
+    const outcome = await store().save({ secretKey: 'stale-rotated-key', token: TOKEN }, SECRET_KEY);
+
+    // Assess
+    expect(outcome).toEqual({ saved: false, current: { secretKey: 'newer-key-from-another-function', token: 'newer-token' } });
+    expect(stored()).toEqual({ secretKey: 'newer-key-from-another-function', token: 'newer-token', note: 'kept' });
+  });
+
+  it('reports a write when the secret still holds the secretKey the refresh used', async () => {
+    // Prepare
+    await createSecret(JSON.stringify({ secretKey: SECRET_KEY, token: 'old' }));
+
+    // Act
+    const outcome = await store().save({ secretKey: 'rotated-key', token: TOKEN }, SECRET_KEY);
+
+    // Assess
+    expect(outcome).toEqual({ saved: true });
+    expect(stored()).toEqual({ secretKey: 'rotated-key', token: TOKEN });
   });
 
   it('fails with SECRET_NOT_FOUND when the secret is missing or scheduled for deletion', async () => {
@@ -60,7 +84,7 @@ describe('createSecretsManagerDirectorCredentials', () => {
 
     // Act
     const scheduled = await onboardingErrorOf(store().load());
-    const saving = await onboardingErrorOf(store().save({ secretKey: SECRET_KEY, token: TOKEN }));
+    const saving = await onboardingErrorOf(store().save({ secretKey: SECRET_KEY, token: TOKEN }, SECRET_KEY));
 
     // Assess
     for (const error of [missing, scheduled, saving]) {
@@ -99,7 +123,7 @@ describe('createSecretsManagerDirectorCredentials', () => {
     );
 
     // Act
-    const error = await onboardingErrorOf(store().save({ secretKey: SECRET_KEY, token: TOKEN }));
+    const error = await onboardingErrorOf(store().save({ secretKey: SECRET_KEY, token: TOKEN }, SECRET_KEY));
 
     // Assess
     expect(error.code).toBe(ErrorCode.INTERNAL);

@@ -96,19 +96,18 @@ describe('Director transport: status mapping', () => {
     expect((error as Error).message).toContain(`Pool ${'f'.repeat(32)} not found.`);
   });
 
-  it('maps 500 to DIRECTOR_UNAVAILABLE at once, without a retry that could repeat a write', async () => {
+  it('maps 500 to DIRECTOR_UNAVAILABLE at once: a server fault, not congestion, is left to the workflow to retry', async () => {
     // Prepare
     const h = await start();
-    h.director.faults.failRoute('POST /LogSources', { status: 500 });
+    h.director.faults.failRoute('GET /Devices', { status: 500 });
 
     // Act
-    const error = await rejectionOf(h.client.createLogSource(sampleLogSourceBody()));
+    const error = await rejectionOf(h.client.listDevices());
 
     // Assess
     expect(error).toBeInstanceOf(DirectorUnavailableError);
     expect(error).toMatchObject({ code: 'DIRECTOR_UNAVAILABLE', status: 500, transient: true });
-    expect(callsTo(h, '/LogSources')).toEqual([500]);
-    expect(h.director.operations).toEqual([]);
+    expect(callsTo(h, '/Devices')).toEqual([500]);
   });
 });
 

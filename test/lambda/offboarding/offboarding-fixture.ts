@@ -3,7 +3,8 @@ import { accountSecretName, readerUserName } from '../../../lambda/contract/name
 import { runtimeSettingsSchema, type RuntimeSettings } from '../../../lambda/contract/runtime-settings.js';
 import type { OffboardingInventory, OffboardingRequest } from '../../../lambda/offboarding/workflow-contract.js';
 import { provisionReader } from '../../../lambda/onboarding/provisioning.js';
-import { readAccessKey, tagAccountSecret } from '../../../lambda/shared/account-secret.js';
+import { readAccessKey } from '../../../lambda/shared/account-secret.js';
+import { tagAccountSecret } from '../../../lambda/shared/account-secret-tags.js';
 import { OnboardingError } from '../../../lambda/shared/errors.js';
 import { buildLogSourceBody } from '../../../lambda/shared/log-source-body.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';

@@ -125,7 +125,7 @@ describe('describeOffboardingFailure', () => {
   it('names the account from the raw input when the input itself was invalid', () => {
     // Act
     const failure = describeOffboardingFailure({
-      accountId: 'not-an-account',
+      input: { accountId: 'not-an-account' },
       error: { Error: 'INVALID_INPUT', Cause: 'accountId: must be a 12-digit AWS account id' },
     });
 

@@ -1,85 +1,156 @@
-import { CreateAccessKeyCommand, UntagUserCommand } from '@aws-sdk/client-iam';
+import { UntagUserCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { removeReaderResources } from '../../../lambda/onboarding/compensation.js';
-import type { ReaderIdentity } from '../../../lambda/onboarding/workflow-contract.js';
-import { SECRET, USER, clients, keyIds, provision, sandbox, secretKeyId } from './reader-fixture.js';
+import { ErrorCode } from '../../../lambda/contract/error-codes.js';
+import { compensateOnboarding } from '../../../lambda/onboarding/compensation.js';
+import type { ReaderIdentity, WorkflowState } from '../../../lambda/onboarding/workflow-contract.js';
+import { recordDirectorWrite } from '../../../lambda/shared/director-key-record.js';
+import { describeAccountSecret } from '../../../lambda/shared/account-secret.js';
+import { ACCOUNT } from '../../support/aws-sandbox.js';
+import { SECRET, USER, clients, keyIds, provision, provisionUnconfirmed, sandbox, secretKeyId } from './reader-fixture.js';
 
-describe('removeReaderResources', () => {
-  it('after a first onboarding removes the key, the user and the secret, and is idempotent', async () => {
-    // Prepare
-    const reader = await provision();
+/**
+ * Compensation works from what IAM and Secrets Manager hold, not from how far the state object
+ * got: after any failure the account is left complete, as it was before, or empty — and a key
+ * Director may be using is never deleted.
+ */
+
+const SENT_AT = '2026-12-01T10:00:00.000Z';
+
+function failedState(code: string, extra: Partial<WorkflowState> = {}): WorkflowState {
+  return { input: { accountId: ACCOUNT }, error: { Error: code, Cause: `${code} happened` }, ...extra };
+}
+
+async function recordWrite(reader: ReaderIdentity, operation: 'CREATE' | 'EDIT' = 'CREATE'): Promise<void> {
+  const secret = await describeAccountSecret(sandbox().secretsManager, ACCOUNT);
+  await recordDirectorWrite(sandbox().secretsManager, ACCOUNT, { operation, accessKeyId: reader.accessKeyId, sentAt: SENT_AT }, secret);
+}
+
+describe('compensateOnboarding', () => {
+  it('after a crash right after ProvisionReader of a first onboarding (no reader in the state) removes the key, the user and the secret', async () => {
+    // Prepare: the state never learnt what ProvisionReader created.
+    await provisionUnconfirmed();
 
     // Act
-    const first = await removeReaderResources(clients(), reader);
-    const again = await removeReaderResources(clients(), reader);
+    const failure = await compensateOnboarding(clients(), failedState('Sandbox.Timedout'));
 
     // Assess
-    expect(first).toEqual({ deletedAccessKeys: [reader.accessKeyId], deletedUser: true, deletedSecret: true, kept: [] });
-    expect(again).toEqual(first);
+    expect(failure).toMatchObject({ code: 'Sandbox.Timedout', accountId: ACCOUNT, cleanup: { deletedUser: true, deletedSecret: true } });
     expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
   });
 
-  it('after a re-run removes only the new key and rolls the secret back to the key Director still uses', async () => {
+  it('is idempotent: a second compensation of the same failure finds nothing left to do', async () => {
     // Prepare
-    const earlier = await provision();
-    const rerun = await provision();
+    await provisionUnconfirmed();
+    await compensateOnboarding(clients(), failedState('BUCKET_NOT_FOUND'));
 
     // Act
-    const cleanup = await removeReaderResources(clients(), rerun);
+    const again = await compensateOnboarding(clients(), failedState('BUCKET_NOT_FOUND'));
 
     // Assess
-    expect(cleanup.deletedAccessKeys).toEqual([rerun.accessKeyId]);
-    expect(cleanup.deletedUser).toBe(false);
-    expect(cleanup.deletedSecret).toBe(false);
-    expect(cleanup.kept).toEqual([
-      `secret ${SECRET}: existed before this execution; rolled back to access key ${earlier.accessKeyId}`,
-      `user ${USER}: existed before this execution`,
-    ]);
+    expect(again.cleanup).toEqual({ deletedAccessKeys: [], deletedUser: true, deletedSecret: true, kept: [] });
+  });
+
+  it('after a failed re-run deletes only the key Director was never given and rolls the secret back to the key Director holds', async () => {
+    // Prepare
+    const earlier = await provision();
+    const rerun = await provisionUnconfirmed();
+
+    // Act
+    const failure = await compensateOnboarding(clients(), failedState(ErrorCode.ACCESS_VERIFICATION_FAILED));
+
+    // Assess
+    expect(failure.code).toBe(ErrorCode.ACCESS_VERIFICATION_FAILED);
+    expect(failure.cleanup.deletedAccessKeys).toEqual([rerun.accessKeyId]);
+    expect(failure.cleanup.kept).toContain(`secret ${SECRET}: rolled back to access key ${earlier.accessKeyId}`);
     expect(keyIds()).toEqual([earlier.accessKeyId]);
     expect(secretKeyId()).toBe(earlier.accessKeyId);
   });
 
-  it('keeps a user it created when another key appeared on it meanwhile', async () => {
-    // Prepare
-    const reader = await provision();
-    const other = await sandbox().iam.send(new CreateAccessKeyCommand({ UserName: USER }));
+  it('keeps both keys and ends with DIRECTOR_OUTCOME_UNKNOWN when the re-run sent its key in a write whose outcome is unknown', async () => {
+    // Prepare: the PUT was recorded, then the step crashed: the state holds no registration.
+    const earlier = await provision();
+    const rerun = await provisionUnconfirmed();
+    await recordWrite(rerun, 'EDIT');
 
     // Act
-    const cleanup = await removeReaderResources(clients(), reader);
+    const failure = await compensateOnboarding(clients(), failedState('Sandbox.Timedout', { reader: rerun }));
 
     // Assess
-    expect(cleanup.deletedAccessKeys).toEqual([reader.accessKeyId]);
-    expect(cleanup.deletedUser).toBe(false);
-    expect(cleanup.kept).toEqual([`user ${USER}: still has access key(s) ${other.AccessKey?.AccessKeyId}`]);
-    expect(cleanup.deletedSecret).toBe(true);
+    expect(failure.code).toBe(ErrorCode.DIRECTOR_OUTCOME_UNKNOWN);
+    expect(failure.message).toContain('[Sandbox.Timedout]');
+    expect(failure.message).toContain(`access key ${rerun.accessKeyId}`);
+    expect(failure.cleanup.deletedAccessKeys).toEqual([]);
+    expect(keyIds().sort()).toEqual([earlier.accessKeyId, rerun.accessKeyId].sort());
+    expect(secretKeyId()).toBe(rerun.accessKeyId);
   });
 
-  it('keeps a user it created once its ownership tags were removed by someone else', async () => {
+  it('deletes the key of a write whose Director order failed: that order applied nothing', async () => {
     // Prepare
-    const reader = await provision();
+    const reader = await provisionUnconfirmed();
+    await recordWrite(reader);
+    const registration = {
+      operation: 'CREATE' as const,
+      logSourceName: 'CloudTrail',
+      logSourceId: null,
+      orderPath: 'monitorapi/p/l/orders/r',
+      requestId: 'r',
+      submittedAt: SENT_AT,
+    };
+
+    // Act
+    const failure = await compensateOnboarding(clients(), failedState(ErrorCode.DIRECTOR_ORDER_FAILED, { reader, registration }));
+
+    // Assess
+    expect(failure.code).toBe(ErrorCode.DIRECTOR_ORDER_FAILED);
+    expect(failure.orderRequestId).toBe('r');
+    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
+  });
+
+  it("keeps this run's key when its order succeeded and only the finishing step failed", async () => {
+    // Prepare
+    const reader = await provisionUnconfirmed();
+    await recordWrite(reader);
+    const startedAt = SENT_AT;
+    const order = { status: 'SUCCEEDED' as const, logSourceId: 'LogSources/1', nextWaitSeconds: 1, attempt: 1, startedAt, deadlineAt: startedAt };
+
+    // Act
+    const failure = await compensateOnboarding(clients(), failedState(ErrorCode.AWS_UNAVAILABLE, { reader, order }));
+
+    // Assess
+    expect(failure.cleanup.deletedAccessKeys).toEqual([]);
+    expect(keyIds()).toEqual([reader.accessKeyId]);
+  });
+
+  it('touches nothing when another run holds the account (ACCOUNT_BUSY)', async () => {
+    // Prepare: another run's key, not yet sent to Director.
+    const other = await provisionUnconfirmed();
+
+    // Act
+    const failure = await compensateOnboarding(clients(), failedState(ErrorCode.ACCOUNT_BUSY));
+
+    // Assess
+    expect(failure.cleanup).toEqual({ deletedAccessKeys: [], deletedUser: false, deletedSecret: false, kept: [] });
+    expect(keyIds()).toEqual([other.accessKeyId]);
+  });
+
+  it('leaves a user alone that no longer carries the ownership tags', async () => {
+    // Prepare
+    const reader = await provisionUnconfirmed();
     await sandbox().iam.send(new UntagUserCommand({ UserName: USER, TagKeys: ['logpoint:managed-by'] }));
 
     // Act
-    const cleanup = await removeReaderResources(clients(), reader);
+    const failure = await compensateOnboarding(clients(), failedState(ErrorCode.ACCESS_VERIFICATION_FAILED));
 
     // Assess
-    expect(cleanup.deletedUser).toBe(false);
-    expect(cleanup.kept).toEqual([`user ${USER}: no longer carries this product's path and tags`]);
-    expect(sandbox().summary().users).toEqual([USER]);
+    expect(failure.cleanup.kept).toContain(`user ${USER}: not this product's reader; left untouched`);
+    expect(keyIds()).toEqual([reader.accessKeyId]);
   });
 
-  it('leaves everything alone that this execution did not create', async () => {
-    // Prepare
-    const reader = await provision();
-    const notOurs: ReaderIdentity = { ...reader, created: { user: false, secret: false, accessKey: false } };
-
+  it('reports an invalid input without touching anything', async () => {
     // Act
-    const cleanup = await removeReaderResources(clients(), notOurs);
+    const failure = await compensateOnboarding(clients(), { input: ['not', 'an', 'object'], error: { Error: 'INVALID_INPUT', Cause: 'bad' } });
 
     // Assess
-    expect(cleanup).toMatchObject({ deletedAccessKeys: [], deletedUser: false, deletedSecret: false });
-    expect(cleanup.kept).toHaveLength(3);
-    expect(keyIds()).toEqual([reader.accessKeyId]);
-    expect(sandbox().summary().secrets).toEqual([SECRET]);
+    expect(failure).toMatchObject({ code: 'INVALID_INPUT', accountId: null, cleanup: { deletedAccessKeys: [], kept: [] } });
   });
 });

@@ -4,6 +4,8 @@ import { provisionReader } from '../../../lambda/onboarding/provisioning.js';
 import { OnboardingError } from '../../../lambda/shared/errors.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import type { BucketFacts } from '../../../lambda/shared/workflow-schemas.js';
+import type { ReaderIdentity } from '../../../lambda/onboarding/workflow-contract.js';
+import { tagAccountSecret } from '../../../lambda/shared/account-secret-tags.js';
 
 /* The reader of one account in a fresh AWS sandbox: what the provisioning, finalize and compensation tests share. */
 
@@ -26,7 +28,14 @@ export function bucketFacts(overrides: Partial<BucketFacts> = {}): BucketFacts {
 }
 
 export const clients = () => ({ iam: sandbox().iam, secretsManager: sandbox().secretsManager });
-export const provision = (bucket = bucketFacts()) => provisionReader(clients(), { accountId: ACCOUNT, bucket });
+/** ProvisionReader alone: the new key is in the secret, and Director has not been given it yet. */
+export const provisionUnconfirmed = (bucket = bucketFacts()) => provisionReader(clients(), { accountId: ACCOUNT, bucket });
+/** ProvisionReader, then the record a finished onboarding leaves: Director holds the new key. */
+export async function provision(bucket = bucketFacts()): Promise<ReaderIdentity> {
+  const reader = await provisionUnconfirmed(bucket);
+  await tagAccountSecret(sandbox().secretsManager, ACCOUNT, { directorKey: reader.accessKeyId, directorWrite: '' });
+  return reader;
+}
 export const keyIds = () =>
   sandbox()
     .fakes.iam.accessKeys()

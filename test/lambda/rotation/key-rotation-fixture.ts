@@ -150,9 +150,10 @@ export async function startRotationFixture(options: RotationFixtureOptions = {})
       });
       const reader = await provisionReader({ iam: aws.iam, secretsManager: aws.secretsManager }, { accountId: ACCOUNT, bucket });
       const registration = await registerLogSource(
-        { director: directorClient, secretsManager: aws.secretsManager, logSource: settings.logSource, now },
+        { director: directorClient, secretsManager: aws.secretsManager, logSource: settings.logSource, orderPolling: settings.orderPolling, now },
         { request, bucket, reader },
       );
+      if (registration.orderPath === null) throw new Error('the onboarding fixture expects Director to answer the registration');
       await directorClient.waitForOrder(registration.orderPath, { deadlineMs: 3_000, initialDelayMs: 5, maxDelayMs: 20 });
       const startedAt = now().toISOString();
       const result = await finalizeOnboarding(

@@ -36,6 +36,8 @@ function dependencies(): RotationDependencies {
     director: () => fixture.directorClient,
     readerPermissionsBoundaryArn: null,
     rotation: null,
+    dynamo: fixture.aws.dynamo,
+    accountLockTable: null,
     now: fixture.now,
     eventBridge: fixture.eventBridge,
     sleep: fixture.sleep,

@@ -1,13 +1,7 @@
 import { CreateSecretCommand, DeleteSecretCommand, EncryptionFailure, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import {
-  deleteAccountSecret,
-  describeAccountSecret,
-  readAccessKey,
-  readAccessKeyId,
-  tagAccountSecret,
-  writeAccessKey,
-} from '../../../lambda/shared/account-secret.js';
+import { deleteAccountSecret, describeAccountSecret, readAccessKey, readAccessKeyId, writeAccessKey } from '../../../lambda/shared/account-secret.js';
+import { tagAccountSecret } from '../../../lambda/shared/account-secret-tags.js';
 import type { OnboardingError } from '../../../lambda/shared/errors.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';

@@ -1,3 +1,10 @@
+import {
+  ConditionalCheckFailedException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ThrottlingException,
+} from '@aws-sdk/client-dynamodb';
 import { IAMServiceException, NoSuchEntityException, ServiceFailureException } from '@aws-sdk/client-iam';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { InternalServiceError, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
@@ -17,6 +24,15 @@ describe('transient AWS errors', () => {
     expect(
       isTransientAwsError(new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: m(503) })),
     ).toBe(true);
+  });
+
+  it('counts DynamoDB’s throttling (HTTP 400) and its InternalServerError as transient, but not a failed condition', () => {
+    // Act + Assess
+    expect(isTransientAwsError(new ProvisionedThroughputExceededException({ message: 'x', $metadata: m(400) }))).toBe(true);
+    expect(isTransientAwsError(new ThrottlingException({ message: 'x', $metadata: m(400) }))).toBe(true);
+    expect(isTransientAwsError(new RequestLimitExceeded({ message: 'x', $metadata: m(400) }))).toBe(true);
+    expect(isTransientAwsError(new InternalServerError({ message: 'x', $metadata: {} }))).toBe(true);
+    expect(isTransientAwsError(new ConditionalCheckFailedException({ message: 'x', $metadata: m(400) }))).toBe(false);
   });
 
   it('leaves client errors and this product’s own errors alone', () => {

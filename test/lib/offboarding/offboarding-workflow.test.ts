@@ -9,6 +9,7 @@ import { OffboardingState, OffboardingTask, type OffboardingTaskName } from '../
 import { DIRECTOR_CALLING_TASKS, OffboardingWorkflow, type OffboardingWorkflowProps } from '../../../lib/offboarding/offboarding-workflow.js';
 import { extractDefinition } from '../../../local/sandbox/definition.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
+import { AccountLockTable } from '../../../lib/shared/account-lock-table.js';
 
 const DIRECTOR_SECRET = 'logpoint/director/api';
 const TASKS = Object.keys(OffboardingTask) as OffboardingTaskName[];
@@ -31,7 +32,8 @@ function synthesize(props: Partial<OffboardingWorkflowProps> = {}): Synthesized 
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'OffboardingTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const directorSecret = Secret.fromSecretNameV2(stack, 'DirectorSecret', DIRECTOR_SECRET);
-  const workflow = new OffboardingWorkflow(stack, 'Offboarding', { settings, directorSecret, ...props });
+  const accountLocks = new AccountLockTable(stack, 'AccountLocks');
+  const workflow = new OffboardingWorkflow(stack, 'Offboarding', { settings, directorSecret, accountLocks, ...props });
   const template = Template.fromStack(stack);
   return { stack, workflow, template, definition: extractDefinition(template.toJSON()) };
 }
@@ -217,17 +219,25 @@ describe('OffboardingWorkflow construct', () => {
       }
     });
 
-    it('sends every failure of a step to DescribeOffboardingFailure, then the failure event, then a Fail with the typed code', () => {
+    it('sends every failure of a step to DescribeOffboardingFailure, then (lock released) the failure event, then a Fail with the typed code', () => {
       // Act
       const { definition } = synthesized;
 
       // Assess
-      for (const name of TASKS.filter((task) => task !== 'DescribeOffboardingFailure')) {
+      for (const name of TASKS.filter((task) => task !== 'DescribeOffboardingFailure' && task !== 'ReleaseLock')) {
         expect(stateOf(definition, name).Catch, `${name}`).toEqual([
           { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DescribeOffboardingFailure' },
         ]);
       }
-      expect(stateOf(definition, 'DescribeOffboardingFailure').Next).toBe(OffboardingState.PublishOffboardingFailed);
+      // A release that fails changes nothing: the run goes on to its event either way.
+      expect(stateOf(definition, 'ReleaseLock').Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.lockReleaseError', Next: OffboardingState.AfterLockRelease },
+      ]);
+      expect(stateOf(definition, 'DescribeOffboardingFailure').Next).toBe(OffboardingState.HoldsLock);
+      expect(stateOf(definition, OffboardingState.AfterLockRelease)).toMatchObject({
+        Choices: [{ Variable: '$.failure', IsPresent: true, Next: OffboardingState.PublishOffboardingFailed }],
+        Default: OffboardingState.PublishOffboarded,
+      });
       expect(stateOf(definition, OffboardingState.PublishOffboardingFailed).Next).toBe(OffboardingState.OffboardingFailed);
       expect(stateOf(definition, OffboardingState.OffboardingFailed)).toMatchObject({
         Type: 'Fail',

@@ -131,6 +131,63 @@ describe('a wrong config fails with the field and what it expects', () => {
   });
 });
 
+describe('director.credentialSecretId', () => {
+  const withSecret = (credentialSecretId: string) => ({ ...example(), director: { ...(example().director as object), credentialSecretId } });
+
+  it.each([
+    ['a secret name', 'logpoint/director/api'],
+    ['a name with every character Secrets Manager allows', 'Logpoint_director+api=1.x@soc-team'],
+    ['the full ARN with its 6-character suffix', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:logpoint-director-AbC123'],
+    ['a full ARN in another partition', 'arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:logpoint/director-a1B2c3'],
+  ])('accepts %s and hands it on unchanged', (_what, credentialSecretId) => {
+    // Act
+    const { config } = parseAppConfig(withSecret(credentialSecretId));
+
+    // Assess
+    expect(runtimeSettingsFromConfig(config).director.credentialSecretId).toBe(credentialSecretId);
+  });
+
+  it('refuses a partial ARN without the random suffix at parse time, asking for the full ARN or the name', () => {
+    // Act
+    const error = configError(withSecret('arn:aws:secretsmanager:eu-west-1:123456789012:secret:logpoint-director'));
+
+    // Assess
+    expect(error.message).toContain('Invalid config test.json');
+    expect(error.message).toContain('director.credentialSecretId: is a partial secret ARN');
+    expect(error.message).toContain('Give the full ARN');
+    expect(error.message).toContain('or only the secret name');
+  });
+
+  it.each([
+    ['an ARN of another service', 'arn:aws:s3:::logpoint-director-AbC123'],
+    ['an ARN without region and account', 'arn:aws:secretsmanager:::secret:logpoint-director-AbC123'],
+    ['an ARN with a short account id', 'arn:aws:secretsmanager:eu-west-1:1234:secret:logpoint-director-AbC123'],
+    ['an ARN of something other than a secret', 'arn:aws:secretsmanager:eu-west-1:123456789012:logpoint-director-AbC123'],
+    ['an ARN with no secret name', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:'],
+    ['a truncated ARN', 'arn:aws:secretsmanager:eu-west-1'],
+  ])('refuses %s with ConfigError naming the expected ARN form', (_what, credentialSecretId) => {
+    // Act
+    const error = configError(withSecret(credentialSecretId));
+
+    // Assess
+    expect(error.message).toContain('director.credentialSecretId: is not a Secrets Manager secret ARN');
+    expect(error.message).toContain('arn:<partition>:secretsmanager:<region>:<12-digit account>:secret:<name>-<6 characters>');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['with a space', 'logpoint director'],
+    ['with a character Secrets Manager does not allow', 'logpoint/director#api'],
+    ['longer than 512 characters', 'a'.repeat(513)],
+  ])('refuses a secret name that is %s', (_what, credentialSecretId) => {
+    // Act
+    const error = configError(withSecret(credentialSecretId));
+
+    // Assess
+    expect(error.message).toContain('director.credentialSecretId: must be the secret name');
+  });
+});
+
 describe('director.caBundleFile', () => {
   it('is read relative to the config file and handed on as an absolute path', () => {
     // Prepare

@@ -13,6 +13,10 @@ function recordingFaults(): DirectorFaults {
     neverFinishOrders: vi.fn(),
     rateLimit: vi.fn(),
     forbidTokens: vi.fn(),
+    dropAfterApply: vi.fn(),
+    failAfterApply: vi.fn(),
+    delayReplyAfterApply: vi.fn(),
+    loseOrders: vi.fn(),
     expireAllTokens: vi.fn(),
     clear: vi.fn(),
   };
@@ -94,12 +98,16 @@ describe('Director simulator CLI flags', () => {
       '15',
       '--drop-count',
       '1',
+      '--drop-after-apply-count',
+      '2',
       '--throttle-count',
       '3',
       '--retry-after',
       '4',
       '--fail-orders',
       '2',
+      '--lose-orders',
+      '3',
       '--never-finish-orders',
       '--rate-limit',
       '10',
@@ -110,8 +118,10 @@ describe('Director simulator CLI flags', () => {
     expect(faults.failRoute).toHaveBeenCalledWith('POST /LogSources', { status: 503, count: 2, body: { status: 'Error', message: 'x' } });
     expect(faults.setLatency).toHaveBeenCalledWith(15);
     expect(faults.dropConnections).toHaveBeenCalledWith(1);
+    expect(faults.dropAfterApply).toHaveBeenCalledWith(2);
     expect(faults.throttle).toHaveBeenCalledWith(3, { retryAfter: 4 });
     expect(faults.failOrders).toHaveBeenCalledWith(2);
+    expect(faults.loseOrders).toHaveBeenCalledWith(3);
     expect(faults.neverFinishOrders).toHaveBeenCalledWith();
     expect(faults.rateLimit).toHaveBeenCalledWith(10);
     expect(faults.forbidTokens).toHaveBeenCalledWith(Infinity);

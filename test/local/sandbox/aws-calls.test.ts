@@ -43,7 +43,7 @@ describe('Sandbox.awsCalls', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(occurrences(calls, 'IAM.CreateUser')).toBe(1);
     expect(occurrences(calls, 'S3.GetObject')).toBeGreaterThanOrEqual(1);
-    for (const call of calls) expect(call).toMatch(/^(IAM|SecretsManager|S3|EventBridge)\.[A-Z][A-Za-z0-9]+$/);
+    for (const call of calls) expect(call).toMatch(/^(IAM|SecretsManager|S3|EventBridge|DynamoDB)\.[A-Z][A-Za-z0-9]+$/);
     // The bucket is checked before the reader is made, the reader before its key proves it can read.
     expect(calls.indexOf('S3.HeadBucket')).toBeLessThan(calls.indexOf('IAM.CreateUser'));
     expect(calls.indexOf('IAM.CreateAccessKey')).toBeLessThan(calls.indexOf('S3.GetObject'));

@@ -209,7 +209,7 @@ describe('npm start (local sandbox CLI)', () => {
       expect(summary.aws.calls).toMatchObject({ 'IAM.CreateUser': 1, 'IAM.CreateAccessKey': 2, 'IAM.DeleteAccessKey': 1, 'EventBridge.PutEvents': 1 });
       expect(summary.aws.calls['S3.GetObject']).toBeGreaterThanOrEqual(2);
       for (const [call, count] of Object.entries(summary.aws.calls)) {
-        expect(call).toMatch(/^(IAM|SecretsManager|S3|EventBridge)\.[A-Z][A-Za-z0-9]+$/);
+        expect(call).toMatch(/^(IAM|SecretsManager|S3|EventBridge|DynamoDB)\.[A-Z][A-Za-z0-9]+$/);
         expect(count).toBeGreaterThan(0);
       }
       expectSecretFieldsMasked(summary);

@@ -25,6 +25,6 @@ describe('startSandbox', () => {
     const result = await sandbox.run({ accountId: 'not-an-account' });
     expect(result.error?.code).toBe('INVALID_INPUT');
     const entered = result.events.flatMap((event) => (event.kind === 'entered' ? [event.state] : []));
-    expect(entered).toEqual(['ValidateInput', 'Compensate', 'PublishFailed', 'OnboardingFailed']);
+    expect(entered).toEqual(['ReadOnboardingInput', 'ValidateInput', 'Compensate', 'HoldsLock', 'PublishFailed', 'OnboardingFailed']);
   });
 });
