@@ -109,6 +109,7 @@ export class DirectorTransport {
     const secrets = secretsOf(request);
     const facts = { method: request.method, path: request.path };
     let lastProblem = '';
+    const startedAt = this.now();
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt += 1) {
       const outcome = await this.attempt(fetch, request, attempt);
       let retryAfterMs: number | undefined;
@@ -167,6 +168,13 @@ export class DirectorTransport {
         }
       }
       const delayMs = Math.max(retryAfterMs ?? 0, fullJitterDelay(attempt, this.retry, this.random));
+      const elapsedMs = this.now() - startedAt;
+      if (elapsedMs + delayMs > this.retry.maxElapsedMs) {
+        throw new DirectorUnavailableError(`Director still unavailable after ${attempt} attempts in ${elapsedMs} ms (${lastProblem})`, {
+          ...facts,
+          extra: { attempts: attempt, elapsedMs, maxElapsedMs: this.retry.maxElapsedMs },
+        });
+      }
       this.logger?.warn('Director request will be retried', { ...facts, attempt, reason: lastProblem, delayMs });
       await this.sleep(delayMs);
     }

@@ -15,6 +15,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Longest `Retry-After` worth waiting for inside one call. */
   maxRetryAfterMs: number;
+  /**
+   * Time budget of one call, attempts and waits together: a wait that would end past it is not
+   * started, the call fails with DIRECTOR_UNAVAILABLE and the workflow's own Retry takes over.
+   */
+  maxElapsedMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -22,6 +27,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 250,
   maxDelayMs: 5_000,
   maxRetryAfterMs: 30_000,
+  maxElapsedMs: 40_000,
 };
 
 /** Congestion and gateway failures: another attempt may well succeed (see the status mapping in http.ts). */
@@ -52,7 +58,7 @@ export function fullJitterDelay(attempt: number, policy: RetryPolicy, random: ()
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   const policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly(overrides) };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new RangeError('retry.maxAttempts must be an integer >= 1');
-  for (const key of ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
+  for (const key of ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxElapsedMs'] as const) {
     if (!(policy[key] >= 0)) throw new RangeError(`retry.${key} must be >= 0`);
   }
   return policy;

@@ -23,6 +23,11 @@ export interface AcquireAccountLockRequest {
   /** How long the lock lasts unless released; at least the longest the run can live. */
   ttlSeconds: number;
   now: Date;
+  /**
+   * Whether the run holding the lock has ended (its execution is no longer running): a run that
+   * could not release its lock then blocks nobody. Omitted: only expiry frees a held lock.
+   */
+  holderHasEnded?: (owner: string) => Promise<boolean>;
 }
 
 export interface ReleaseAccountLockRequest {
@@ -47,8 +52,8 @@ export async function acquireAccountLock(dynamo: DynamoDBClient, request: Acquir
   }
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const expiresAt = nowSeconds + ttlSeconds;
-  try {
-    await dynamo.send(
+  const put = (condition: string, names: Record<string, string>, values: Record<string, AttributeValue>): Promise<unknown> =>
+    dynamo.send(
       new PutItemCommand({
         TableName: tableName,
         Item: {
@@ -58,19 +63,34 @@ export async function acquireAccountLock(dynamo: DynamoDBClient, request: Acquir
           [A.acquiredAt]: { S: now.toISOString() },
           [A.expiresAt]: { N: String(expiresAt) },
         },
-        // The condition, not DynamoDB's TTL deletion, decides expiry: TTL removes expired items
-        // only eventually (often days later), and until then the item still reads as a lock.
-        ConditionExpression: 'attribute_not_exists(#accountId) OR #expiresAt < :now OR #owner = :owner',
-        ExpressionAttributeNames: { '#accountId': A.accountId, '#expiresAt': A.expiresAt, '#owner': A.owner },
-        ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':owner': { S: owner } },
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
         // The refusal carries the holder's item, so naming who holds the lock needs no second read.
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-  } catch (error) {
-    if (isAwsError(error, 'ConditionalCheckFailedException')) throw accountBusy(accountId, owner, workflow, heldLockOf(error));
-    throw lockFailure(error, `Taking the lock of account ${accountId}`, tableName);
+  const refusedBy = async (attempt: () => Promise<unknown>): Promise<HeldLock | null> => {
+    try {
+      await attempt();
+      return null;
+    } catch (error) {
+      if (isAwsError(error, 'ConditionalCheckFailedException')) return heldLockOf(error);
+      throw lockFailure(error, `Taking the lock of account ${accountId}`, tableName);
+    }
+  };
+  // The condition, not DynamoDB's TTL deletion, decides expiry: TTL removes expired items only
+  // eventually (often days later), and until then the item still reads as a lock.
+  const free = 'attribute_not_exists(#accountId) OR #expiresAt < :now OR #owner = :owner';
+  const names = { '#accountId': A.accountId, '#expiresAt': A.expiresAt, '#owner': A.owner };
+  let holder = await refusedBy(() => put(free, names, { ':now': { N: String(nowSeconds) }, ':owner': { S: owner } }));
+  if (holder?.owner && request.holderHasEnded && (await request.holderHasEnded(holder.owner))) {
+    // Taken over only from that very holder: if another run took it meanwhile, that one keeps it.
+    const stale = holder.owner;
+    const staleNames = { '#accountId': A.accountId, '#owner': A.owner };
+    holder = await refusedBy(() => put('attribute_exists(#accountId) AND #owner = :stale', staleNames, { ':stale': { S: stale } }));
   }
+  if (holder) throw accountBusy(accountId, owner, workflow, holder);
   return { accountId, owner, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
 

@@ -2,6 +2,7 @@ import { workflowMaxRunSeconds } from '../contract/account-lock.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { acquireAccountLock, requireLockTable } from './account-lock.js';
+import { executionHasEnded } from './execution-status.js';
 import { acquireLockInputSchema, accountLockSchema } from './workflow-contract.js';
 
 /** AcquireLock: the run takes its account's lock before it touches the account; another run holding it fails this one with ACCOUNT_BUSY. */
@@ -21,6 +22,7 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
         // can pass a shorter one by mistake.
         ttlSeconds: workflowMaxRunSeconds(deps.settings.orderPolling.deadlineSeconds),
         now: deps.now(),
+        holderHasEnded: executionHasEnded(deps.sfn),
       });
     },
   });

@@ -3,7 +3,7 @@ import type { IAMClient, User } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ErrorCode } from '../contract/error-codes.js';
 import { READER_USER_PATH, accountSecretName, readerUserName } from '../contract/names.js';
-import { describeAccountSecret, readAccessKeyId, writeAccessKey } from '../shared/account-secret.js';
+import { describeAccountSecret, readAccessKeyId, writeAccessKey, type AccountSecretDescription } from '../shared/account-secret.js';
 import { directorKeyRecordOf } from '../shared/director-key-record.js';
 import { OnboardingError } from '../shared/errors.js';
 import { describeAwsError, isAwsError, mergeTags, redactSecrets } from '../shared/ownership.js';
@@ -100,7 +100,13 @@ export async function provisionReader(clients: ReaderClients, request: Provision
     }
     newKey = await createAccessKeyWithinLimit(iam, {
       userName,
-      protectedAccessKeyIds: [secretKeyId, record.confirmedKeyId, record.inFlight?.accessKeyId].filter((id): id is string => typeof id === 'string'),
+      // A rotation's pending key may be the one Director is being switched to (the account lock keeps rotations out; this is the second line).
+      protectedAccessKeyIds: [
+        secretKeyId,
+        record.confirmedKeyId,
+        record.inFlight?.accessKeyId,
+        await pendingKeyIdOf(secretsManager, accountId, existing),
+      ].filter((id): id is string => typeof id === 'string'),
       secretName: accountSecretName(accountId),
     });
 
@@ -202,4 +208,10 @@ async function rollBackProvisioning(iam: IAMClient, userName: string, userCreate
     removed.push(`rollback stopped: ${describeAwsError(error)}`);
   }
   return removed;
+}
+
+async function pendingKeyIdOf(secretsManager: SecretsManagerClient, accountId: string, secret: AccountSecretDescription | null): Promise<string | null> {
+  const versionId = secret?.pendingVersionId;
+  if (!secret?.owned || !versionId || versionId === secret.currentVersionId) return null;
+  return readAccessKeyId(secretsManager, accountId, { versionId });
 }

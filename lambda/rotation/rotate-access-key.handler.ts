@@ -2,8 +2,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { OnboardingError } from '../shared/errors.js';
 import { runRotationStep } from './rotation-steps.js';
-import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS } from './rotation-types.js';
-import type { KeyRotationContext, RotationStep, RotationStepResult, RotationTimeouts } from './rotation-types.js';
+import { underRotationLock } from './rotation-lock.js';
+import { accountIdOfSecretId } from './rotation-target.js';
+import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, RotationStep } from './rotation-types.js';
+import type { KeyRotationContext, RotationStepResult, RotationTimeouts } from './rotation-types.js';
 import { awsDependencies, directorLogger } from '../shared/runtime/dependencies.js';
 import type { WorkflowDependencies } from '../shared/runtime/dependencies.js';
 import { defineLambdaHandler, logger } from '../shared/runtime/lambda-handler.js';
@@ -80,7 +82,13 @@ export const createHandler = (dependencies: RotationDependenciesProvider = awsRo
         timeouts: timeoutsWithin(context.getRemainingTimeInMillis(), deps.timeouts),
         ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
       };
-      return runRotationStep(rotationContext, { step: Step, secretId: SecretId, clientRequestToken: ClientRequestToken, rotationToken: RotationToken });
+      const run = () =>
+        runRotationStep(rotationContext, { step: Step, secretId: SecretId, clientRequestToken: ClientRequestToken, rotationToken: RotationToken });
+      const accountId = accountIdOfSecretId(SecretId);
+      // A secret that names no account is refused by the step itself, with its own message.
+      if (accountId === null) return run();
+      const lock = { accountId, clientRequestToken: ClientRequestToken, lastStep: Step === RotationStep.FinishSecret };
+      return underRotationLock({ ...deps, logger: directorLogger }, lock, run);
     },
   });
 

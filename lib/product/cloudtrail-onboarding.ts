@@ -16,6 +16,7 @@ import { OffboardingWorkflow } from '../offboarding/offboarding-workflow.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { OnboardingWorkflow } from '../onboarding/onboarding-workflow.js';
 import { AccountLockTable } from '../shared/account-lock-table.js';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 
 interface CloudTrailOnboardingTriggers {
   /**
@@ -171,6 +172,7 @@ export class CloudTrailOnboarding extends Construct {
     const caBundle = props.directorCaBundleFile === undefined ? {} : { directorCaBundleFile: props.directorCaBundleFile };
     if (props.keyRotation !== false) {
       this.keyRotation = new KeyRotation(this, 'KeyRotation', {
+        accountLocks: this.accountLocks,
         settings: this.settings,
         directorSecret: this.directorSecret,
         alarmTopic: this.alarmTopic,
@@ -192,6 +194,13 @@ export class CloudTrailOnboarding extends Construct {
       });
       this.addOffboarding(this.offboardingWorkflow.stateMachine);
     }
+
+    // A lock left by a run that has ended is taken over: AcquireLock asks Step Functions about its holder.
+    const lockingWorkflows = [this.workflow, ...(this.offboardingWorkflow ? [this.offboardingWorkflow] : [])];
+    this.accountLocks.grantHolderLookup(
+      lockingWorkflows.map((workflow) => workflow.functions.AcquireLock as LambdaFunction),
+      lockingWorkflows.map((workflow) => workflow.stateMachine),
+    );
 
     if (onboardAccountId !== undefined) {
       this.deployTrigger = new DeployTrigger(this, 'DeployTrigger', {

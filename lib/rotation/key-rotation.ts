@@ -21,6 +21,7 @@ import {
 } from '../shared/resource-scopes.js';
 import { EnvName } from '../../lambda/contract/env-names.js';
 import { DEFAULT_ROTATION_SCHEDULE_DAYS } from '../../lambda/contract/names.js';
+import type { AccountLockTable } from '../shared/account-lock-table.js';
 
 export interface KeyRotationProps {
   /** Director location, trail and log source defaults (the same settings the workflow gets). */
@@ -40,6 +41,8 @@ export interface KeyRotationProps {
    * @default none: the Lambda runtime's public CAs
    */
   directorCaBundleFile?: string;
+  /** The per-account lock table: every rotation step holds the account's lock (lambda/rotation/rotation-lock.ts). */
+  accountLocks: AccountLockTable;
 }
 
 /**
@@ -113,6 +116,7 @@ export class KeyRotation extends Construct {
     );
     fn.addToRolePolicy(new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [scopes.logObjects] }));
     grantDirectorSecret(props.directorSecret, [fn]);
+    props.accountLocks.grantLocking(fn, ['acquire', 'release']);
     fn.addToRolePolicy(new PolicyStatement({ sid: 'PublishRotationEvents', actions: ['events:PutEvents'], resources: [scopes.defaultEventBus] }));
 
     fn.addPermission('AllowSecretsManagerInvoke', {

@@ -1,6 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { acknowledgeWildcardResource, NagReason } from './nag-acknowledgements.js';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AccountLockAttribute } from '../../lambda/contract/account-lock.js';
@@ -55,5 +57,26 @@ export class AccountLockTable extends Construct {
     fn.addEnvironment(EnvName.ACCOUNT_LOCK_TABLE, this.table.tableName);
     const actions = LOCK_USE_ACTIONS.filter(([use]) => uses.includes(use)).map(([, action]) => action);
     fn.addToRolePolicy(new PolicyStatement({ sid: 'HoldAccountLocks', actions, resources: [this.table.tableArn] }));
+  }
+
+  /**
+   * Lets the functions that take locks ask Step Functions whether the run holding one still runs
+   * (lambda/locking/execution-status.ts): DescribeExecution on the executions of `stateMachines`.
+   * A separate policy, not the functions' own: those state machines invoke these functions, and a
+   * function's default policy is a dependency of the function itself.
+   */
+  grantHolderLookup(fns: readonly LambdaFunction[], stateMachines: readonly StateMachine[]): void {
+    const stack = Stack.of(this);
+    const executions = stateMachines.map((machine) =>
+      stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${machine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    fns.forEach((fn, index) => {
+      if (fn.role === undefined) throw new Error(`AccountLockTable.grantHolderLookup(${fn.node.path}): the function has no role.`);
+      const policy = new Policy(this, `HolderLookup${index}`, {
+        statements: [new PolicyStatement({ sid: 'DescribeLockHolders', actions: ['states:DescribeExecution'], resources: executions })],
+        roles: [fn.role],
+      });
+      for (const execution of executions) acknowledgeWildcardResource(policy, execution, NagReason.LOCK_HOLDER_EXECUTIONS);
+    });
   }
 }

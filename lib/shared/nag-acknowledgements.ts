@@ -19,6 +19,8 @@ export const NagReason = {
     'Reading the first CloudTrail log object under the trail prefix needs s3:GetObject on the AWSLogs/ keys of the configured bucket; the object keys are not known in advance.',
   NODE_22_RUNTIME:
     'The product is built, bundled (target node22) and tested for the nodejs22.x runtime, which AWS supports until 2027; moving to a newer runtime is a deliberate, tested upgrade, not a lint fix.',
+  LOCK_HOLDER_EXECUTIONS:
+    "Taking over an account lock whose run has ended needs states:DescribeExecution on that run; a lock's holder is any execution of the product's own state machines, not known in advance.",
   DLQ_IS_A_DLQ:
     'This queue is itself the dead-letter queue for the triggers and the start-execution function; a dead-letter queue of a dead-letter queue adds nothing.',
 } as const;

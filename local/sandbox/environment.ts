@@ -15,6 +15,7 @@ import { loadRotationHandler, rotateNow } from './rotation-driver.js';
 import type { LocalRunResult } from './state-machine-runner.js';
 import { VirtualClock } from './virtual-clock.js';
 import { workflowRunner, type RunOptions } from './workflow-runner.js';
+import { ExecutionRegistry } from './execution-registry.js';
 import type { PublishedEvent } from './event-capture.js';
 
 // The workflow tests (test/workflow/) import the sandbox's constants from here.
@@ -121,7 +122,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const callLog = new AwsCallLog(() => accountStateOf(aws));
     const simulator = director;
 
-    const dependencies = sandboxDependencies({ aws, accountId, region, deployed: () => ({ config, settings }), clock, events, callLog, waitMs });
+    const executions = new ExecutionRegistry(region);
+    const dependencies = sandboxDependencies({ aws, accountId, region, deployed: () => ({ config, settings }), clock, events, callLog, waitMs, executions });
     const provider = () => dependencies;
     const workflow = (
       tasks: Record<string, string>,
@@ -129,7 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       waitState: string,
       prefix: string,
       definitionOf: () => Record<string, unknown> | null,
-    ) => workflowRunner({ tasks, publishStates, waitState, prefix, definitionOf, provider, events, clock, waitMs });
+    ) => workflowRunner({ tasks, publishStates, waitState, prefix, definitionOf, provider, events, clock, waitMs, executions, accountId, region });
 
     const onboard = await workflow(
       OnboardingTask,

@@ -9,6 +9,7 @@ import type { AwsCallLog } from './aws-call-log.js';
 import { SANDBOX_REGION } from './constants.js';
 import { capturingEventBridge, type PublishedEvent } from './event-capture.js';
 import type { VirtualClock } from './virtual-clock.js';
+import type { ExecutionRegistry } from './execution-registry.js';
 
 /** The fake ARN the sandbox's "deployed" rotation function has; Finalize hands it to Secrets Manager. */
 export const ROTATION_FUNCTION_ARN = `arn:aws:lambda:${SANDBOX_REGION}:000000000000:function:KeyRotation`;
@@ -25,6 +26,8 @@ export interface HandlerDependenciesSpec {
   events: PublishedEvent[];
   /** Records every call the handlers make through these clients. */
   callLog: AwsCallLog;
+  /** The executions the sandbox ran, behind a Step Functions client. */
+  executions: ExecutionRegistry;
   /** The longest real sleep a handler may take. */
   waitMs: number;
 }
@@ -54,6 +57,7 @@ export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDepe
     },
     dynamo: callLog.recording(aws.dynamo, 'DynamoDB'),
     accountLockTable: aws.accountLockTable,
+    sfn: callLog.recording(spec.executions.client, 'SFN'),
     now: () => spec.clock.now(),
     eventBridge: callLog.recording(capturingEventBridge(region, spec.events), 'EventBridge'),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, waitMs))),

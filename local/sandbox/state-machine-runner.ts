@@ -23,6 +23,8 @@ export interface LocalRunOptions {
   retryOverridesMs?: Record<string, number>;
   /** `$$.Execution.*` fields the definition reads. */
   executionName: string;
+  /** `$$.Execution.Id`. @default an ARN of a `LocalOnboarding` state machine */
+  executionArn?: string;
   /**
    * `$$.Execution.StartTime` as the sandbox's clock has it (its handlers read that clock too).
    * aws-local-stepfunctions always sets the real time there, so task inputs that carry it
@@ -43,10 +45,7 @@ export interface LocalRunResult {
 
 /** Runs an Amazon States Language definition locally and reports every state it passes. */
 export async function runLocally(definition: Record<string, unknown>, input: unknown, options: LocalRunOptions): Promise<LocalRunResult> {
-  // The definition comes from our own synthesized template; the library's types are stricter than JSON.
-  const machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0], {
-    validationOptions: { checkArn: false },
-  });
+  const machine = machineFor(definition);
   const startTime = (options.startTime ?? new Date()).toISOString();
   const execution = machine.run(input as never, {
     overrides: {
@@ -56,7 +55,7 @@ export async function runLocally(definition: Record<string, unknown>, input: unk
     },
     context: {
       Execution: {
-        Id: `arn:aws:states:eu-west-1:000000000000:execution:LocalOnboarding:${options.executionName}`,
+        Id: options.executionArn ?? `arn:aws:states:eu-west-1:000000000000:execution:LocalOnboarding:${options.executionName}`,
         Name: options.executionName,
         Input: input as never,
         StartTime: startTime,
@@ -146,4 +145,18 @@ function withStartTime(handlers: Record<string, LocalTaskHandler>, startTime: st
   const replace = (input: unknown): unknown =>
     typeof input === 'object' && input !== null && !Array.isArray(input) && 'executionStartTime' in input ? { ...input, executionStartTime: startTime } : input;
   return Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, (input: unknown) => handler(replace(input))]));
+}
+
+// Building a StateMachine validates the definition against the ASL schema (ajv): a quarter of a
+// run's time. A definition object is built once per synthesis, so its machine is built once too.
+const machines = new WeakMap<Record<string, unknown>, StateMachine>();
+
+function machineFor(definition: Record<string, unknown>): StateMachine {
+  let machine = machines.get(definition);
+  if (machine === undefined) {
+    // The definition comes from our own synthesized template; the library's types are stricter than JSON.
+    machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0], { validationOptions: { checkArn: false } });
+    machines.set(definition, machine);
+  }
+  return machine;
 }

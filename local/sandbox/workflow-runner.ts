@@ -5,6 +5,7 @@ import { recordPutEvents, type PublishedEvent } from './event-capture.js';
 import { invokeLikeLambda, withCrashes, type CrashSpec } from './lambda-invocation.js';
 import { runLocally, type ExecutionEvent, type LocalRunResult, type LocalTaskHandler } from './state-machine-runner.js';
 import type { VirtualClock } from './virtual-clock.js';
+import type { ExecutionRegistry } from './execution-registry.js';
 
 /** What a caller of one run may watch (every state entered and left, as it happens) and break. */
 export interface RunOptions {
@@ -30,6 +31,11 @@ export interface WorkflowRunnerSpec {
   events: PublishedEvent[];
   clock: VirtualClock;
   waitMs: number;
+  /** Where each run is RUNNING, then ended, for DescribeExecution. */
+  executions: ExecutionRegistry;
+  /** The account and region of the executions' ARNs. */
+  accountId: string;
+  region: string;
 }
 
 /** Runs one execution of a workflow's current definition. */
@@ -52,10 +58,15 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
     const definition = spec.definitionOf();
     if (!definition) throw new Error(`The synthesized stack has no ${spec.prefix} workflow (is it disabled in the config?).`);
     const crashes = options.crashes ?? [];
-    return runLocally(definition, input, {
+    const executionName = `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`;
+    // The workflow's prefix stands for its state machine's name (the role conformance test maps it to the synthesized one).
+    const executionArn = `arn:aws:states:${spec.region}:${spec.accountId}:execution:${spec.prefix}:${executionName}`;
+    spec.executions.started(executionArn, spec.clock.now());
+    const result = await runLocally(definition, input, {
       taskHandlers: crashes.length === 0 ? taskHandlers : { ...taskHandlers, ...withCrashes(crashable, crashes) },
       startTime: spec.clock.now(),
-      executionName: `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`,
+      executionName,
+      executionArn,
       waitOverridesMs: { [spec.waitState]: spec.waitMs },
       retryOverridesMs: Object.fromEntries(Object.keys(spec.tasks).map((name) => [name, spec.waitMs])),
       onEvent: (event) => {
@@ -64,7 +75,12 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
         if (event.kind === 'entered' && event.state === spec.waitState) spec.clock.advance(nextWaitSecondsOf(event.input) * 1000);
         options.onEvent?.(event);
       },
+    }).catch((error: unknown) => {
+      spec.executions.ended(executionArn, 'FAILED', spec.clock.now());
+      throw error;
     });
+    spec.executions.ended(executionArn, result.status, spec.clock.now());
+    return result;
   };
 }
 

@@ -254,6 +254,11 @@ const EVENT_BRIDGE: Record<string, Mapper> = {
 const SFN: Record<string, Mapper> = {
   StartExecution: (input) => [{ action: 'states:StartExecution', resource: String(input.stateMachineArn), context: {} }],
   ListExecutions: (input) => [{ action: 'states:ListExecutions', resource: String(input.stateMachineArn), context: {} }],
+  DescribeExecution: (input, _state, env) => {
+    const arn = String(input.executionArn);
+    const machine = arn.slice(0, arn.lastIndexOf(':'));
+    return [{ action: 'states:DescribeExecution', resource: `${env.aliases[machine] ?? machine}${arn.slice(machine.length)}`, context: {} }];
+  },
 };
 
 // ---- DynamoDB (the account lock table; the sandbox's table name is aliased to the synthesized one) ----

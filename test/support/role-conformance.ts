@@ -11,6 +11,7 @@ import {
   type NamedPolicy,
   type PolicyDocument,
   type PolicyStatement,
+  workflowStateMachineNames,
 } from './template-roles.js';
 import { ACCOUNT_LOCK_TABLE } from '../../local/aws/index.js';
 
@@ -152,6 +153,10 @@ export class ConformanceCheck {
     if (lockTable)
       aliases[`arn:${partition}:dynamodb:${region}:${account}:table/${ACCOUNT_LOCK_TABLE}`] =
         `arn:${partition}:dynamodb:${region}:${account}:table/${lockTable}`;
+    // The sandbox names an execution's state machine after its workflow (`…:execution:onboard:<name>`).
+    for (const [workflow, name] of Object.entries(workflowStateMachineNames(run.template, this.env))) {
+      aliases[`arn:${partition}:states:${region}:${account}:execution:${workflow}`] = `arn:${partition}:states:${region}:${account}:execution:${name}`;
+    }
     const requestEnv: RequestEnvironment = { ...this.env, aliases };
     const principals = new Map<string, Principal>();
     for (const role of roles) {

@@ -139,6 +139,18 @@ function resolveRef(name: string, resources: Resources, env: ArnEnvironment): st
   }
 }
 
+/** Each workflow's state machine name (`onboard`, `offboard`), as the stack would name it. */
+export function workflowStateMachineNames(template: Record<string, unknown>, env: ArnEnvironment): Record<string, string> {
+  const resources = (template.Resources ?? {}) as Resources;
+  const names: Record<string, string> = {};
+  for (const [logicalId, machine] of Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine')) {
+    const { StartAt } = JSON.parse(String(resolveIntrinsics(machine.Properties?.DefinitionString, resources, env))) as { StartAt: string };
+    const workflow = { [ONBOARDING_START_STATE]: 'onboard', [OFFBOARDING_START_STATE]: 'offboard' }[StartAt];
+    if (workflow) names[workflow] = physicalValue(logicalId, resources, env, 'Name');
+  }
+  return names;
+}
+
 /** Task state → function logical id, per workflow, from the state machines' resolved definitions. */
 function workflowTasks(resources: Resources, env: ArnEnvironment, functionIdByArn: Map<string, string>): Map<string, string> {
   const labels = new Map<string, string>();

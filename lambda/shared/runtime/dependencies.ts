@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -37,6 +38,8 @@ export interface WorkflowDependencies {
   dynamo: DynamoDBClient;
   /** The account lock table (set on the functions granted the lock only); null elsewhere. */
   accountLockTable: string | null;
+  /** Step Functions, to tell whether the run holding an account's lock still runs (AcquireLock). */
+  sfn: SFNClient;
   now: () => Date;
 }
 
@@ -90,6 +93,7 @@ export const awsDependencies: DependenciesProvider = () => {
     rotation: rotationSettingsFromEnv(process.env),
     dynamo: new DynamoDBClient({}),
     accountLockTable: process.env[EnvName.ACCOUNT_LOCK_TABLE] || null,
+    sfn: new SFNClient({}),
     now: () => new Date(),
   };
   return awsCache;

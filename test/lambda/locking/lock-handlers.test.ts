@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { createHandler as createAcquireHandler } from '../../../lambda/locking/acquire-lock.handler.js';
 import { createHandler as createReleaseHandler } from '../../../lambda/locking/release-lock.handler.js';
@@ -8,6 +8,7 @@ import { runtimeSettingsFromConfig } from '../../../lib/product/app-config.js';
 import { exampleConfig } from '../../lib/stack-fixture.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
 import { rejectionOf } from '../../support/rejections.js';
+import { ExecutionRegistry } from '../../../local/sandbox/execution-registry.js';
 
 const OWNER = `arn:aws:states:${REGION}:${HOME_ACCOUNT}:execution:Onboarding:onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa`;
 const OTHER_OWNER = `arn:aws:states:${REGION}:${HOME_ACCOUNT}:execution:Offboarding:offboard-${ACCOUNT}-bbbbbbbbbbbbbbbb`;
@@ -15,6 +16,12 @@ const NOW = new Date('2025-03-01T10:00:00.000Z');
 const DEADLINE_SECONDS = 1200;
 
 const sandbox = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
+/** The runs Step Functions knows of; OTHER_OWNER is still running unless a test ends it. */
+let executions = new ExecutionRegistry(REGION);
+beforeEach(() => {
+  executions = new ExecutionRegistry(REGION);
+  executions.started(OTHER_OWNER, NOW);
+});
 
 /** What the lock steps get: the sandbox's DynamoDB and lock table; the clients they never use fail if called. */
 function dependencies(overrides: Partial<WorkflowDependencies> = {}): () => WorkflowDependencies {
@@ -33,6 +40,7 @@ function dependencies(overrides: Partial<WorkflowDependencies> = {}): () => Work
     rotation: null,
     dynamo: aws.dynamo,
     accountLockTable: aws.accountLockTable,
+    sfn: executions.client,
     now: () => NOW,
     ...overrides,
   });
@@ -81,6 +89,19 @@ describe('AcquireLock handler', () => {
     // Assess
     expect(error).toMatchObject({ name: ErrorCode.ACCOUNT_BUSY, message: expect.stringContaining(OTHER_OWNER) as unknown });
     expect(locks()).toEqual([expect.objectContaining({ owner: { S: OTHER_OWNER } })]);
+  });
+
+  it('takes over the lock of a run that has ended without releasing it (Step Functions says it is no longer running)', async () => {
+    // Prepare
+    await acquire({ accountId: ACCOUNT, owner: OTHER_OWNER, workflow: 'offboard' });
+    executions.ended(OTHER_OWNER, 'SUCCEEDED', NOW);
+
+    // Act
+    const lock = await acquire({ accountId: ACCOUNT, owner: OWNER, workflow: 'onboard' });
+
+    // Assess
+    expect(lock).toMatchObject({ accountId: ACCOUNT, owner: OWNER });
+    expect(locks()).toEqual([expect.objectContaining({ owner: { S: OWNER } })]);
   });
 
   it.each([

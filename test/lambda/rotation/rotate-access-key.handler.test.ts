@@ -11,6 +11,7 @@ import { REGION, SECRET, TEST_TIMEOUTS, findLeaks, rejectionOf, startRotationFix
 import type { RotationFixture } from './key-rotation-fixture.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { KeyRotationEventType } from '../../../lambda/contract/events.js';
+import { ExecutionRegistry } from '../../../local/sandbox/execution-registry.js';
 
 const ROTATION_TOKEN = 'rotation-token-that-must-never-be-logged';
 
@@ -37,7 +38,8 @@ function dependencies(): RotationDependencies {
     readerPermissionsBoundaryArn: null,
     rotation: null,
     dynamo: fixture.aws.dynamo,
-    accountLockTable: null,
+    accountLockTable: fixture.aws.accountLockTable,
+    sfn: new ExecutionRegistry('eu-west-1').client,
     now: fixture.now,
     eventBridge: fixture.eventBridge,
     sleep: fixture.sleep,

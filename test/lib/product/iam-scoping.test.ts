@@ -105,7 +105,11 @@ function leastPrivilegeViolations(resources: Resources): string[] {
         const allowed = [READER_USERS, ABSENT_READER_USERS, ACCOUNT_SECRETS, `${TRAIL_BUCKET}/AWSLogs/*`];
         // The state machine may invoke versions/aliases of its own functions.
         const ownFunctionVersions = /^<[A-Za-z0-9]+Function[0-9A-F]{8}\.Arn>:\*$/.test(target) && actions.every((action) => action === 'lambda:InvokeFunction');
-        if (!allowed.includes(target) && !ownFunctionVersions) violations.push(`${where}: wildcard resource ${target}`);
+        // The lock step may read the runs of the product's own state machines (to take over a lock whose run has ended).
+        const ownExecutions =
+          /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<[A-Za-z0-9]+StateMachine[0-9A-F]{8}\.Name>:\*$/.test(target) &&
+          actions.every((action) => action === 'states:DescribeExecution');
+        if (!allowed.includes(target) && !ownFunctionVersions && !ownExecutions) violations.push(`${where}: wildcard resource ${target}`);
       }
     }
     for (const action of actions) {
@@ -220,8 +224,10 @@ describe('IAM policies of the stack', () => {
     const onboarding = stateMachineStartingAt(ONBOARDING_START_STATE);
     const offboarding = stateMachineStartingAt(OFFBOARDING_START_STATE);
 
-    // Act
-    const statesStatements = allStatements(resources).filter(({ actions }) => actions.some((action) => action.startsWith('states:')));
+    // Act (the lock steps' DescribeExecution of lock holders is checked below)
+    const statesStatements = allStatements(resources).filter(({ actions }) =>
+      actions.some((action) => action.startsWith('states:') && action !== 'states:DescribeExecution'),
+    );
 
     // Assess
     expect(statesStatements.map(({ roles, statement, actions, resources: targets }) => ({ roles, sid: statement.Sid, actions, targets }))).toEqual(
@@ -231,6 +237,26 @@ describe('IAM policies of the stack', () => {
       ]),
     );
     expect(statesStatements).toHaveLength(2);
+  });
+
+  it("let only the lock steps describe executions, and only those of the product's two state machines", () => {
+    // Prepare
+    const onboarding = stateMachineStartingAt(ONBOARDING_START_STATE);
+    const offboarding = stateMachineStartingAt(OFFBOARDING_START_STATE);
+    const executionsOf = (machine: string): string => `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machine}.Name>:*`;
+
+    // Act
+    const describes = allStatements(resources).filter(({ actions }) => actions.includes('states:DescribeExecution'));
+
+    // Assess
+    expect(describes.map(({ roles }) => pathBelowOnboarding(resourceById(resources, roles[0] ?? ''))).sort()).toEqual([
+      'Offboarding/AcquireLockFunctionRole/Resource',
+      'Workflow/AcquireLockFunctionRole/Resource',
+    ]);
+    for (const { actions, resources: targets } of describes) {
+      expect(actions).toEqual(['states:DescribeExecution']);
+      expect(targets).toEqual([executionsOf(onboarding), executionsOf(offboarding)]);
+    }
   });
 
   it('let each state machine invoke only its own functions, and the onboarding finalizer only the rotation function', () => {

@@ -45,6 +45,12 @@ export const REVIEWED_UNUSED_GRANTS: readonly ReviewedUnusedGrant[] = [
   },
   {
     function: '*',
+    statement: 'DescribeLockHolders',
+    actions: ['states:DescribeExecution'],
+    reason: 'Asked only when another run holds the account lock; no scenario runs two at once (test/faults and test/lambda/locking do).',
+  },
+  {
+    function: '*',
     statement: 'InspectReaderUsers',
     actions: ['iam:ListUserTags'],
     reason: 'reader-user.ts falls back to ListUserTags only when GetUser returns no tags (a same-named foreign user); no scenario seeds one.',

@@ -9,6 +9,7 @@ import { runtimeSettingsSchema } from '../../../lambda/contract/runtime-settings
 import { KeyRotation } from '../../../lib/rotation/key-rotation.js';
 import type { KeyRotationProps } from '../../../lib/rotation/key-rotation.js';
 import { EnvName } from '../../../lambda/contract/env-names.js';
+import { AccountLockTable } from '../../../lib/shared/account-lock-table.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -37,6 +38,7 @@ function synthesize(props: Partial<KeyRotationProps> = {}): Synthesized {
     settings,
     directorSecret: Secret.fromSecretNameV2(stack, 'DirectorSecret', 'logpoint/director'),
     alarmTopic: new Topic(stack, 'Alarms'),
+    accountLocks: new AccountLockTable(stack, 'AccountLocks'),
     ...props,
   });
   const finalize = new LambdaFunction(stack, 'Finalize', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('export {}') });
