@@ -42,7 +42,8 @@ export async function compensateOnboarding(clients: { iam: IAMClient; secretsMan
   const keep = keysDirectorMayHold(facts, state, code);
   const cleanup = await removeTheRest(clients, facts, keep);
   const thisRunKey = state.reader?.accessKeyId ?? facts.currentKeyId;
-  const unknownWrite = keep.inFlightKeyId !== null && keep.inFlightKeyId === thisRunKey;
+  // Once this run's order succeeded, its write is settled: Director holds the key, nothing is unknown.
+  const unknownWrite = keep.inFlightKeyId !== null && keep.inFlightKeyId === thisRunKey && !orderSucceeded(state);
   if (!unknownWrite) return { code, message, ...report, cleanup };
   return {
     code: ErrorCode.DIRECTOR_OUTCOME_UNKNOWN,
@@ -122,8 +123,7 @@ function keysDirectorMayHold(facts: AccountFacts, state: WorkflowState, code: st
     if (keyId && live.has(keyId) && !reasons.has(keyId)) reasons.set(keyId, why);
   };
   keep(record.confirmedKeyId, 'Director was confirmed to hold it');
-  const orderSucceeded = state.order !== undefined && 'status' in state.order && state.order.status === 'SUCCEEDED';
-  if (orderSucceeded) keep(state.reader?.accessKeyId, "this run's Director order succeeded: Director holds it");
+  if (orderSucceeded(state)) keep(state.reader?.accessKeyId, "this run's Director order succeeded: Director holds it");
   keep(facts.pendingKeyId, 'a key rotation in progress holds it as AWSPENDING');
   // The write a failed order belonged to took nothing; any other unresolved write may have.
   const failedOrderWasTheWrite = code === ErrorCode.DIRECTOR_ORDER_FAILED && state.registration?.submittedAt === record.inFlight?.sentAt;
@@ -185,6 +185,10 @@ async function removeTheRest(
   if (keep.reasons.size === 0) summary.deletedUser = await deleteUserIfKeyless(iam, userName);
   else summary.kept.push(`user ${userName}: it holds a key Director may use`);
   return summary;
+}
+
+function orderSucceeded(state: WorkflowState): boolean {
+  return state.order !== undefined && 'status' in state.order && state.order.status === 'SUCCEEDED';
 }
 
 function emptyCleanup(): CleanupSummary {
