@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import { OnboardingError } from '../shared/errors.js';
 import type { DirectorCredentialsStore } from './credentials.js';
-import { DirectorAuthError, DirectorBadResponseError, type DirectorErrorFacts } from './errors.js';
+import { DirectorAuthError, DirectorBadResponseError, DirectorNotFoundError, type DirectorErrorFacts } from './errors.js';
 import { DirectorTransport, type DirectorLogger, type DirectorTransportOptions } from './http.js';
 import { interpretOrder, parseWriteAcknowledgement, pollOrder, type WaitForOrderOptions } from './orders.js';
-import { configPath, logSourceId, logSourceUuid, parseOrderReference, sameLogSourceId, type DirectorLocation } from './paths.js';
+import { configPath, logSourceUuid, parseOrderReference, sameLogSourceId, type DirectorLocation } from './paths.js';
 import { collectSecretValues, maskSecretFields } from './redact.js';
+import { flattenCharsets } from './responses.js';
 import { DirectorTokenProvider } from './token-provider.js';
 import {
   compiledNormalizerSchema,
@@ -47,6 +48,9 @@ const ENRICHMENT_POLICY_ID = /^[0-9a-f]{24}$/i;
  * Writes return the order to poll; reads return tolerant, secret-masked records; every failure
  * is a DirectorError with a stable code (see http.ts for the status mapping).
  */
+/** How often the client looks at a refreshlist order before it reads the list anyway (about 10 s of waits). */
+const REFRESH_LOOKS = 7;
+
 export class DirectorClient {
   readonly location: DirectorLocation;
   private readonly transport: DirectorTransport;
@@ -85,13 +89,16 @@ export class DirectorClient {
     return this.write('POST', path, { data: body }, false);
   }
 
-  /** `PUT …/LogSources/{uuid}`; the body's `id` is set to `LogSources/<uuid>` unless it already names this source. */
+  /**
+   * `PUT …/LogSources/{id}`. The body's `id` is the id exactly as Director gave it (`LogSources/<uuid>`
+   * in the seed guide, a bare 24-hex id in the API v2.7.0 docs): never rebuilt into another form.
+   */
   async editLogSource(id: string, body: LogSourceBody): Promise<OrderReference> {
-    const uuid = logSourceUuid(id);
-    if (body.id !== undefined && !sameLogSourceId(body.id, uuid)) {
-      throw new OnboardingError(ErrorCode.INVALID_INPUT, `The edit body names log source ${body.id}, not ${logSourceId(uuid)}`);
+    const segment = logSourceUuid(id);
+    if (body.id !== undefined && !sameLogSourceId(body.id, segment)) {
+      throw new OnboardingError(ErrorCode.INVALID_INPUT, `The edit body names log source ${body.id}, not ${id}`);
     }
-    return this.write('PUT', configPath(this.location, 'LogSources', uuid), { data: { ...body, id: body.id ?? logSourceId(uuid) } });
+    return this.write('PUT', configPath(this.location, 'LogSources', segment), { data: { ...body, id: body.id ?? id.trim() } });
   }
 
   async deleteLogSource(id: string): Promise<OrderReference> {
@@ -111,8 +118,34 @@ export class DirectorClient {
     return maskSecretFields(parseShape(logSourceRecordSchema, record, 'log source', { method: 'GET', path }));
   }
 
-  /** The log source with exactly this name, or null. Two with the same name is an error: editing either could be wrong. */
-  async findLogSourceByName(name: string): Promise<LogSourceRecord | null> {
+  /**
+   * `POST …/LogSources/refreshlist` and a short wait for its order: Director's API guidelines (§3.1)
+   * ask clients to refresh after writes, because Get and List may serve data from before the
+   * write until then. A Director without the endpoint (404) serves current lists already.
+   */
+  async refreshLogSourceList(): Promise<void> {
+    let order: OrderReference;
+    try {
+      order = await this.write('POST', configPath(this.location, 'LogSources', 'refreshlist'));
+    } catch (error) {
+      if (error instanceof DirectorNotFoundError) return;
+      throw error;
+    }
+    // A few looks, not a deadline: a refresh that takes longer leaves the list as it is (best effort).
+    for (let look = 0, delayMs = 250; look < REFRESH_LOOKS; look += 1, delayMs = Math.min(delayMs * 2, 2_000)) {
+      await this.sleep(delayMs);
+      if ((await this.getOrder(order)).state !== 'pending') return;
+    }
+    this.logger?.warn('Director has not finished refreshing its log source list; reading it as it is', { requestId: order.requestId });
+  }
+
+  /**
+   * The log source with exactly this name, or null. Two with the same name is an error: editing
+   * either could be wrong. `afterWrite`: a write may have happened since Director last refreshed its
+   * lists, so the list is refreshed first (one refreshlist, then one list: never two lists).
+   */
+  async findLogSourceByName(name: string, options: { afterWrite?: boolean } = {}): Promise<LogSourceRecord | null> {
+    if (options.afterWrite) await this.refreshLogSourceList();
     const matches = (await this.listLogSources()).filter((record) => record.name === name);
     if (matches.length > 1) {
       throw new DirectorBadResponseError(`Director lists ${matches.length} log sources named "${name}"`, {
@@ -261,16 +294,4 @@ function parseShape<Schema extends z.ZodType>(schema: Schema, value: unknown, wh
   // Paths and zod's generic texts only: issue messages never quote the received value.
   const issues = result.error.issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
   throw new DirectorBadResponseError(`Director answered with an unexpected ${what} shape`, { ...facts, extra: { issues } });
-}
-
-function flattenCharsets(json: unknown): string[] | undefined {
-  const groups = Array.isArray(json) ? json : [json];
-  const names: string[] = [];
-  for (const group of groups) {
-    if (typeof group === 'string') names.push(group);
-    else if (isRecord(group) && Array.isArray(group.charsets) && group.charsets.every((name) => typeof name === 'string')) {
-      names.push(...group.charsets);
-    } else return undefined;
-  }
-  return [...new Set(names)];
 }

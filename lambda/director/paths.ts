@@ -39,11 +39,6 @@ export function logSourceUuid(id: string): string {
   return bare;
 }
 
-/** The full id (`LogSources/<uuid>`) as Director puts it in bodies and lists. */
-export function logSourceId(id: string): string {
-  return `${LOG_SOURCE_PREFIX}${logSourceUuid(id)}`;
-}
-
 /** True when both ids name the same log source, whichever form each is in. */
 export function sameLogSourceId(a: string, b: string): boolean {
   return logSourceUuid(a).toLowerCase() === logSourceUuid(b).toLowerCase();

@@ -69,3 +69,16 @@ export function directorMessageOf(text: string, secrets: Set<string>): string | 
   const redacted = redactSecrets(message, secrets);
   return redacted.length > MAX_MESSAGE_LENGTH ? `${redacted.slice(0, MAX_MESSAGE_LENGTH)}…` : redacted;
 }
+
+/** Charset names from `[{"charsets": [...]}]` (a plain string array is tolerated); undefined for any other shape. */
+export function flattenCharsets(json: unknown): string[] | undefined {
+  const groups = Array.isArray(json) ? json : [json];
+  const names: string[] = [];
+  for (const group of groups) {
+    if (typeof group === 'string') names.push(group);
+    else if (isRecord(group) && Array.isArray(group.charsets) && group.charsets.every((name) => typeof name === 'string')) {
+      names.push(...group.charsets);
+    } else return undefined;
+  }
+  return [...new Set(names)];
+}

@@ -50,12 +50,14 @@ export async function deleteAccountLogSource(
     return { ...base, status: 'SUBMITTED', orderPath: order.orderPath, requestId: order.requestId };
   } catch (error) {
     // A 404 may also mean a wrong pool or logpoint: only a source missing from the list is gone.
-    if (error instanceof DirectorNotFoundError && (await findListed(director, logSourceId)) === null) return gone;
+    if (error instanceof DirectorNotFoundError && (await findListed(director, logSourceId, true)) === null) return gone;
     throw error;
   }
 }
 
-async function findListed(director: DirectorClient, logSourceId: string): Promise<LogSourceRecord | null> {
+/** The source as Director lists it; `afterWrite`: right after the DELETE, so the list is refreshed first. */
+async function findListed(director: DirectorClient, logSourceId: string, afterWrite = false): Promise<LogSourceRecord | null> {
+  if (afterWrite) await director.refreshLogSourceList();
   const records = await director.listLogSources();
   return records.find((record) => record.id !== undefined && sameLogSourceId(record.id, logSourceId)) ?? null;
 }
@@ -96,7 +98,7 @@ export async function checkDeletionOrder(
     now,
   );
   if (check.state === 'succeeded') {
-    if ((await findListed(director, deletion.logSourceId)) !== null) {
+    if ((await findListed(director, deletion.logSourceId, true)) !== null) {
       throw new OnboardingError(
         ErrorCode.DIRECTOR_BAD_RESPONSE,
         `Director reports DELETE order ${deletion.requestId} as successful but still lists log source ${deletion.logSourceId}; ` +
@@ -107,7 +109,7 @@ export async function checkDeletionOrder(
     return done('DELETED', check.attempt);
   }
   if (check.state === 'failed') {
-    if ((await findListed(director, deletion.logSourceId)) === null) return done('ALREADY_GONE', check.attempt);
+    if ((await findListed(director, deletion.logSourceId, true)) === null) return done('ALREADY_GONE', check.attempt);
     throw check.error;
   }
   return { status: 'PENDING', attempt: check.attempt, nextWaitSeconds: check.nextWaitSeconds, deadlineAt: deletion.deadlineAt };

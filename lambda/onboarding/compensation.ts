@@ -132,8 +132,9 @@ function keysDirectorMayHold(facts: AccountFacts, state: WorkflowState, code: st
     inFlightKeyId = record.inFlight.accessKeyId;
     keep(inFlightKeyId, `a Director ${record.inFlight.operation.toLowerCase()} sent with it at ${record.inFlight.sentAt} has an unknown outcome`);
   }
-  // Onboarded before the key was recorded (its recording failed): Director holds one of the keys, unknown which.
-  const keepAll = record.confirmedKeyId === null && facts.secret?.tags[TagKey.logSourceId] !== undefined;
+  // Onboarded, but the recorded key is missing or gone (a recording failed): Director holds one of the keys, unknown which.
+  const confirmedIsLive = record.confirmedKeyId !== null && live.has(record.confirmedKeyId);
+  const keepAll = !confirmedIsLive && facts.secret?.tags[TagKey.logSourceId] !== undefined;
   return { reasons, inFlightKeyId, keepAll };
 }
 

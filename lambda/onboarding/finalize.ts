@@ -29,7 +29,8 @@ export async function finalizeOnboarding(
   rotation: EnableRotationOptions | null = null,
 ): Promise<OnboardingResult> {
   const { request, reader, registration, order } = input;
-  const logSourceId = order.logSourceId ?? registration.logSourceId ?? (await clients.director.findLogSourceByName(registration.logSourceName))?.id;
+  const logSourceId =
+    order.logSourceId ?? registration.logSourceId ?? (await clients.director.findLogSourceByName(registration.logSourceName, { afterWrite: true }))?.id;
   if (!logSourceId) {
     throw new OnboardingError(
       ErrorCode.DIRECTOR_BAD_RESPONSE,

@@ -50,7 +50,7 @@ export async function checkOrder(director: DirectorClient, polling: OrderPolling
   }
   if (check.state === 'failed') {
     // A create sent again after a lost answer fails ("value already exists") when the first one did apply after all.
-    const created = registration.operation === 'CREATE' ? await findOwnedLogSourceByName(director, input.request) : null;
+    const created = registration.operation === 'CREATE' ? await findOwnedLogSourceByName(director, input.request, { afterWrite: true }) : null;
     if (created) return poll(look, 'SUCCEEDED', created.id, 1);
     throw check.error;
   }
@@ -62,7 +62,7 @@ async function lookForSource(director: DirectorClient, polling: OrderPolling, in
   const { registration } = input;
   // An edit is idempotent: sending it again is the quickest way to an order that can be watched.
   if (registration.operation === 'EDIT') return poll(look, 'RESUBMIT', registration.logSourceId, 1);
-  const created = await findOwnedLogSourceByName(director, input.request);
+  const created = await findOwnedLogSourceByName(director, input.request, { afterWrite: true });
   if (created) return poll(look, 'SUCCEEDED', created.id, 1);
   const remainingSeconds = Math.floor((look.deadlineAt.getTime() - look.now.getTime()) / 1000);
   if (remainingSeconds <= 0) {

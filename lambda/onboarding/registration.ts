@@ -50,9 +50,10 @@ export async function registerLogSource(context: RegistrationContext, input: Reg
 
   const key = await readRunKey(secretsManager, request.accountId, reader);
   const secret = await describeAccountSecret(secretsManager, request.accountId);
-  const existing = await findOwnedLogSource(context, request, secret);
-  const now = context.now();
   const earlier = directorKeyRecordOf(secret?.tags ?? {}).inFlight;
+  // After an earlier write (whose answer may have been lost) Director's list may lag: refresh it first.
+  const existing = await findOwnedLogSource(context, request, secret, { afterWrite: earlier !== null });
+  const now = context.now();
   if (existing === null && earlier?.operation === 'CREATE' && earlier.accessKeyId === key.accessKeyId) {
     const settlesAt = Date.parse(earlier.sentAt) + context.orderPolling.settleSeconds * 1000;
     if (now.getTime() < settlesAt) {

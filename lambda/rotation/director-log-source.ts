@@ -1,4 +1,6 @@
 import { tagAccountSecret } from '../shared/account-secret-tags.js';
+import { describeAccountSecret } from '../shared/account-secret.js';
+import { directorKeyRecordOf, recordDirectorWrite } from '../shared/director-key-record.js';
 import type { AccessKeyPair } from '../shared/account-secret.js';
 import { DirectorAuthError, DirectorForbiddenError, DirectorNotFoundError, DirectorOrderFailedError, DirectorValidationError } from '../director/index.js';
 import type { DirectorClient, LogSourceRecord, OrderReference } from '../director/index.js';
@@ -28,6 +30,8 @@ export class DirectorLogSource {
   /** `unknown`: an edit was sent but its outcome is not known, so a rollback must restore. */
   private state: 'untouched' | 'switched' | 'unknown' = 'untouched';
   private found: OwnedLogSource | undefined;
+  /** When this invocation sent a write that Director refused or whose order failed: its record on the secret means nothing. */
+  private refusedWriteAt: string | undefined;
   private client: DirectorClient | undefined;
 
   constructor(private readonly run: RotationRunView) {}
@@ -68,10 +72,20 @@ export class DirectorLogSource {
     const director = this.director();
     const body = await this.editBody(target, source, key);
     let order: OrderReference;
+    // Recorded before it is sent: a later step (or a failed onboarding's compensation) then knows
+    // Director may hold this key, whether or not Director reads `access_key` back.
+    const sentAt = this.run.context.now().toISOString();
+    await recordDirectorWrite(
+      this.run.context.secretsManager,
+      target.accountId,
+      { operation: 'EDIT', accessKeyId: key.accessKeyId, sentAt },
+      target.description,
+    );
     try {
       order = await director.editLogSource(source.id, body);
     } catch (error) {
       if (purpose === 'switch' && !isDefiniteRefusal(error)) this.state = 'unknown';
+      if (isDefiniteRefusal(error)) this.refusedWriteAt = sentAt;
       throw error;
     }
     if (purpose === 'switch') this.state = 'unknown';
@@ -80,7 +94,10 @@ export class DirectorLogSource {
       await director.waitForOrder(order, { deadlineMs: orderDeadlineMs, initialDelayMs: orderInitialDelayMs, maxDelayMs: orderMaxDelayMs });
     } catch (error) {
       // A failed order changes nothing in Director; a timeout may still complete later.
-      if (purpose === 'switch' && error instanceof DirectorOrderFailedError) this.state = 'untouched';
+      if (purpose === 'switch' && error instanceof DirectorOrderFailedError) {
+        this.state = 'untouched';
+        this.refusedWriteAt = sentAt;
+      }
       throw error;
     }
     if (purpose === 'switch') this.state = 'switched';
@@ -128,9 +145,17 @@ export class DirectorLogSource {
     }
   }
 
-  /** Whether Director may use `accessKeyId` now: after an edit of this invocation, or as a fresh lookup shows. */
+  /**
+   * Whether Director may use `accessKeyId` now: after an edit of this invocation; when the secret's
+   * own record says an edit with it was sent or confirmed (Director may not read `access_key` back
+   * at all); or as a fresh lookup's read-back shows.
+   */
   async mayHold(target: RotationTarget, accessKeyId: string): Promise<boolean> {
     if (this.state !== 'untouched') return true;
+    const record = directorKeyRecordOf((await describeAccountSecret(this.run.context.secretsManager, target.accountId))?.tags ?? {});
+    // This invocation's own write, refused or failed, handed nothing to Director.
+    const unsettled = record.inFlight !== null && record.inFlight.sentAt !== this.refusedWriteAt ? record.inFlight : null;
+    if (record.confirmedKeyId === accessKeyId || unsettled?.accessKeyId === accessKeyId) return true;
     // A fresh lookup: an earlier step of this rotation may have switched Director.
     this.found = undefined;
     let source: OwnedLogSource | null;

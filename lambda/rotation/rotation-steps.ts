@@ -6,6 +6,8 @@ import { createAccessKeyWithinLimit } from '../shared/reader-keys.js';
 import { deleteReaderAccessKey, listReaderAccessKeyIds } from '../shared/reader-user.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import { connectorAccessKey } from './director-log-source.js';
+import { directorKeyRecordOf } from '../shared/director-key-record.js';
+import type { LogSourceRecord } from '../director/index.js';
 import { bucketFacts, verifyDuringPropagation } from './key-verification.js';
 import { RotationAbandonedError } from './rotation-errors.js';
 import { publishSucceeded } from './rotation-events.js';
@@ -100,7 +102,7 @@ export function setSecretStep(context: KeyRotationContext, request: RotationRequ
     const pending = await run.requirePendingKey(target);
     await run.requireKeyOnUser(target, pending.accessKeyId);
     const source = await run.logSource.require(target);
-    if (connectorAccessKey(source) === pending.accessKeyId) {
+    if (directorHolds(target, source, pending.accessKeyId)) {
       return { action: 'director-already-updated', accessKeyId: pending.accessKeyId, logSourceId: source.id };
     }
     const order = await run.logSource.edit(target, source, pending, 'switch');
@@ -146,7 +148,8 @@ export function finishSecretStep(context: KeyRotationContext, request: RotationR
     await run.requireKeyOnUser(target, pending.accessKeyId);
     const source = await run.logSource.require(target);
     const directorKey = connectorAccessKey(source);
-    if (directorKey !== pending.accessKeyId) {
+    // setSecret records the key once its order succeeded; a Director that reads access_key back may show it too.
+    if (!directorHolds(target, source, pending.accessKeyId)) {
       // Promoting now would make the secret disagree with Director; deleting the old key would stop it.
       throw new OnboardingError(
         ErrorCode.ROTATION_FAILED,
@@ -179,4 +182,14 @@ async function retirePreviousKey(run: RotationRun, target: RotationTarget, curre
   if (!(await listReaderAccessKeyIds(iam, target.userName)).includes(previousKeyId)) return [];
   await deleteReaderAccessKey(iam, target.userName, previousKeyId);
   return [previousKeyId];
+}
+
+/**
+ * Whether Director is known to use `accessKeyId`: the secret's record says an order that carried
+ * it succeeded (setSecret writes it), or Director's read-back shows it. Director may mask
+ * `access_key` or leave it out of read-backs, and a list may lag behind the last write, so the
+ * read-back alone is never required.
+ */
+function directorHolds(target: RotationTarget, source: LogSourceRecord, accessKeyId: string): boolean {
+  return directorKeyRecordOf(target.description.tags).confirmedKeyId === accessKeyId || connectorAccessKey(source) === accessKeyId;
 }

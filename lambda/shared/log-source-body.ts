@@ -19,7 +19,7 @@ export interface LogSourceAccountFacts {
 export interface BuildLogSourceOptions {
   /** The log source name; see {@link logSourceNameFor}. */
   name: string;
-  /** Set for an edit: the Director id (`LogSources/<uuid>` or the bare uuid). */
+  /** Set for an edit: the Director id exactly as Director gave it (`LogSources/<uuid>`, or a bare 24-hex id). */
   id?: string;
   /** Resolved 24-hex enrichment policy id, when the config names one. */
   enrichmentPolicyId?: string;
@@ -84,7 +84,8 @@ export function buildLogSourceBody(defaults: LogSourceDefaults, facts: LogSource
     dcMetadata.awsAccountId = facts.accountId;
   }
   if (Object.keys(dcMetadata).length > 0) body.dc_metadata = dcMetadata;
-  if (options.id !== undefined) body.id = options.id.startsWith('LogSources/') ? options.id : `LogSources/${options.id}`;
+  // Sent back exactly as Director gave it: a Director with bare ids refuses a rebuilt `LogSources/<id>`.
+  if (options.id !== undefined) body.id = options.id;
   return body;
 }
 

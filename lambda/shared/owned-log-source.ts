@@ -32,6 +32,7 @@ export async function findOwnedLogSource(
   request: { accountId: string; logSourceName: string },
   /** What this invocation already read of the account secret; described again when omitted. */
   known?: AccountSecretDescription | null,
+  options: { afterWrite?: boolean } = {},
 ): Promise<OwnedLogSource | null> {
   const { director } = clients;
   const secret = known === undefined ? await describeAccountSecret(clients.secretsManager, request.accountId) : known;
@@ -40,15 +41,17 @@ export async function findOwnedLogSource(
     const recorded = await getIfPresent(director, recordedId);
     if (recorded && isOwnedLogSource(recorded, request.accountId)) return withId(recorded, recordedId);
   }
-  return findOwnedLogSourceByName(director, request);
+  return findOwnedLogSourceByName(director, request, options);
 }
 
 /** The account's log source by name alone (the secret's record aside), or null; NOT_OWNED for another's. */
 export async function findOwnedLogSourceByName(
   director: DirectorClient,
   request: { accountId: string; logSourceName: string },
+  /** A write may have happened since Director last refreshed its lists: refresh them first. */
+  options: { afterWrite?: boolean } = {},
 ): Promise<OwnedLogSource | null> {
-  const byName = await director.findLogSourceByName(request.logSourceName);
+  const byName = await director.findLogSourceByName(request.logSourceName, options);
   if (byName === null) return null;
   if (!isOwnedLogSource(byName, request.accountId)) {
     throw new OnboardingError(

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { DIRECTOR_PROFILES } from './profiles.js';
 import { compileRoutePattern } from './route-pattern.js';
-import type { DirectorFaults, DirectorSimulatorOptions, JsonValue, OrderPathStyle } from './types.js';
+import type { AccessKeyReadBack, DirectorFaults, DirectorSimulatorOptions, IdStyle, JsonValue, OrderPathStyle } from './types.js';
 
 /** A command line the simulator cannot run with; the CLI prints it and exits with status 2. */
 export class CliUsageError extends Error {}
@@ -17,6 +18,8 @@ interface FlagSpec {
 
 /** Single source of both the parser configuration and `--help`, so they cannot drift apart. */
 const FLAGS: readonly FlagSpec[] = [
+  { name: 'profile', type: 'string', value: 'NAME', description: 'a named Director variant (--list-profiles); the flags below override it' },
+  { name: 'list-profiles', type: 'boolean', description: 'print each profile name and its description, then exit' },
   { name: 'port', type: 'string', value: 'N', description: 'port on 127.0.0.1 (default 8089; 0 picks a free one and prints it)' },
   { name: 'token', type: 'string', value: 'TOKEN', multiple: true, description: 'accept this bearer token until expired by a fault (repeatable)' },
   { name: 'secret-key', type: 'string', value: 'KEY', description: 'secretKey accepted by POST /refreshToken (default random)' },
@@ -27,6 +30,11 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'order-response-includes-id', type: 'boolean', description: 'succeeded orders carry the log source id' },
   { name: 'token-ttl', type: 'string', value: 'SECONDS', description: 'lifetime of refreshed tokens (default 28800)' },
   { name: 'rotate-secret-key', type: 'boolean', description: 'every refresh returns a new secretKey; the old one stops working' },
+  { name: 'id-style', type: 'string', value: 'STYLE', description: 'log source ids: prefixed-uuid (LogSources/<uuid>) | bare-hex (default prefixed-uuid)' },
+  { name: 'access-key-read-back', type: 'string', value: 'HOW', description: 'Connector.access_key in reads: plain | masked | absent (default plain)' },
+  { name: 'stale-lists', type: 'boolean', description: 'Get/List show the log sources as of the last completed refreshlist order' },
+  { name: 'no-token-exp', type: 'boolean', description: 'issued JWTs carry no exp claim' },
+  { name: 'extra-fields', type: 'boolean', description: 'unknown extra fields in every JSON answer' },
   { name: 'tls-key', type: 'string', value: 'FILE', description: 'serve HTTPS with this PEM key (needs --tls-cert)' },
   { name: 'tls-cert', type: 'string', value: 'FILE', description: 'PEM certificate for --tls-key' },
   { name: 'fail-route', type: 'string', value: '"METHOD /path"', description: 'route answered with --fail-status, e.g. "POST /LogSources" ("*" globs)' },
@@ -49,6 +57,15 @@ const FLAGS: readonly FlagSpec[] = [
 
 export const DEFAULT_CLI_PORT = 8089;
 
+/** `--list-profiles`: one line per profile, name padded, then its description. */
+export function profileListText(): string {
+  const names = Object.keys(DIRECTOR_PROFILES);
+  const width = Math.max(...names.map((name) => name.length));
+  return Object.entries(DIRECTOR_PROFILES)
+    .map(([name, profile]) => `${name.padEnd(width)}  ${profile.description}`)
+    .join('\n');
+}
+
 export function helpText(): string {
   const rows = FLAGS.map((flag) => [`--${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`, flag.description]);
   const width = Math.max(...rows.map(([left = '']) => left.length));
@@ -61,7 +78,10 @@ export function helpText(): string {
   ].join('\n');
 }
 
-export type CliCommand = { kind: 'help' } | { kind: 'run'; options: DirectorSimulatorOptions; verbose: boolean; applyFaults: (faults: DirectorFaults) => void };
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'list-profiles' }
+  | { kind: 'run'; options: DirectorSimulatorOptions; verbose: boolean; applyFaults: (faults: DirectorFaults) => void };
 
 type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
@@ -87,16 +107,30 @@ function parseJsonFlag(flag: string, raw: string): JsonValue {
   }
 }
 
+/** The flag's value when it is one of `choices`, undefined when absent; else a usage error. */
+function choice<T extends string>(values: FlagValues, flag: string, choices: readonly T[]): T | undefined {
+  const raw = values[flag] as string | undefined;
+  if (raw === undefined || (choices as readonly string[]).includes(raw)) return raw as T | undefined;
+  throw new CliUsageError(`--${flag} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1) ?? ''}, got "${raw}"`);
+}
+
+/** A boolean flag sets its option only when given, so an absent flag leaves the profile's value. */
+function onlyIfSet(values: FlagValues, flag: string): true | undefined {
+  return values[flag] === true ? true : undefined;
+}
+
+function profileOf(values: FlagValues): string | undefined {
+  const name = values.profile as string | undefined;
+  if (name === undefined || Object.hasOwn(DIRECTOR_PROFILES, name)) return name;
+  throw new CliUsageError(`--profile must be one of ${Object.keys(DIRECTOR_PROFILES).join(', ')}, got "${name}"`);
+}
+
 function toOptions(values: FlagValues): DirectorSimulatorOptions {
   const text = (name: string): string | undefined => values[name] as string | undefined;
   const number = (name: string): number | undefined => {
     const raw = text(name);
     return raw === undefined ? undefined : parseCount(name, raw, false);
   };
-  const style = text('order-path-style');
-  if (style !== undefined && !['bare', 'leading-slash', 'v1'].includes(style)) {
-    throw new CliUsageError(`--order-path-style must be bare, leading-slash or v1, got "${style}"`);
-  }
   const port = number('port') ?? DEFAULT_CLI_PORT;
   if (port > 65535) throw new CliUsageError(`--port must be 0-65535, got ${port}`);
   const tokenTtlSeconds = number('token-ttl');
@@ -104,16 +138,22 @@ function toOptions(values: FlagValues): DirectorSimulatorOptions {
   const [tlsKey, tlsCert] = [text('tls-key'), text('tls-cert')];
   if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new CliUsageError('--tls-key and --tls-cert go together');
   return {
+    profile: profileOf(values),
     port,
     token: values.token as string[] | undefined,
     secretKey: text('secret-key'),
     poolUuid: text('pool'),
     logpointId: text('logpoint'),
     orderDelayMs: number('order-delay-ms'),
-    orderPathStyle: style as OrderPathStyle | undefined,
-    orderResponseIncludesId: values['order-response-includes-id'] === true,
+    orderPathStyle: choice<OrderPathStyle>(values, 'order-path-style', ['bare', 'leading-slash', 'v1']),
+    orderResponseIncludesId: onlyIfSet(values, 'order-response-includes-id'),
     tokenTtlSeconds,
-    rotateSecretKeyOnRefresh: values['rotate-secret-key'] === true,
+    rotateSecretKeyOnRefresh: onlyIfSet(values, 'rotate-secret-key'),
+    idStyle: choice<IdStyle>(values, 'id-style', ['prefixed-uuid', 'bare-hex']),
+    accessKeyReadBack: choice<AccessKeyReadBack>(values, 'access-key-read-back', ['plain', 'masked', 'absent']),
+    staleListsUntilRefresh: onlyIfSet(values, 'stale-lists'),
+    tokenExp: values['no-token-exp'] === true ? false : undefined,
+    extraFields: onlyIfSet(values, 'extra-fields'),
     ...(tlsKey === undefined || tlsCert === undefined ? {} : { tls: { key: readPem('tls-key', tlsKey), cert: readPem('tls-cert', tlsCert) } }),
   };
 }
@@ -182,5 +222,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help === true) return { kind: 'help' };
+  if (values['list-profiles'] === true) return { kind: 'list-profiles' };
   return { kind: 'run', options: toOptions(values), verbose: values.verbose === true, applyFaults: toFaultPlan(values) };
 }

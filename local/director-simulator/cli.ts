@@ -1,9 +1,10 @@
 /**
  * Standalone Director simulator: `npm run director-sim -- --port 8089 --token <token>`.
  * Prints exactly one line (`Director simulator listening on <url> pool=<pool> logpoint=<lp>`) to
- * stdout and serves until SIGINT/SIGTERM. `--help` lists every flag; a bad flag exits with 2.
+ * stdout and serves until SIGINT/SIGTERM. `--help` lists every flag, `--list-profiles` the Director
+ * profiles `--profile <name>` selects; a bad flag exits with 2.
  */
-import { CliUsageError, helpText, parseCliArgs } from './cli-args.js';
+import { CliUsageError, helpText, parseCliArgs, profileListText } from './cli-args.js';
 import type { CliCommand } from './cli-args.js';
 import { startDirectorSimulator } from './index.js';
 
@@ -18,6 +19,10 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (command.kind === 'help') {
     process.stdout.write(`${helpText()}\n`);
+    return;
+  }
+  if (command.kind === 'list-profiles') {
+    process.stdout.write(`${profileListText()}\n`);
     return;
   }
   const logger = command.verbose ? (line: string): void => void process.stderr.write(`${line}\n`) : undefined;

@@ -1,15 +1,18 @@
 import type { FaultInjector } from './faults.js';
 import type { OrderBook } from './orders.js';
+import type { ReadStyle } from './read-shape.js';
 import type { DirectorState } from './state.js';
 import type { TokenAuthority } from './tokens.js';
 import type { OrderPathStyle } from './types.js';
 
 /** Everything a route handler may read or change. One per simulator instance. */
-export interface SimulatorContext {
+export interface SimulatorContext extends ReadStyle {
   readonly poolUuid: string;
   readonly logpointId: string;
   readonly orderPathStyle: OrderPathStyle;
   readonly orderResponseIncludesId: boolean;
+  readonly staleListsUntilRefresh: boolean;
+  readonly extraFields: boolean;
   readonly tokens: TokenAuthority;
   readonly faults: FaultInjector;
   /** Replaced on reset, hence not readonly. */

@@ -24,11 +24,16 @@
  *   name, unknown charset/timezone/compiled normalizer/repo/enrichment policy, unknown id on
  *   edit/delete) fail the order and change nothing. Missing or mistyped fields are HTTP 400 naming
  *   the field by its dotted path inside `data` (`name`, `config.Source.interval`, ...).
- * - Edit: the URL id (`<uuid>` or `LogSources/<uuid>`, encoded or not) is authoritative; the body's
- *   `id` is ignored, so the seed guide's edit example works against any existing source.
- * - Reads: `log_source_type`, `id: "LogSources/<uuid>"`, `RoutingPolicy`/`NormalizationPolicy` as
+ * - Edit: the URL id is authoritative. With the default `idStyle` (`LogSources/<uuid>`; a URL may
+ *   also carry `<uuid>`, encoded or not) the body's `id` is ignored, so the seed guide's edit
+ *   example works against any existing source; `bare-hex` rejects a body id it would not know
+ *   (log-source-ids.ts).
+ * - Reads: `log_source_type`, `id` in the id style, `RoutingPolicy`/`NormalizationPolicy` as
  *   24-hex id strings (entries appear in `RoutingPolicies`), `Connector.secret_key` = "********",
- *   `last_log_received: null` until logs arrive (never, here), `dc_metadata` as sent.
+ *   `Connector.access_key` per `accessKeyReadBack`, `last_log_received: null` until logs arrive
+ *   (never, here), `dc_metadata` as sent.
+ * - Profiles (profiles.ts): `profile: 'v27-docs'` etc. bundle the undocumented points; explicit
+ *   options override the profile's.
  * - Order progress, token expiry and the rate limit follow `options.clock`, so a fake clock can
  *   drive them; due orders complete lazily whenever a request or a handle query observes them.
  * - `requests` records method, path and status only (status 0 = no answer written: connection
@@ -42,16 +47,19 @@ import { randomBytes } from 'node:crypto';
 import type { SimulatorContext } from './context.js';
 import { FaultInjector } from './faults.js';
 import { objectOrEmpty } from './json.js';
+import { logSourceIds } from './log-source-ids.js';
 import { seedLogSources } from './log-source-orders.js';
+import { currentList } from './log-source-routes.js';
 import { OrderBook } from './orders.js';
-import { toReadShape } from './read-shape.js';
+import { resolveProfile } from './profiles.js';
 import { startServer } from './server.js';
-import { createState, logSourceUuid } from './state.js';
+import { createState } from './state.js';
 import type { DirectorState } from './state.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, TokenAuthority, generateSecretKey } from './tokens.js';
 import type { DirectorSimulator, DirectorSimulatorOptions, RecordedRequest } from './types.js';
 
 export type * from './types.js';
+export { DIRECTOR_PROFILES } from './profiles.js';
 const DEFAULT_ORDER_DELAY_MS = 1000;
 
 function randomHex32(): string {
@@ -64,7 +72,8 @@ function checkOptions(options: DirectorSimulatorOptions): void {
   if (tokenTtlSeconds !== undefined && !(tokenTtlSeconds > 0)) throw new RangeError('tokenTtlSeconds must be > 0');
 }
 
-export async function startDirectorSimulator(options: DirectorSimulatorOptions = {}): Promise<DirectorSimulator> {
+export async function startDirectorSimulator(requested: DirectorSimulatorOptions = {}): Promise<DirectorSimulator> {
+  const options = resolveProfile(requested);
   checkOptions(options);
   const clock = options.clock ?? Date.now;
   const orderDelayMs = options.orderDelayMs ?? DEFAULT_ORDER_DELAY_MS;
@@ -74,6 +83,7 @@ export async function startDirectorSimulator(options: DirectorSimulatorOptions =
   const tokens = new TokenAuthority({
     clock,
     ttlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+    withExp: options.tokenExp ?? true,
     secretKey: options.secretKey ?? generateSecretKey(),
     rotateSecretKeyOnRefresh: options.rotateSecretKeyOnRefresh ?? false,
     extraTokens: options.token === undefined ? [] : [options.token].flat(),
@@ -81,16 +91,24 @@ export async function startDirectorSimulator(options: DirectorSimulatorOptions =
   const faults = new FaultInjector(clock, () => tokens.expireAll());
   const operations: string[] = [];
   const requests: RecordedRequest[] = [];
+  const ids = logSourceIds(options.idStyle ?? 'prefixed-uuid');
+  const readStyle = { ids, accessKeyReadBack: options.accessKeyReadBack ?? 'plain' } as const;
+  const staleListsUntilRefresh = options.staleListsUntilRefresh ?? false;
   const seededState = (): DirectorState => {
     const state = createState(options.seed);
-    seedLogSources(state, options.seed?.logSources ?? []);
+    seedLogSources(state, options.seed?.logSources ?? [], ids);
+    // The seed is what the first list shows: no refreshlist has run yet.
+    if (staleListsUntilRefresh) state.listSnapshot = currentList(state, readStyle);
     return state;
   };
   const context: SimulatorContext = {
     poolUuid,
     logpointId,
+    ...readStyle,
     orderPathStyle: options.orderPathStyle ?? 'bare',
     orderResponseIncludesId: options.orderResponseIncludesId ?? false,
+    staleListsUntilRefresh,
+    extraFields: options.extraFields ?? false,
     tokens,
     faults,
     state: seededState(),
@@ -116,12 +134,12 @@ export async function startDirectorSimulator(options: DirectorSimulatorOptions =
     issueToken: (issueOptions) => tokens.issue(issueOptions),
     logSources() {
       context.orders.settle();
-      return [...context.state.logSources.values()].map(toReadShape);
+      return [...currentList(context.state, readStyle).values()];
     },
     connectorSecretMatches(id, candidate) {
       context.orders.settle();
-      const uuid = logSourceUuid(id);
-      const stored = uuid === undefined ? undefined : context.state.logSources.get(uuid);
+      const key = ids.keyOf(id);
+      const stored = key === undefined ? undefined : context.state.logSources.get(key);
       const secret = objectOrEmpty(objectOrEmpty(stored?.data.config).Connector).secret_key;
       return typeof secret === 'string' && secret === candidate;
     },

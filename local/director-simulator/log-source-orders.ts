@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { cloneJson, isJsonObject, objectOrEmpty } from './json.js';
 import { objectId, repoNamed } from './seed-data.js';
-import { logSourceId, logSourceUuid } from './state.js';
+import type { LogSourceIds } from './log-source-ids.js';
 import type { DirectorState, StoredLogSource } from './state.js';
 import type { JsonObject, JsonValue } from './types.js';
 
@@ -10,14 +9,14 @@ import type { JsonObject, JsonValue } from './types.js';
  * the order, never the HTTP call) and, when they pass, the change itself. A failed order changes
  * nothing.
  */
-export type OrderAction = 'create' | 'edit' | 'delete';
+export type OrderAction = 'create' | 'edit' | 'delete' | 'refreshlist';
 
 export const INVALID_FORM_MESSAGE = 'Some of the form fields are invalid, please check.';
 
 export interface LogSourceOrder {
   action: OrderAction;
-  /** Lower-case uuid from the URL (edit/delete); undefined when the URL id is not a log source id. */
-  uuid?: string;
+  /** Storage key of the URL id (edit/delete); undefined when the id style does not know the URL id's form. */
+  key?: string;
   /** The URL id as requested, for the not-found message. */
   requestedId?: string;
   /** Validated write body `data` (create/edit). */
@@ -46,7 +45,7 @@ function notOneOfChoices(value: string): string {
   return `Select a valid choice. ${value} is not one of the available choices.`;
 }
 
-function findValidationErrors(state: DirectorState, data: JsonObject, editingUuid?: string): Record<string, string[]> {
+function findValidationErrors(state: DirectorState, data: JsonObject, editingKey?: string): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   const add = (field: string, message: string): void => {
     (errors[field] ??= []).push(message);
@@ -56,7 +55,7 @@ function findValidationErrors(state: DirectorState, data: JsonObject, editingUui
   const routing = objectOrEmpty(config.RoutingPolicy);
 
   const name = stringAt(data, 'name');
-  const duplicate = [...state.logSources.values()].some((other) => other.uuid !== editingUuid && other.data.name === name);
+  const duplicate = [...state.logSources.values()].some((other) => other.key !== editingKey && other.data.name === name);
   if (duplicate) add('name', 'The value already exists.');
 
   const charset = stringAt(source, 'charset') ?? '';
@@ -128,38 +127,48 @@ function upsertNormalizationPolicy(state: DirectorState, stored: StoredLogSource
 function storeLogSource(state: DirectorState, stored: StoredLogSource, data: JsonObject): void {
   const { id: _ignoredBodyId, ...withoutId } = cloneJson(data);
   const config = objectOrEmpty(withoutId.config);
-  const name = stringAt(withoutId, 'name') ?? stored.uuid;
+  const name = stringAt(withoutId, 'name') ?? stored.key;
   stored.data = withoutId;
   upsertRoutingPolicy(state, stored, name, config.RoutingPolicy);
   upsertNormalizationPolicy(state, stored, name, config.NormalizationPolicy);
   const enrichment = stringAt(config, 'EnrichmentPolicy');
   stored.enrichmentPolicyId = enrichment === undefined ? undefined : resolveEnrichmentPolicyId(state, enrichment);
-  state.logSources.set(stored.uuid, stored);
+  state.logSources.set(stored.key, stored);
 }
 
 function removeLogSource(state: DirectorState, stored: StoredLogSource): void {
   state.routingPolicies = state.routingPolicies.filter((policy) => policy.id !== stored.routingPolicyId);
   state.normalizationPolicies = state.normalizationPolicies.filter((entry) => entry.id !== stored.normalizationPolicyId);
-  state.logSources.delete(stored.uuid);
+  state.logSources.delete(stored.key);
 }
 
 /** Log sources present from the start (DirectorSeed.logSources); not validated. */
-export function seedLogSources(state: DirectorState, entries: readonly JsonObject[]): void {
+export function seedLogSources(state: DirectorState, entries: readonly JsonObject[], ids: LogSourceIds): void {
   for (const entry of entries) {
-    const uuid = (typeof entry.id === 'string' ? logSourceUuid(entry.id) : undefined) ?? randomUUID();
-    storeLogSource(state, { uuid, data: {}, lastLogReceived: null }, entry);
+    const key = (typeof entry.id === 'string' ? ids.keyOf(entry.id) : undefined) ?? ids.newKey();
+    storeLogSource(state, { key, data: {}, lastLogReceived: null }, entry);
   }
 }
 
-const SUCCESS_MESSAGES: Record<OrderAction, string> = {
+const SUCCESS_MESSAGES: Record<Exclude<OrderAction, 'refreshlist'>, string> = {
   create: 'LogSource created successfully.',
   edit: 'LogSource updated successfully.',
   delete: 'LogSource deleted successfully.',
 };
 
-/** Runs a LogSources order to completion and returns the order's `response` object. */
-export function completeLogSourceOrder(state: DirectorState, order: LogSourceOrder, includeId: boolean): JsonObject {
-  const existing = order.uuid === undefined ? undefined : state.logSources.get(order.uuid);
+export interface CompletionStyle {
+  ids: LogSourceIds;
+  /** Put the created/edited id into the succeeded response (`orderResponseIncludesId`). */
+  includeId: boolean;
+}
+
+/** Runs a create/edit/delete order to completion and returns the order's `response` object. */
+export function completeLogSourceOrder(
+  state: DirectorState,
+  order: LogSourceOrder & { action: Exclude<OrderAction, 'refreshlist'> },
+  style: CompletionStyle,
+): JsonObject {
+  const existing = order.key === undefined ? undefined : state.logSources.get(order.key);
   if (order.action !== 'create' && existing === undefined) {
     return {
       success: false,
@@ -169,18 +178,20 @@ export function completeLogSourceOrder(state: DirectorState, order: LogSourceOrd
   }
   if (order.action !== 'delete') {
     const data = order.data ?? {};
-    const validationErrors = findValidationErrors(state, data, existing?.uuid);
+    const validationErrors = findValidationErrors(state, data, existing?.key);
+    const bodyIdProblem = order.action === 'edit' ? style.ids.bodyIdProblem(data.id) : undefined;
+    if (bodyIdProblem !== undefined) validationErrors.id = [bodyIdProblem];
     if (Object.keys(validationErrors).length > 0) {
       return { success: false, message: INVALID_FORM_MESSAGE, validationErrors };
     }
   }
-  const target = existing ?? { uuid: randomUUID(), data: {}, lastLogReceived: null };
+  const target = existing ?? { key: style.ids.newKey(), data: {}, lastLogReceived: null };
   if (order.action === 'delete') removeLogSource(state, target);
   else storeLogSource(state, target, order.data ?? {});
   return {
     success: true,
     message: SUCCESS_MESSAGES[order.action],
     errors: [],
-    ...(includeId ? { id: logSourceId(target.uuid) } : {}),
+    ...(style.includeId ? { id: style.ids.idOf(target.key) } : {}),
   };
 }

@@ -6,21 +6,24 @@ import { completeLogSourceOrder } from './log-source-orders.js';
 import type { LogSourceOrder } from './log-source-orders.js';
 import { orderPath } from './orders.js';
 import { toReadShape } from './read-shape.js';
-import { logSourceId, logSourceUuid } from './state.js';
+import type { ReadStyle } from './read-shape.js';
+import type { DirectorState } from './state.js';
 import type { JsonObject } from './types.js';
 import { validateLogSourceBody } from './validation.js';
 
 /**
- * `.../LogSources` and `.../LogSources/{id}`. The id in the URL may be `<uuid>` or
- * `LogSources/<uuid>`, URL-encoded or not. On edit the URL id is authoritative: the body's `id`
- * is ignored (the seed guide's edit example carries an id that is not the edited source's), so a
- * body id that differs neither fails nor retargets the edit.
+ * `.../LogSources`, `.../LogSources/{id}` and `POST .../LogSources/refreshlist`. Which URL id
+ * forms are understood, and whether an edit body's `id` matters, depends on the id style
+ * (log-source-ids.ts); either way the URL id decides which source an edit changes.
  */
 export function handleLogSources(context: SimulatorContext, request: ApiRequest, idSegments: string[]): Reply {
   if (idSegments.length === 0) {
-    if (request.method === 'GET') return { status: 200, body: [...context.state.logSources.values()].map(toReadShape) };
+    if (request.method === 'GET') return { status: 200, body: [...listed(context).values()] };
     if (request.method === 'POST') return acceptWrite(context, request, 'create');
     return methodNotAllowed(request.method, 'GET, POST');
+  }
+  if (idSegments.length === 1 && idSegments[0] === 'refreshlist') {
+    return request.method === 'POST' ? acceptRefresh(context) : methodNotAllowed(request.method, 'POST');
   }
   if (idSegments.length > 2 || (idSegments.length === 2 && idSegments[0] !== 'LogSources')) {
     return errorReply(404, 'Not found.');
@@ -28,9 +31,9 @@ export function handleLogSources(context: SimulatorContext, request: ApiRequest,
   const requestedId = idSegments.join('/');
   switch (request.method) {
     case 'GET': {
-      const uuid = logSourceUuid(requestedId);
-      const stored = uuid === undefined ? undefined : context.state.logSources.get(uuid);
-      return stored === undefined ? errorReply(404, `LogSource ${requestedId} not found.`) : { status: 200, body: toReadShape(stored) };
+      const key = context.ids.keyOf(requestedId);
+      const read = key === undefined ? undefined : listed(context).get(key);
+      return read === undefined ? errorReply(404, `LogSource ${requestedId} not found.`) : { status: 200, body: read };
     }
     case 'PUT':
       return acceptWrite(context, request, 'edit', requestedId);
@@ -41,19 +44,59 @@ export function handleLogSources(context: SimulatorContext, request: ApiRequest,
   }
 }
 
+/** Every current log source in read shape, by storage key. */
+export function currentList(state: DirectorState, style: ReadStyle): Map<string, JsonObject> {
+  return new Map([...state.logSources.values()].map((stored) => [stored.key, toReadShape(stored, style)]));
+}
+
+/** What GET shows: the current log sources, or the refreshlist snapshot under `staleListsUntilRefresh`. */
+function listed(context: SimulatorContext): Map<string, JsonObject> {
+  const snapshot = context.staleListsUntilRefresh ? context.state.listSnapshot : undefined;
+  return structuredClone(snapshot ?? currentList(context.state, context));
+}
+
 function methodNotAllowed(method: string, allowed: string): Reply {
   return errorReply(405, `Method ${method} not allowed.`, { Allow: allowed });
 }
 
+function orderAnswer(context: SimulatorContext, requestId: string): Reply {
+  return {
+    status: 200,
+    body: { status: 'Success', message: orderPath(context.orderPathStyle, context.poolUuid, context.logpointId, requestId) },
+  };
+}
+
+/**
+ * RefreshList (API guidelines §3.1) answers with an order like a write. When that order completes,
+ * GET shows the log sources as they are then: a client that lists before the refresh order has
+ * finished may still read stale data. It changes no log source, so it is not in `operations`.
+ */
+function acceptRefresh(context: SimulatorContext): Reply {
+  const fault = context.faults.takeOrderFault();
+  const { state } = context;
+  const requestId = context.orders.submit({
+    action: 'refreshlist',
+    shownData: {},
+    neverFinish: fault.neverFinish,
+    lost: fault.lost,
+    complete: () => {
+      if (fault.failure !== undefined) return fault.failure;
+      state.listSnapshot = currentList(state, context);
+      return { success: true, message: 'LogSource list refreshed successfully.', errors: [] };
+    },
+  });
+  return orderAnswer(context, requestId);
+}
+
 /** Writes are checked synchronously (400), then answered at once with the path of their order. */
-function acceptWrite(context: SimulatorContext, request: ApiRequest, action: LogSourceOrder['action'], requestedId?: string): Reply {
-  const order: LogSourceOrder = { action };
+function acceptWrite(context: SimulatorContext, request: ApiRequest, action: 'create' | 'edit' | 'delete', requestedId?: string): Reply {
+  const order: LogSourceOrder & { action: typeof action } = { action };
   if (requestedId !== undefined) {
     order.requestedId = requestedId;
-    const uuid = logSourceUuid(requestedId);
-    if (uuid !== undefined) order.uuid = uuid;
+    const key = context.ids.keyOf(requestedId);
+    if (key !== undefined) order.key = key;
   }
-  let shownData: JsonObject = { id: order.uuid === undefined ? (requestedId ?? '') : logSourceId(order.uuid) };
+  let shownData: JsonObject = { id: order.key === undefined ? (requestedId ?? '') : context.ids.idOf(order.key) };
   if (action !== 'delete') {
     const parsed = parseJsonText(request.bodyText);
     if (!parsed.ok) return errorReply(400, 'Request body must be valid JSON. ');
@@ -69,11 +112,8 @@ function acceptWrite(context: SimulatorContext, request: ApiRequest, action: Log
     shownData,
     neverFinish: fault.neverFinish,
     lost: fault.lost,
-    complete: () => fault.failure ?? completeLogSourceOrder(state, order, context.orderResponseIncludesId),
+    complete: () => fault.failure ?? completeLogSourceOrder(state, order, { ids: context.ids, includeId: context.orderResponseIncludesId }),
   });
   context.recordOperation(`${request.method} ${request.path}`);
-  return {
-    status: 200,
-    body: { status: 'Success', message: orderPath(context.orderPathStyle, context.poolUuid, context.logpointId, requestId) },
-  };
+  return orderAnswer(context, requestId);
 }

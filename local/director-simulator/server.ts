@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseApiPath } from './api-path.js';
 import type { SimulatorContext } from './context.js';
+import { addExtraFields } from './extra-fields.js';
 import type { AfterApplyFault } from './faults.js';
 import { BodyTooLargeError, errorReply, readBodyText, writeReply } from './http-io.js';
 import type { Reply } from './http-io.js';
@@ -115,7 +116,8 @@ async function answer(
     throw error;
   }
   context.orders.settle();
-  return routeRequest(context, { method, path, authorization: request.headers.authorization, bodyText }, route);
+  const reply = routeRequest(context, { method, path, authorization: request.headers.authorization, bodyText }, route);
+  return context.extraFields ? addExtraFields(reply) : reply;
 }
 
 export interface RunningServer {

@@ -12,7 +12,8 @@ import type { CompiledNormalizer, Device, DirectorSeed, EnrichmentPolicy, JsonOb
 
 /** A log source as stored: the write body it was created/edited with plus the ids Director adds. */
 export interface StoredLogSource {
-  uuid: string;
+  /** Storage key: lower-case uuid or 24 hex, as the id style makes them (log-source-ids.ts). */
+  key: string;
   /** Write shape (`data` of the last accepted body) without its `id`; holds the real secret_key. */
   data: JsonObject;
   routingPolicyId?: string;
@@ -36,21 +37,13 @@ export interface DirectorState {
   routingPolicies: RoutingPolicy[];
   normalizationPolicies: NormalizationPolicyRecord[];
   devices: Device[];
-  /** Keyed by lower-case uuid; Map order is creation order, which is the list order. */
+  /** Keyed by `StoredLogSource.key`; Map order is creation order, which is the list order. */
   logSources: Map<string, StoredLogSource>;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ID_PREFIX = 'LogSources/';
-
-/** `<uuid>` or `LogSources/<uuid>` → lower-case uuid; anything else → undefined. */
-export function logSourceUuid(id: string): string | undefined {
-  const bare = id.startsWith(ID_PREFIX) ? id.slice(ID_PREFIX.length) : id;
-  return UUID.test(bare) ? bare.toLowerCase() : undefined;
-}
-
-export function logSourceId(uuid: string): string {
-  return `${ID_PREFIX}${uuid}`;
+  /**
+   * Under `staleListsUntilRefresh` only: what GET shows (read shape, by key), taken when the last
+   * refreshlist order completed, or from the seed.
+   */
+  listSnapshot?: Map<string, JsonObject>;
 }
 
 /** Lookups from the built-in seed plus `seed`; log sources are added by seedLogSources. */

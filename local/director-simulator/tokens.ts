@@ -6,7 +6,8 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
 export type TokenCheck = { valid: true; hasRights: boolean } | { valid: false; reason: string };
 
 interface TokenClaims {
-  exp: number;
+  /** Absent under `tokenExp: false`: such a token lives until expireAll. */
+  exp?: number;
   /** Bumped by expireAll: a token of an older generation is dead even before `exp`. */
   gen: number;
   rights: 'full' | 'none';
@@ -15,6 +16,8 @@ interface TokenClaims {
 export interface TokenAuthorityOptions {
   clock: Clock;
   ttlSeconds: number;
+  /** Whether tokens get an `exp` unless `issue` is given an explicit ttl. */
+  withExp: boolean;
   secretKey: string;
   rotateSecretKeyOnRefresh: boolean;
   extraTokens: readonly string[];
@@ -29,8 +32,9 @@ function base64UrlJson(value: object): string {
 }
 
 /**
- * Issues and checks HS256 JWTs the way Director's API gateway would: an `exp` in seconds, a
- * signature only this instance can make, and a refresh key that may rotate on every refresh.
+ * Issues and checks HS256 JWTs the way Director's API gateway would: an `exp` in seconds (unless
+ * the profile plays the real token without one), a signature only this instance can make, and a
+ * refresh key that may rotate on every refresh.
  */
 export class TokenAuthority {
   private readonly signingKey = randomBytes(32);
@@ -52,12 +56,13 @@ export class TokenAuthority {
   issue(options: IssueTokenOptions = {}): string {
     const nowSeconds = Math.floor(this.options.clock() / 1000);
     const header = base64UrlJson({ alg: 'HS256', typ: 'JWT' });
+    const withExp = this.options.withExp || options.ttlSeconds !== undefined;
     const payload = base64UrlJson({
       iss: 'director-simulator',
       sub: 'api-user',
       jti: randomUUID(),
       iat: nowSeconds,
-      exp: nowSeconds + (options.ttlSeconds ?? this.options.ttlSeconds),
+      ...(withExp ? { exp: nowSeconds + (options.ttlSeconds ?? this.options.ttlSeconds) } : {}),
       gen: this.generation,
       rights: options.withoutRights === true ? 'none' : 'full',
     });
@@ -68,7 +73,7 @@ export class TokenAuthority {
     if (this.extraTokens.has(token)) return { valid: true, hasRights: true };
     const claims = this.verifiedClaims(token);
     if (claims === undefined) return { valid: false, reason: 'Invalid token.' };
-    if (claims.gen !== this.generation || claims.exp * 1000 <= this.options.clock()) {
+    if (claims.gen !== this.generation || (claims.exp !== undefined && claims.exp * 1000 <= this.options.clock())) {
       return { valid: false, reason: 'Token has expired.' };
     }
     return { valid: true, hasRights: claims.rights === 'full' };
@@ -105,8 +110,9 @@ export class TokenAuthority {
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
     try {
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<TokenClaims>;
-      if (typeof claims.exp !== 'number' || typeof claims.gen !== 'number') return undefined;
-      return { exp: claims.exp, gen: claims.gen, rights: claims.rights === 'full' ? 'full' : 'none' };
+      if ((claims.exp !== undefined && typeof claims.exp !== 'number') || typeof claims.gen !== 'number') return undefined;
+      const rights = claims.rights === 'full' ? 'full' : 'none';
+      return claims.exp === undefined ? { gen: claims.gen, rights } : { exp: claims.exp, gen: claims.gen, rights };
     } catch {
       return undefined;
     }

@@ -16,6 +16,12 @@ export type Clock = () => number;
  */
 export type OrderPathStyle = 'bare' | 'leading-slash' | 'v1';
 
+/** Log source ids: `LogSources/<uuid>` (the seed guide) or bare 24 hex (the v2.7.0 docs); see log-source-ids.ts. */
+export type IdStyle = 'prefixed-uuid' | 'bare-hex';
+
+/** What `Connector.access_key` looks like in Get/List read-backs (undocumented): as sent, `"********"`, or no key at all. */
+export type AccessKeyReadBack = 'plain' | 'masked' | 'absent';
+
 export type CompiledNormalizer = {
   name: string;
   version: string;
@@ -63,8 +69,9 @@ export interface DirectorSeed {
   routingPolicies?: RoutingPolicy[];
   devices?: Device[];
   /**
-   * Log sources present from the start, in write shape (the `data` of a create body). An `id`
-   * (`<uuid>` or `LogSources/<uuid>`) is kept, otherwise one is generated. Not validated.
+   * Log sources present from the start, in write shape (the `data` of a create body). An `id` in a
+   * form the `idStyle` knows (`<uuid>` or `LogSources/<uuid>`; 24 hex for `bare-hex`) is kept,
+   * otherwise one is generated. Not validated.
    */
   logSources?: JsonObject[];
 }
@@ -85,10 +92,32 @@ export interface DirectorSimulatorOptions {
   /** Time an order stays pending (default 1000). Queued for the first half, in progress after. */
   orderDelayMs?: number;
   orderPathStyle?: OrderPathStyle;
-  /** Put `id: "LogSources/<uuid>"` into succeeded order responses (default false). */
+  /** Put the created id (as `idStyle` spells it) into succeeded order responses (default false). */
   orderResponseIncludesId?: boolean;
   /** Each refresh returns a new secretKey and the old one stops working (default false). */
   rotateSecretKeyOnRefresh?: boolean;
+  /** Default `prefixed-uuid`. Which id forms URLs and edit bodies accept: log-source-ids.ts. */
+  idStyle?: IdStyle;
+  /** Default `plain`. `Connector.secret_key` is always masked. */
+  accessKeyReadBack?: AccessKeyReadBack;
+  /**
+   * GET `.../LogSources` and `.../LogSources/{id}` show the log sources as of the last completed
+   * `POST .../LogSources/refreshlist` order (or the seed), not the writes since (default false).
+   */
+  staleListsUntilRefresh?: boolean;
+  /**
+   * Issued JWTs carry an `exp` claim (default true). False = like the real token in public logs:
+   * only `iat`, valid until `faults.expireAllTokens()`; `tokenTtlSeconds` is then unused, but an
+   * explicit `issueToken({ ttlSeconds })` still gets an `exp`, so a test can build an expiring token.
+   */
+  tokenExp?: boolean;
+  /** Every JSON answer carries unknown fields clients must ignore (top level, list items, order responses); default false. */
+  extraFields?: boolean;
+  /**
+   * A named bundle of the options above (profiles.ts, `DIRECTOR_PROFILES`): its options apply first,
+   * every option given here explicitly (not undefined) overrides them. Unknown names throw a RangeError.
+   */
+  profile?: string;
   /** Serve HTTPS with this PEM key pair (test-only pairs: test/fixtures/tls). */
   tls?: { key: string | Buffer; cert: string | Buffer };
   seed?: DirectorSeed;
@@ -184,9 +213,12 @@ export interface DirectorSimulator {
   readonly secretKey: string;
   /** A fresh token, valid for `tokenTtlSeconds` unless `ttlSeconds` is given. */
   issueToken(options?: IssueTokenOptions): string;
-  /** Log sources exactly as `GET .../LogSources` returns them (read shape, secret masked). */
+  /**
+   * The current log sources in the read shape `GET .../LogSources` uses (secret masked). Current
+   * even under `staleListsUntilRefresh`, where GET may still show an older list.
+   */
   logSources(): JsonObject[];
-  /** True when the stored `Connector.secret_key` of that log source (`<uuid>` or `LogSources/<uuid>`) equals `candidate`. */
+  /** True when the stored `Connector.secret_key` of that log source (any id form a URL may carry) equals `candidate`. */
   connectorSecretMatches(logSourceId: string, candidate: string): boolean;
   /** Accepted writes (those that created an order), in order: `"POST /configapi/<pool>/<lp>/LogSources"`. */
   readonly operations: readonly string[];

@@ -6,13 +6,16 @@ import { findScenario, playScenario, scenarios } from './scenarios.js';
  * `npm start`: one complete onboarding in the local sandbox (or another scenario), printed as it
  * happens. Contract: `--json` ends the output with one JSON summary line; a failing run exits 1.
  */
-const USAGE = `Usage: npm start -- [--scenario <name>] [--json] [--verbose]
+const USAGE = `Usage: npm start -- [--scenario <name>] [--director-profile <name>] [--json] [--verbose]
 
 Runs the real onboarding state machine (synthesized from the CDK app) against a simulated AWS
 account and the Director simulator, printing each state as it is entered and left.
 
 Options:
   --scenario <name>  which scenario to run (default: onboard)
+  --director-profile <name>
+                     which plausible Director the simulator plays (default: default);
+                     npm run director-sim -- --list-profiles lists them
   --json             end with one line of JSON: the summary (no secret is ever in it)
   --verbose          also print the Lambda handlers' structured logs
   --list             list the scenarios and exit
@@ -23,11 +26,12 @@ ${scenarios.map((scenario) => `  ${scenario.name.padEnd(16)} ${scenario.summary}
 `;
 
 async function main(): Promise<number> {
-  let values: { scenario?: string; json?: boolean; verbose?: boolean; help?: boolean; list?: boolean };
+  let values: { scenario?: string; 'director-profile'?: string; json?: boolean; verbose?: boolean; help?: boolean; list?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         scenario: { type: 'string', short: 's' },
+        'director-profile': { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
@@ -53,6 +57,13 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  const profile = values['director-profile'];
+  const { DIRECTOR_PROFILES } = await import('../director-simulator/index.js');
+  if (profile !== undefined && !Object.hasOwn(DIRECTOR_PROFILES, profile)) {
+    process.stderr.write(`Unknown Director profile "${profile}". Known: ${Object.keys(DIRECTOR_PROFILES).join(', ')}\n`);
+    return 2;
+  }
+
   // The handlers' logger reads its level when first imported: set it before loading them.
   process.env.POWERTOOLS_LOG_LEVEL = values.verbose ? 'INFO' : 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -62,13 +73,13 @@ async function main(): Promise<number> {
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   print(`Scenario "${scenario.name}": ${scenario.summary}`);
   print('Starting the sandbox: simulated AWS account, S3 (s3rver), Director simulator, synthesized state machine…');
-  const sandbox = await startSandbox(scenario.sandbox);
+  const sandbox = await startSandbox(profile === undefined ? scenario.sandbox : { ...scenario.sandbox, director: { ...scenario.sandbox?.director, profile } });
   try {
-    print(`Director simulator at ${sandbox.director.baseUrl}; account ${scenario.accountId ?? SANDBOX_ACCOUNT_ID}.\n`);
+    print(`Director simulator (profile ${profile ?? 'default'}) at ${sandbox.director.baseUrl}; account ${scenario.accountId ?? SANDBOX_ACCOUNT_ID}.\n`);
     const runs = await playScenario(scenario, sandbox, { onEvent: createProgressPrinter(print), say: (line) => print(`\n${line}`) });
     const summary = summarize(scenario, sandbox, runs, scenario.accountId ?? SANDBOX_ACCOUNT_ID);
     for (const line of humanSummary(summary)) print(line);
-    if (values.json) print(JSON.stringify(summary));
+    if (values.json) print(JSON.stringify({ ...summary, directorProfile: profile ?? 'default' }));
     return summary.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     await sandbox.stop();

@@ -50,12 +50,20 @@ describe('buildLogSourceBody', () => {
     expect(body).toStrictEqual(seed.data);
   });
 
-  it('reproduces the seed guide edit example, id included, field for field', () => {
+  it('sends a bare 24-hex id (API v2.7.0 docs) as it is, never rebuilt into LogSources/<id>', () => {
+    const seed = readSeed('seed-edit-request.json');
+
+    const body = buildLogSourceBody(settingsFor(seed), factsFor(seed), { name: seed.data.name, id: '651e49ad911faf6e24139ca5', markOwnership: false });
+
+    expect(body.id).toBe('651e49ad911faf6e24139ca5');
+  });
+
+  it('reproduces the seed guide edit example, id included (sent back exactly as Director gave it), field for field', () => {
     const seed = readSeed('seed-edit-request.json');
 
     const body = buildLogSourceBody(settingsFor(seed), factsFor(seed), {
       name: seed.data.name,
-      id: '1247a17f-4d16-4c3f-9002-448752ca8029',
+      id: 'LogSources/1247a17f-4d16-4c3f-9002-448752ca8029',
       markOwnership: false,
     });
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { CliUsageError, DEFAULT_CLI_PORT, helpText, parseCliArgs } from '../../../local/director-simulator/cli-args.js';
+import { CliUsageError, DEFAULT_CLI_PORT, helpText, parseCliArgs, profileListText } from '../../../local/director-simulator/cli-args.js';
+import { DIRECTOR_PROFILES } from '../../../local/director-simulator/index.js';
 import type { DirectorFaults } from '../../../local/director-simulator/index.js';
 
 function recordingFaults(): DirectorFaults {
@@ -65,6 +66,69 @@ describe('Director simulator CLI flags', () => {
       rotateSecretKeyOnRefresh: true,
       orderResponseIncludesId: true,
     });
+  });
+
+  it('maps --profile and the profile option flags onto simulator options', () => {
+    // Prepare
+    const argv = [
+      '--profile',
+      'v27-docs',
+      '--id-style',
+      'prefixed-uuid',
+      '--access-key-read-back',
+      'masked',
+      '--stale-lists',
+      '--no-token-exp',
+      '--extra-fields',
+    ];
+
+    // Act
+    const command = runCommand(argv);
+
+    // Assess
+    expect(command.options).toMatchObject({
+      profile: 'v27-docs',
+      idStyle: 'prefixed-uuid',
+      accessKeyReadBack: 'masked',
+      staleListsUntilRefresh: true,
+      tokenExp: false,
+      extraFields: true,
+    });
+  });
+
+  it('leaves every profile option undefined when its flag is absent, so --profile decides it', () => {
+    // Prepare
+    const profileKeys = [
+      'orderPathStyle',
+      'orderResponseIncludesId',
+      'rotateSecretKeyOnRefresh',
+      'idStyle',
+      'accessKeyReadBack',
+      'staleListsUntilRefresh',
+      'tokenExp',
+      'extraFields',
+    ];
+
+    // Act
+    const { options } = runCommand(['--profile', 'rotating-secret-key']);
+
+    // Assess
+    for (const key of profileKeys) expect(options[key as keyof typeof options]).toBeUndefined();
+  });
+
+  it('answers --list-profiles with the list command; the list names every profile with its description', () => {
+    // Prepare
+    const lines = profileListText().split('\n');
+
+    // Act
+    const command = parseCliArgs(['--list-profiles']);
+
+    // Assess
+    expect(command).toEqual({ kind: 'list-profiles' });
+    expect(lines).toHaveLength(Object.keys(DIRECTOR_PROFILES).length);
+    for (const [name, profile] of Object.entries(DIRECTOR_PROFILES)) {
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${name} +${profile.description.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`)));
+    }
   });
 
   it('reads the PEM files of --tls-key and --tls-cert', () => {
@@ -140,6 +204,9 @@ describe('Director simulator CLI flags', () => {
     [['--port', 'eighty'], /--port must be a whole number/],
     [['--port', '70000'], /--port must be 0-65535/],
     [['--order-path-style', 'sideways'], /--order-path-style must be bare, leading-slash or v1/],
+    [['--profile', 'sideways'], /--profile must be one of default, v27-docs/],
+    [['--id-style', 'uuid'], /--id-style must be prefixed-uuid or bare-hex/],
+    [['--access-key-read-back', 'hidden'], /--access-key-read-back must be plain, masked or absent/],
     [['--fail-status', '503'], /need --fail-route/],
     [['--fail-route', 'POST GET /x'], /--fail-route: invalid route pattern/],
     [['--fail-route', 'POST /x', '--fail-status', '99'], /--fail-status must be 200-599/],

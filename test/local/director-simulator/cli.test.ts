@@ -137,6 +137,25 @@ describe.concurrent('Director simulator CLI', () => {
     }
   });
 
+  it('--list-profiles prints each profile name and exits 0; --profile runs that profile', async ({ expect }) => {
+    // Prepare
+    const cli = startCli(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--profile', 'noisy', '--token', 'cli-profile-token']);
+
+    // Act
+    const { stdout } = await runCli(process.execPath, ['--import', 'tsx', CLI, '--list-profiles'], { cwd: REPO_ROOT });
+    const [, baseUrl = '', , pool = '', logpoint = ''] = LISTENING.exec((await cli.firstLine).trimEnd()) ?? [];
+    const headers = { Authorization: 'Bearer cli-profile-token', 'Content-Type': 'application/json' };
+    const charsets = await fetch(`${baseUrl}/configapi/${pool}/${logpoint}/Charsets`, { headers });
+
+    // Assess
+    for (const name of ['default', 'v27-docs', 'masked-readback', 'stale-lists', 'no-exp-tokens', 'rotating-secret-key', 'v1-paths', 'noisy']) {
+      expect(stdout).toMatch(new RegExp(`^${name} `, 'm'));
+    }
+    expect(((await charsets.json()) as Record<string, unknown>[])[0]).toHaveProperty('unexpected_note');
+    signalGroup(cli.child, 'SIGTERM');
+    await cli.exited;
+  });
+
   it('rejects an unknown flag with a clear message and exit code 2', async ({ expect }) => {
     const failure = await runCli(process.execPath, ['--import', 'tsx', CLI, '--bogus'], { cwd: REPO_ROOT }).then(
       () => undefined,
