@@ -29,6 +29,21 @@ const FAKE_REGION = 'eu-west-1';
  * runs the handlers in-process, so the bundles are never used here.
  */
 export function synthesizeWorkflows(config: AppConfig): SynthesizedWorkflows {
+  // Every sandbox points its config at its own simulator port, which only the functions' settings
+  // carry (the handlers read those from the config, not from the template): one synthesis serves
+  // every sandbox of a process with the same config otherwise. Callers never change the result.
+  const key = JSON.stringify({ ...config, director: { ...config.director, baseUrl: 'https://director.invalid' } });
+  let synthesized = synthesized_.get(key);
+  if (synthesized === undefined) {
+    synthesized = synthesize(config);
+    synthesized_.set(key, synthesized);
+  }
+  return synthesized;
+}
+
+const synthesized_ = new Map<string, SynthesizedWorkflows>();
+
+function synthesize(config: AppConfig): SynthesizedWorkflows {
   const outdir = mkdtempSync(path.join(tmpdir(), 'onboarding-synth-'));
   try {
     // CloudFormation validation belongs to `npm run synth`; here it would only cost seconds per run.
