@@ -60,5 +60,39 @@ async function sandboxOnboardings(): Promise<void> {
   }
 }
 
+/** What one Director request is, for counting: the call kinds an onboarding makes. */
+function requestKind(method: string, path: string): string {
+  if (path.endsWith('/refreshToken')) return 'token refresh';
+  if (path.includes('/orders/')) return 'order poll';
+  if (path.endsWith('/LogSources/refreshlist')) return 'refreshlist';
+  if (method === 'GET' && path.endsWith('/LogSources')) return 'list';
+  if (method === 'GET') return 'get';
+  return method;
+}
+
+/** Director requests of one creating onboarding, per simulator profile (issue 11: as few as each profile allows). */
+async function directorCallsPerProfile(): Promise<void> {
+  const { startSandbox } = await import('../local/sandbox/environment.js');
+  const { DIRECTOR_PROFILES } = await import('../local/director-simulator/index.js');
+  console.log('\nDirector requests of one creating onboarding, per profile:');
+  for (const profile of Object.keys(DIRECTOR_PROFILES)) {
+    const sandbox = await startSandbox({ waitMs: 1, director: { profile, orderDelayMs: 20 } });
+    try {
+      const result = await sandbox.run({ accountId: '111122223333' });
+      if (result.status !== 'SUCCEEDED') throw new Error(`the onboarding failed under ${profile}: ${result.error?.code}`);
+      const counts = new Map<string, number>();
+      for (const { method, path: requestPath } of sandbox.director.requests) {
+        const kind = requestKind(method, requestPath);
+        counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      }
+      const detail = [...counts].map(([kind, count]) => `${kind} ${count}`).join(', ');
+      console.log(`  ${profile.padEnd(22)} ${String(sandbox.director.requests.length).padStart(3)} requests: ${detail}`);
+    } finally {
+      await sandbox.stop();
+    }
+  }
+}
+
 await bundleSizes();
 await sandboxOnboardings();
+await directorCallsPerProfile();
