@@ -27,7 +27,8 @@ import { RETRYABLE_STATUSES, fullJitterDelay, parseRetryAfter, resolveRetryPolic
  * A request marked `repeatable: false` (a create: sending it twice could create two orders) is
  * repeated only when Director provably did not act on it: a 429, or a connection that was never
  * made. A timeout, a dropped connection or a 5xx ends it with DIRECTOR_OUTCOME_UNKNOWN, and the
- * caller reads Director to find out what happened instead of sending it again.
+ * caller reads Director to find out what happened instead of sending it again. So a write that ends
+ * with DIRECTOR_UNAVAILABLE provably never reached Director (callers rely on it).
  */
 
 const DEFAULT_TIMEOUT_MS = 10_000;

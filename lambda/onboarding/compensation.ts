@@ -127,8 +127,10 @@ function keysDirectorMayHold(facts: AccountFacts, state: WorkflowState, code: st
   keep(facts.pendingKeyId, 'a key rotation in progress holds it as AWSPENDING');
   // The write a failed order belonged to took nothing; any other unresolved write may have.
   const failedOrderWasTheWrite = code === ErrorCode.DIRECTOR_ORDER_FAILED && state.registration?.submittedAt === record.inFlight?.sentAt;
+  // Director keeps names unique: while a source made some other way holds the name, no create of ours took.
+  const createBlockedByName = code === ErrorCode.NOT_OWNED && record.inFlight?.operation === 'CREATE';
   let inFlightKeyId: string | null = null;
-  if (record.inFlight && !failedOrderWasTheWrite && live.has(record.inFlight.accessKeyId)) {
+  if (record.inFlight && !failedOrderWasTheWrite && !createBlockedByName && live.has(record.inFlight.accessKeyId)) {
     inFlightKeyId = record.inFlight.accessKeyId;
     keep(inFlightKeyId, `a Director ${record.inFlight.operation.toLowerCase()} sent with it at ${record.inFlight.sentAt} has an unknown outcome`);
   }

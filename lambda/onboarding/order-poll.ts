@@ -24,7 +24,8 @@ interface Look {
  * CheckOrder of the onboarding: one look at what became of the registration's write. With an
  * order to watch: a failed order raises DIRECTOR_ORDER_FAILED with Director's own validation
  * messages, a pending order past the deadline DIRECTOR_ORDER_TIMEOUT, otherwise the state machine
- * is told how long to wait. Without one (the write's answer was lost, or its order vanished),
+ * is told how long to wait. A create that failed because one of our sources has the name is sent
+ * again as an edit of that source (RESUBMIT). Without one (the write's answer was lost, or its order vanished),
  * Director itself is read: a create whose source appeared has succeeded; one that has not appeared
  * within the settle window did not take and is sent again (RESUBMIT); a lost edit is sent again.
  */
@@ -49,9 +50,11 @@ export async function checkOrder(director: DirectorClient, polling: OrderPolling
     throw error;
   }
   if (check.state === 'failed') {
-    // A create sent again after a lost answer fails ("value already exists") when the first one did apply after all.
-    const created = registration.operation === 'CREATE' ? await findOwnedLogSourceByName(director, input.request, { afterWrite: true }) : null;
-    if (created) return poll(look, 'SUCCEEDED', created.id, 1);
+    // A create fails ("The value already exists") when the name is taken: by a source made some other
+    // way (NOT_OWNED), or by one of ours — an earlier create that applied after all, or one whose
+    // recording was lost. Ours may hold an older key, so it is edited with this run's (RESUBMIT).
+    const taken = registration.operation === 'CREATE' ? await findOwnedLogSourceByName(director, input.request, { afterWrite: true }) : null;
+    if (taken && look.now < look.deadlineAt) return poll(look, 'RESUBMIT', taken.id, 1);
     throw check.error;
   }
   if (check.state === 'succeeded') return poll(look, 'SUCCEEDED', check.logSourceId ?? registration.logSourceId, 1);

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { SANDBOX_ACCOUNT_ID } from './constants.js';
-import { findScenario, playScenario, scenarios } from './scenarios.js';
+import { findScenario, playScenario, scenarioSandboxOptions, scenarios } from './scenarios.js';
 
 /**
  * `npm start`: one complete onboarding in the local sandbox (or another scenario), printed as it
  * happens. Contract: `--json` ends the output with one JSON summary line; a failing run exits 1.
  */
 const USAGE = `Usage: npm start -- [--scenario <name>] [--director-profile <name>] [--json] [--verbose]
+       npm start -- --matrix [--scenario <name>] [--director-profile <name>] [--json]
 
 Runs the real onboarding state machine (synthesized from the CDK app) against a simulated AWS
 account and the Director simulator, printing each state as it is entered and left.
@@ -18,6 +19,8 @@ Options:
                      npm run director-sim -- --list-profiles lists them
   --json             end with one line of JSON: the summary (no secret is ever in it)
   --verbose          also print the Lambda handlers' structured logs
+  --matrix           run every scenario against every Director profile (or the one named) and
+                     print which ended as expected; exits 1 if any did not
   --list             list the scenarios and exit
   --help             show this help
 
@@ -26,7 +29,7 @@ ${scenarios.map((scenario) => `  ${scenario.name.padEnd(16)} ${scenario.summary}
 `;
 
 async function main(): Promise<number> {
-  let values: { scenario?: string; 'director-profile'?: string; json?: boolean; verbose?: boolean; help?: boolean; list?: boolean };
+  let values: { scenario?: string; 'director-profile'?: string; json?: boolean; verbose?: boolean; help?: boolean; list?: boolean; matrix?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
@@ -36,6 +39,7 @@ async function main(): Promise<number> {
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
         list: { type: 'boolean' },
+        matrix: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -67,13 +71,20 @@ async function main(): Promise<number> {
   // The handlers' logger reads its level when first imported: set it before loading them.
   process.env.POWERTOOLS_LOG_LEVEL = values.verbose ? 'INFO' : 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  if (values.matrix) {
+    return runMatrix(
+      values.scenario === undefined ? scenarios : [scenario],
+      profile === undefined ? Object.keys(DIRECTOR_PROFILES) : [profile],
+      values.json === true,
+    );
+  }
   const { startSandbox } = await import('./environment.js');
   const { createProgressPrinter, humanSummary, summarize } = await import('./report.js');
 
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   print(`Scenario "${scenario.name}": ${scenario.summary}`);
   print('Starting the sandbox: simulated AWS account, S3 (s3rver), Director simulator, synthesized state machine…');
-  const sandbox = await startSandbox(profile === undefined ? scenario.sandbox : { ...scenario.sandbox, director: { ...scenario.sandbox?.director, profile } });
+  const sandbox = await startSandbox(scenarioSandboxOptions(scenario, profile));
   try {
     print(`Director simulator (profile ${profile ?? 'default'}) at ${sandbox.director.baseUrl}; account ${scenario.accountId ?? SANDBOX_ACCOUNT_ID}.\n`);
     const runs = await playScenario(scenario, sandbox, { onEvent: createProgressPrinter(print), say: (line) => print(`\n${line}`) });
@@ -84,6 +95,25 @@ async function main(): Promise<number> {
   } finally {
     await sandbox.stop();
   }
+}
+
+/** `--matrix`: scenarios × profiles, a line per combination as it ends, then the table (or one JSON line). */
+async function runMatrix(chosen: typeof scenarios, profiles: string[], json: boolean): Promise<number> {
+  const { matrixTable, runScenarioMatrix } = await import('./scenario-matrix.js');
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  print(`Running ${chosen.length} scenario(s) against ${profiles.length} Director profile(s), each in a fresh sandbox…`);
+  const cells = await runScenarioMatrix(chosen, profiles, {
+    onCell: (cell) =>
+      print(
+        `${cell.ok ? '✔' : '✖'} ${cell.scenario} × ${cell.directorProfile}: ${cell.status}${cell.errorCode ? ` (${cell.errorCode})` : ''}, expected ${cell.expected}`,
+      ),
+  });
+  const failed = cells.filter((cell) => !cell.ok).length;
+  print('');
+  for (const line of matrixTable(cells)) print(line);
+  print(`\n${cells.length - failed} of ${cells.length} combinations ended as expected.`);
+  if (json) print(JSON.stringify({ ok: failed === 0, combinations: cells.length, failed, cells }));
+  return failed === 0 ? 0 : 1;
 }
 
 main().then(

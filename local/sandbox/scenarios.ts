@@ -20,6 +20,8 @@ export interface Scenario {
   summary: string;
   /** What the scenario is expected to end in; the CLI exits 1 whenever the last run failed. */
   expected: 'SUCCEEDED' | 'FAILED';
+  /** The error code a FAILED scenario ends with. */
+  expectedError?: string;
   /** The account the scenario is about. @default the sandbox's sample account */
   accountId?: string;
   sandbox?: SandboxOptions;
@@ -81,6 +83,7 @@ export const scenarios: Scenario[] = [
     name: 'not-owned',
     summary: "Director already has a hand-made log source with the account's name: NOT_OWNED, it is left untouched, and what the run created is removed.",
     expected: 'FAILED',
+    expectedError: 'NOT_OWNED',
     sandbox: { director: { seed: { logSources: [handMadeLogSource(`CloudTrail-${SANDBOX_ACCOUNT_ID}`)] } } },
   },
   {
@@ -97,6 +100,7 @@ export const scenarios: Scenario[] = [
     name: 'rotate-fails',
     summary: 'Onboards, then a rotation whose Director edit is rejected: the old key stays active, current and in Director; the new key is removed.',
     expected: 'FAILED',
+    expectedError: 'ROTATION_FAILED',
     play: async ({ sandbox, onboard, rotate, say }) => {
       const onboarding = await onboard(sampleInput);
       say('Rotating while Director rejects the next order…');
@@ -125,18 +129,21 @@ export const scenarios: Scenario[] = [
     name: 'bucket-missing',
     summary: 'The configured trail bucket does not exist: fails with BUCKET_NOT_FOUND before creating anything.',
     expected: 'FAILED',
+    expectedError: 'BUCKET_NOT_FOUND',
     sandbox: { trail: null },
   },
   {
     name: 'no-logs',
     summary: 'The trail has delivered no log files yet: the check is retried, then fails with NO_CLOUDTRAIL_LOGS.',
     expected: 'FAILED',
+    expectedError: 'NO_CLOUDTRAIL_LOGS',
     sandbox: { trail: { withLogs: false } },
   },
   {
     name: 'order-fails',
     summary: 'Director accepts the request but the order fails validation: DIRECTOR_ORDER_FAILED, and the new user, key and secret are removed.',
     expected: 'FAILED',
+    expectedError: 'DIRECTOR_ORDER_FAILED',
     play: async ({ sandbox, onboard }) => {
       sandbox.director.faults.failOrders(1, { validationErrors: { 'config.RoutingPolicy.catch_all': ['Repo does not exist.'] } });
       return [await onboard(sampleInput)];
@@ -146,6 +153,7 @@ export const scenarios: Scenario[] = [
     name: 'order-timeout',
     summary: 'The Director order never finishes: after the deadline the run fails with DIRECTOR_ORDER_TIMEOUT and cleans up.',
     expected: 'FAILED',
+    expectedError: 'DIRECTOR_OUTCOME_UNKNOWN',
     sandbox: { config: { orderPolling: { deadlineSeconds: 120 } } },
     play: async ({ sandbox, onboard }) => {
       sandbox.director.faults.neverFinishOrders();
@@ -156,12 +164,19 @@ export const scenarios: Scenario[] = [
     name: 'director-down',
     summary: 'Director answers 503 to everything: retried with backoff, then DIRECTOR_UNAVAILABLE, and everything created is removed.',
     expected: 'FAILED',
+    expectedError: 'DIRECTOR_UNAVAILABLE',
     play: async ({ sandbox, onboard }) => {
       sandbox.director.faults.failRoute('*', { status: 503, count: Number.POSITIVE_INFINITY });
       return [await onboard(sampleInput)];
     },
   },
 ];
+
+/** The sandbox a scenario runs in, against the named Director profile (its own simulator settings kept). */
+export function scenarioSandboxOptions(scenario: Scenario, directorProfile?: string): SandboxOptions | undefined {
+  if (directorProfile === undefined) return scenario.sandbox;
+  return { ...scenario.sandbox, director: { ...scenario.sandbox?.director, profile: directorProfile } };
+}
 
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((scenario) => scenario.name === name);

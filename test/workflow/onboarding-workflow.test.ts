@@ -391,6 +391,34 @@ describe('onboarding workflow: failures end in the typed code, compensated, with
     expect(box.director.operations).toEqual([]);
   });
 
+  it('keeps the key of a create answered 503 (no list before it: a proxy may answer so after Director applied it), and a re-run once Director is back repairs', async () => {
+    // Prepare: tokens refresh, but every configuration and order call answers 503.
+    const box = await start();
+    box.director.faults.failRoute('/configapi/*', { status: 503, count: Number.POSITIVE_INFINITY });
+    box.director.faults.failRoute('/monitorapi/*', { status: 503, count: Number.POSITIVE_INFINITY });
+
+    // Act
+    const result = await box.run(input);
+
+    // Assess: the create was sent once, CheckOrder could not learn what became of it, the key stays.
+    expectFailedWith(box, result, 'DIRECTOR_OUTCOME_UNKNOWN');
+    expect(eventsOf(result, 'failed', 'RegisterLogSource')).toEqual([]);
+    expect(eventsOf(result, 'failed', 'CheckOrder').map((failure) => failure.error)).toEqual(Array(5).fill('DIRECTOR_UNAVAILABLE'));
+    expect(box.director.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/LogSources'))).toHaveLength(1);
+    expect(box.director.operations).toEqual([]);
+    const kept = currentReaderKey(box, ACCOUNT);
+    expect(box.aws.summary().accessKeys).toEqual([{ userName: USER, accessKeyId: kept.accessKeyId, status: 'Active' }]);
+
+    // Act: Director is back.
+    box.director.faults.clear();
+    const repair = await box.run(input);
+
+    // Assess: the same key, one source.
+    expect(repair.status).toBe('SUCCEEDED');
+    expect(box.director.logSources()).toHaveLength(1);
+    expect(currentReaderKey(box, ACCOUNT).accessKeyId).toBe(kept.accessKeyId);
+  });
+
   it('fails with INVALID_INPUT at ValidateInput on a malformed account id, before touching AWS or Director', async () => {
     // Prepare
     const box = await start();

@@ -106,6 +106,32 @@ describe('compensateOnboarding', () => {
     expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
   });
 
+  it('deletes the key of a create blocked by a source made some other way (NOT_OWNED): Director keeps names unique, so it took nothing', async () => {
+    // Prepare
+    const reader = await provisionUnconfirmed();
+    await recordWrite(reader);
+
+    // Act
+    const failure = await compensateOnboarding(clients(), failedState(ErrorCode.NOT_OWNED, { reader }));
+
+    // Assess
+    expect(failure.code).toBe(ErrorCode.NOT_OWNED);
+    expect(sandbox().summary()).toMatchObject({ users: [], accessKeys: [], secrets: [] });
+  });
+
+  it('keeps the key of an edit whose outcome is unknown even when a source made some other way holds the name (NOT_OWNED)', async () => {
+    // Prepare
+    const reader = await provisionUnconfirmed();
+    await recordWrite(reader, 'EDIT');
+
+    // Act
+    const failure = await compensateOnboarding(clients(), failedState(ErrorCode.NOT_OWNED, { reader }));
+
+    // Assess
+    expect(failure.code).toBe(ErrorCode.DIRECTOR_OUTCOME_UNKNOWN);
+    expect(keyIds()).toEqual([reader.accessKeyId]);
+  });
+
   it("keeps this run's key when its order succeeded and only the finishing step failed", async () => {
     // Prepare
     const reader = await provisionUnconfirmed();

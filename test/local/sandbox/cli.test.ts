@@ -219,6 +219,23 @@ describe('npm start (local sandbox CLI)', () => {
   );
 
   it(
+    '--matrix runs the named scenario against every Director profile, prints the table, and ends --json with every combination',
+    async () => {
+      // Act: a scenario that fails before Director is reached, so the ten sandboxes stay quick.
+      const run = await runSandboxCli(['--matrix', '--scenario', 'bucket-missing', '--json']);
+
+      // Assess
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('| `bucket-missing` | FAILED (BUCKET_NOT_FOUND) | ✔ |');
+      const summary = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as { ok: boolean; combinations: number; cells: { directorProfile: string }[] };
+      expect(summary).toMatchObject({ ok: true, combinations: 10 });
+      expect(summary.cells.map((cell) => cell.directorProfile)).toContain('v27-docs');
+    },
+    SLOW_TEST_TIMEOUT_MS,
+  );
+
+  it(
     'an unknown scenario exits 2 and names the known scenarios on stderr',
     async () => {
       // Act
