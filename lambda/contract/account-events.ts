@@ -53,6 +53,24 @@ export const AccountEventRoutes = {
     },
     input: {},
   },
+  /**
+   * Control Tower finished updating an Account Factory account (in the Control Tower home region). An
+   * enrolment retried after an error ends with this event instead of CreateManagedAccount, so AWS
+   * asks automation to handle both (Control Tower User Guide, "Lifecycle events"); it re-runs the
+   * onboarding, which ends in an edit of the account's log source when it already has one.
+   */
+  UpdateManagedAccount: {
+    kind: WorkflowKind.Onboard,
+    pattern: {
+      source: ['aws.controltower'],
+      detailType: [SERVICE_EVENT],
+      detail: {
+        eventName: ['UpdateManagedAccount'],
+        serviceEventDetails: { updateManagedAccountStatus: { state: ['SUCCEEDED'] } },
+      },
+    },
+    input: {},
+  },
   /** AWS Organizations finished closing a member account. */
   CloseAccountResult: {
     kind: WorkflowKind.Offboard,

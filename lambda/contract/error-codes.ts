@@ -37,6 +37,11 @@ export const ErrorCode = {
   DIRECTOR_ORDER_TIMEOUT: 'DIRECTOR_ORDER_TIMEOUT',
   LOG_SOURCE_NOT_FOUND: 'LOG_SOURCE_NOT_FOUND',
   ROTATION_FAILED: 'ROTATION_FAILED',
+  /**
+   * Director registered the source, but reports that Logpoint's fetcher failed to read the bucket
+   * with its key (the reason is Director's own `fetch_status`). Nothing Director uses is deleted.
+   */
+  FETCH_FAILED: 'FETCH_FAILED',
   /** The run failed, then its compensation (or failure report) failed too: see the execution history. */
   CLEANUP_FAILED: 'CLEANUP_FAILED',
   INTERNAL: 'INTERNAL',

@@ -24,12 +24,27 @@ export const orderPollingSchema = z.strictObject({
 });
 export type OrderPolling = z.infer<typeof orderPollingSchema>;
 
+/**
+ * How long an onboarding waits, after Director accepted the source, for proof that Logpoint
+ * fetches (`last_log_received`, `fetch_status`): looks back off from `initialWaitSeconds` to
+ * `maxWaitSeconds`; past `deadlineSeconds` the run succeeds as REGISTERED_NO_DATA_YET. A fetcher
+ * runs every `logSource.interval` minutes, so the deadline should span a few of its rounds.
+ */
+export const dataFlowSchema = z.strictObject({
+  initialWaitSeconds: z.int().min(1).max(600).default(30),
+  maxWaitSeconds: z.int().min(1).max(900).default(120),
+  deadlineSeconds: z.int().min(0).max(86_400).default(1800),
+});
+export type DataFlowSettings = z.infer<typeof dataFlowSchema>;
+export const DEFAULT_DATA_FLOW: DataFlowSettings = { initialWaitSeconds: 30, maxWaitSeconds: 120, deadlineSeconds: 1800 };
+
 /** What every Lambda of the workflow receives in `ONBOARDING_SETTINGS`. Contains no secret. */
 export const runtimeSettingsSchema = z.strictObject({
   director: directorSettingsSchema.omit({ caBundle: true }),
   trail: trailSettingsSchema,
   logSource: logSourceDefaultsSchema,
   orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 }),
+  dataFlow: dataFlowSchema.default(DEFAULT_DATA_FLOW),
 });
 export type RuntimeSettings = z.infer<typeof runtimeSettingsSchema>;
 export type RuntimeSettingsInput = z.input<typeof runtimeSettingsSchema>;

@@ -77,6 +77,28 @@ export const orderPollSchema = z.strictObject({
 });
 export type OrderPoll = z.infer<typeof orderPollSchema>;
 
+/**
+ * What Director says about the data plane once the source is registered (CheckDataFlow): whether
+ * Logpoint actually fetches with the key. `watch` is the loop's own bookkeeping.
+ */
+export const dataPlaneSchema = z.strictObject({
+  /** WAITING while the workflow still looks; ONBOARDED: data flows; REGISTERED_NO_DATA_YET: the deadline passed without a fetch or an error. */
+  outcome: z.enum(['WAITING', 'ONBOARDED', 'REGISTERED_NO_DATA_YET']),
+  lastLogReceived: isoInstant.nullable(),
+  fetchStatus: z.string().nullable(),
+  lastFetchAttempt: isoInstant.nullable(),
+  /** Why the outcome is what it is, for the event and the operator. */
+  note: z.string(),
+  watch: z.strictObject({
+    attempt: z.int().min(0),
+    nextWaitSeconds: z.int().min(1),
+    deadlineAt: isoInstant.nullable(),
+    /** The signals at the first look of an edit: only a fetch after them used the new key. */
+    baseline: z.strictObject({ lastLogReceived: isoInstant.nullable(), lastFetchAttempt: isoInstant.nullable() }).nullable(),
+  }),
+});
+export type DataPlane = z.infer<typeof dataPlaneSchema>;
+
 /** FinalizeOnboarding's output, which is also the execution's output. */
 export const onboardingResultSchema = z.strictObject({
   accountId: z.string(),
@@ -91,6 +113,8 @@ export const onboardingResultSchema = z.strictObject({
   keyRotation: z.enum(['enabled', 'updated', 'unchanged', 'rotation-in-progress', 'off', 'failed']),
   /** Problems after Director accepted the source (a key not retired, rotation not switched on): the onboarding stands. */
   warnings: z.array(z.string()),
+  /** Added by the data-plane watch after FinalizeOnboarding. */
+  dataPlane: dataPlaneSchema.optional(),
 });
 export type OnboardingResult = z.infer<typeof onboardingResultSchema>;
 

@@ -2,9 +2,30 @@ import { OnboardingError } from './errors.js';
 import { ErrorCode } from '../contract/error-codes.js';
 
 /**
- * The reader user's only permissions: list the trail's log prefix, read objects under it and,
- * when the logs are SSE-KMS encrypted, decrypt with that one key through S3 in the bucket's region.
- * Nothing else: no wildcard action, no resource outside the bucket, the prefix and the key.
+ * The reader user's only permissions, for one scope (`[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/`
+ * for one account, `[prefix/]AWSLogs/<o-id>/` for a whole organization trail):
+ * - list each folder on the path from the bucket root down to the scope (`""`, `AWSLogs/`, …),
+ *   because Logpoint's S3Fetcher is given no prefix and may start listing at the root;
+ * - list anything under the scope, read objects only under the scope;
+ * - when the logs are SSE-KMS encrypted, decrypt with that one key, only through S3 in the bucket's
+ *   region.
+ * Nothing else: no wildcard action, no resource outside the bucket, the scope and the key.
+ *
+ * Listing a folder above the scope must not enumerate what lies under a sibling. When the scope is
+ * one account's slice of an organization trail (or a shape not recognised), those listings require
+ * `s3:delimiter` = `/`: S3 then returns only the next level of names (the member accounts' ids),
+ * never the keys under them, whereas a listing without a delimiter from the root or from `AWSLogs/`
+ * would enumerate every member account's log files, and a fetcher that lists recursively from the
+ * root gets a refusal it reports instead. When the scope is all a trail writes (an account trail,
+ * or an organization trail as a whole), a recursive listing from the root stays allowed, because
+ * it is the only way such a fetcher works: it lists key names, never contents, and on a bucket
+ * that holds one trail those are the reader's own logs' names. Where such a bucket also holds
+ * other accounts' logs (several account trails delivering to one bucket) their key names are
+ * listable too, and their objects still are not readable.
+ *
+ * A ListObjects request without a `Prefix` has no `s3:prefix` key at all (one with `Prefix=""` has
+ * it, empty): the folder statement matches the key with `StringEqualsIfExists`, so "no prefix" and
+ * `""` both mean the root, and any other prefix must be one of the folders exactly.
  */
 
 /** Name of the inline policy on the reader user; PutUserPolicy with it replaces the previous version. */
@@ -27,7 +48,10 @@ export interface IamPolicyDocument {
 
 export interface ReaderPolicyInput {
   bucketName: string;
-  /** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/`: must end with `/`. */
+  /**
+   * The reader's scope: `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/` for one account,
+   * `[prefix/]AWSLogs/<o-id>/` for a whole organization trail. Must end with `/`.
+   */
   logPrefix: string;
   /** The trail's KMS key ARN, or null when the logs are not SSE-KMS encrypted. */
   kmsKeyArn: string | null | undefined;
@@ -60,6 +84,38 @@ export function s3ViaServiceValues(region: string): string[] {
 const POLICY_SPECIAL = /[*?]|\$\{/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
 
+/**
+ * IAM's limit for a user's inline policies together, in characters excluding whitespace; the reader
+ * has only this one. The size is counted here with whitespace inside values too, so a document that
+ * passes here is never refused by IAM.
+ */
+export const USER_INLINE_POLICY_LIMIT = 2048;
+
+/** The folders above a scope, from the bucket root down: `a/b/c/` → `""`, `a/`, `a/b/`. */
+export function scopeAncestors(scope: string): string[] {
+  const folders = [''];
+  for (let end = scope.indexOf('/'); end !== -1 && end < scope.length - 1; end = scope.indexOf('/', end + 1)) {
+    folders.push(scope.slice(0, end + 1));
+  }
+  return folders;
+}
+
+// The scopes that hold everything a trail writes: an account trail's `AWSLogs/<account>/CloudTrail/`
+// and an organization trail's `AWSLogs/<o-id>/`, each with or without a custom prefix in front
+// (Control Tower's `<o-id>/` is such a prefix). Anything else, notably one account's slice
+// `AWSLogs/<o-id>/<account>/CloudTrail/` of an organization trail, has siblings to hide.
+const WHOLE_ACCOUNT_TRAIL = /^(?:.+\/)?AWSLogs\/\d{12}\/CloudTrail\/$/;
+const WHOLE_ORGANIZATION_TRAIL = /^(?:.+\/)?AWSLogs\/o-[a-z0-9]+\/$/;
+
+/**
+ * Whether listing the folders above a scope must be one level at a time (`s3:delimiter` = `/`):
+ * true unless the scope is all a trail writes, whose siblings are not other members of the same
+ * trail (see the comment at the top of this file).
+ */
+export function ancestorListingNeedsDelimiter(scope: string): boolean {
+  return !WHOLE_ACCOUNT_TRAIL.test(scope) && !WHOLE_ORGANIZATION_TRAIL.test(scope);
+}
+
 export function buildReaderPolicy(input: ReaderPolicyInput): IamPolicyDocument {
   const { bucketName, logPrefix, kmsKeyArn, bucketRegion } = input;
   if (!logPrefix.endsWith('/') || logPrefix.startsWith('/') || POLICY_SPECIAL.test(logPrefix)) {
@@ -74,6 +130,8 @@ export function buildReaderPolicy(input: ReaderPolicyInput): IamPolicyDocument {
   }
   const partition = partitionForRegion(bucketRegion);
   const bucketArn = `arn:${partition}:s3:::${bucketName}`;
+  const folderCondition: IamPolicyCondition = { StringEqualsIfExists: { 's3:prefix': scopeAncestors(logPrefix) } };
+  if (ancestorListingNeedsDelimiter(logPrefix)) folderCondition.StringEquals = { 's3:delimiter': ['/'] };
   const statements: IamPolicyStatement[] = [
     {
       Sid: 'ListTrailLogPrefix',
@@ -81,6 +139,13 @@ export function buildReaderPolicy(input: ReaderPolicyInput): IamPolicyDocument {
       Action: ['s3:ListBucket'],
       Resource: [bucketArn],
       Condition: { StringLike: { 's3:prefix': [`${logPrefix}*`] } },
+    },
+    {
+      Sid: 'ListFoldersDownToTrailLogs',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [bucketArn],
+      Condition: folderCondition,
     },
     {
       Sid: 'ReadTrailLogObjects',
@@ -103,5 +168,15 @@ export function buildReaderPolicy(input: ReaderPolicyInput): IamPolicyDocument {
       Condition: { StringEquals: { 'kms:ViaService': s3ViaServiceValues(bucketRegion) } },
     });
   }
-  return { Version: '2012-10-17', Statement: statements };
+  const policy: IamPolicyDocument = { Version: '2012-10-17', Statement: statements };
+  const size = JSON.stringify(policy).length;
+  if (size > USER_INLINE_POLICY_LIMIT) {
+    // Each folder above the scope is spelled out, so a long custom prefix of many folders adds up.
+    throw new OnboardingError(
+      ErrorCode.INVALID_INPUT,
+      `The reader policy for "${logPrefix}" in bucket "${bucketName}" would be ${size} characters, more than the ${USER_INLINE_POLICY_LIMIT} IAM allows a user's inline policies; use a shorter trail prefix with fewer folders.`,
+      { details: { logPrefix, bucketName, size } },
+    );
+  }
+  return policy;
 }

@@ -32,6 +32,12 @@ function accountEvent<Detail>(route: AccountEventRoute, schema: z.ZodType<Detail
 /** The outcome of an Organizations account operation (`createAccountStatus`, `closeAccountStatus`). */
 const organizationsAccountStatusSchema = z.looseObject({ state: z.string(), accountId: accountIdSchema.optional() });
 
+/** The outcome of a Control Tower Account Factory operation (`createManagedAccountStatus`, `updateManagedAccountStatus`). */
+const managedAccountStatusSchema = z.looseObject({
+  state: z.string(),
+  account: z.looseObject({ accountId: accountIdSchema }).optional(),
+});
+
 /** Each route of ../contract/account-events.ts with the reader of its events' detail. */
 export const AccountEvent = {
   CreateAccountResult: accountEvent(
@@ -41,15 +47,14 @@ export const AccountEvent = {
   ),
   CreateManagedAccount: accountEvent(
     AccountEventRoutes.CreateManagedAccount,
-    z.looseObject({
-      serviceEventDetails: z.looseObject({
-        createManagedAccountStatus: z.looseObject({
-          state: z.string(),
-          account: z.looseObject({ accountId: accountIdSchema }).optional(),
-        }),
-      }),
-    }),
+    z.looseObject({ serviceEventDetails: z.looseObject({ createManagedAccountStatus: managedAccountStatusSchema }) }),
     ({ serviceEventDetails: { createManagedAccountStatus: status } }) => ({ state: status.state, accountId: status.account?.accountId }),
+  ),
+  // The same reading as CreateManagedAccount: an onboarding of the account, re-run if it already ran.
+  UpdateManagedAccount: accountEvent(
+    AccountEventRoutes.UpdateManagedAccount,
+    z.looseObject({ serviceEventDetails: z.looseObject({ updateManagedAccountStatus: managedAccountStatusSchema }) }),
+    ({ serviceEventDetails: { updateManagedAccountStatus: status } }) => ({ state: status.state, accountId: status.account?.accountId }),
   ),
   CloseAccountResult: accountEvent(
     AccountEventRoutes.CloseAccountResult,

@@ -27,7 +27,7 @@ export interface OnboardingGrantsProps {
 }
 
 /** The steps that call Director: the only ones that read the Director secret or get the CA bundle. */
-export const DIRECTOR_TASKS: readonly OnboardingTaskName[] = ['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding'];
+export const DIRECTOR_TASKS: readonly OnboardingTaskName[] = ['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow'];
 
 /** Reads a reader user, its tags, keys and inline policies: nothing that changes anything. */
 const READ_READER_USER = ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:ListUserPolicies'];

@@ -12,6 +12,7 @@ import { failurePath } from '../shared/failure-path.js';
 import { accountLockStates } from '../shared/account-lock-states.js';
 import type { AccountLockTable } from '../shared/account-lock-table.js';
 import { orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
+import { dataFlowWatch } from './data-flow-watch.js';
 import { EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/events.js';
 
 export interface OnboardingWorkflowProps {
@@ -33,7 +34,7 @@ export interface OnboardingWorkflowProps {
 
 /**
  * The onboarding state machine and its Lambdas: validate → check bucket → provision reader →
- * verify access → register in Director → poll the order → finalize, with compensation of what the
+ * verify access → register in Director → poll the order → finalize → watch for data, with compensation of what the
  * execution created on any failure, and an EventBridge event either way.
  */
 export class OnboardingWorkflow extends Construct {
@@ -53,6 +54,7 @@ export class OnboardingWorkflow extends Construct {
         RegisterLogSource: { description: 'Creates or edits the S3Fetcher log source in Logpoint Director.', timeout: Duration.minutes(2) },
         CheckOrder: { description: 'Reads the Director order of the registration and reports its state.', timeout: Duration.minutes(1) },
         FinalizeOnboarding: { description: 'Records the log source on the account secret and retires superseded keys.', timeout: Duration.minutes(1) },
+        CheckDataFlow: { description: 'Reads what Director reports about fetching: proof that Logpoint reads the logs.', timeout: Duration.minutes(1) },
         Compensate: { description: 'Removes what a failed onboarding created and reports the failure.', timeout: Duration.minutes(2) },
         AcquireLock: { description: "Takes the account's lock: one onboarding, offboarding or rotation per account at a time." },
         ReleaseLock: { description: "Releases the account's lock when the onboarding ends." },
@@ -105,6 +107,21 @@ export class OnboardingWorkflow extends Construct {
       retries: [RetryPolicy.directorUnavailable],
     });
 
+    const dataWatch = dataFlowWatch(this, props.settings.dataFlow, {
+      checkDataFlow: step('CheckDataFlow', {
+        input: {
+          payload: TaskInput.fromObject({
+            'request.$': '$.request',
+            'operation.$': '$.registration.operation',
+            'logSourceId.$': '$.result.logSourceId',
+            'dataPlane.$': '$.result.dataPlane',
+          }),
+        },
+        resultPath: '$.result.dataPlane',
+        retries: [RetryPolicy.directorUnavailable],
+      }),
+    });
+
     const publishSucceeded = publishEvent(this, OnboardingState.PublishSucceeded, {
       source: EVENT_SOURCE,
       detailType: OnboardingEventType.Succeeded,
@@ -118,6 +135,12 @@ export class OnboardingWorkflow extends Construct {
         'accessKeyId.$': '$.reader.accessKeyId',
         'keyRotation.$': '$.result.keyRotation',
         'warnings.$': '$.result.warnings',
+        dataPlane: {
+          'outcome.$': '$.result.dataPlane.outcome',
+          'lastLogReceived.$': '$.result.dataPlane.lastLogReceived',
+          'fetchStatus.$': '$.result.dataPlane.fetchStatus',
+          'note.$': '$.result.dataPlane.note',
+        },
         'executionId.$': '$$.Execution.Id',
       }),
     });
@@ -141,7 +164,7 @@ export class OnboardingWorkflow extends Construct {
     const lock = accountLockStates(this, { release: releaseLock, stateNames: OnboardingState, publishSucceeded, publishFailed });
 
     failurePath(this, {
-      catchFrom: [validateInput, acquireLock, checkBucket, provisionReader, verifyAccess, registerLogSource, checkOrder, finalize],
+      catchFrom: [validateInput, acquireLock, checkBucket, provisionReader, verifyAccess, registerLogSource, checkOrder, finalize, dataWatch.checkDataFlow],
       describeFailure: step('Compensate', { resultPath: '$.failure', finalRetry: RetryPolicy.anyError }),
       publishFailed,
       afterDescribe: lock.beforeFailure,
@@ -170,7 +193,7 @@ export class OnboardingWorkflow extends Construct {
           initialWaitSeconds: polling.initialWaitSeconds,
           checkOrder,
           isDone: Condition.stringEquals('$.order.status', 'SUCCEEDED'),
-          whenDone: finalize.next(lock.beforeSuccess),
+          whenDone: finalize.next(dataWatch.start.next(dataWatch.loop(lock.beforeSuccess))),
           resubmit: { when: Condition.stringEquals('$.order.status', 'RESUBMIT'), to: registerLogSource },
         }),
       );
@@ -178,7 +201,7 @@ export class OnboardingWorkflow extends Construct {
     this.stateMachine = workflowStateMachine(this, {
       definition,
       comment: "Onboards one AWS account's CloudTrail logs into Logpoint (see DESIGN.md).",
-      orderDeadlineSeconds: polling.deadlineSeconds,
+      orderDeadlineSeconds: polling.deadlineSeconds + props.settings.dataFlow.deadlineSeconds,
       invokedFunctions: Object.values(functions),
       logRetention: props.logRetention,
     });

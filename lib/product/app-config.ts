@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
-import { orderPollingSchema, trailSettingsSchema, type RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
+import { dataFlowSchema, DEFAULT_DATA_FLOW, orderPollingSchema, trailSettingsSchema, type RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from '../../lambda/contract/settings.js';
+import { checkForwardFrom, forwardFromSchema } from './org-events-config.js';
 
 /** What Secrets Manager allows in a secret name. */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -56,6 +57,8 @@ const appConfigSchema = z.strictObject({
   trail: trailSettingsSchema,
   logSource: logSourceDefaultsSchema.default(logSourceDefaultsSchema.parse({})),
   orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 }),
+  /** How long an onboarding waits for Director to report that Logpoint fetched (see runtime-settings.ts). */
+  dataFlow: dataFlowSchema.default(DEFAULT_DATA_FLOW),
   /** The account `cdk deploy` onboards; omit to onboard only accounts that triggers report. */
   onboardAccountId: accountIdSchema.optional(),
   /** Which new-account events start an onboarding. */
@@ -63,8 +66,10 @@ const appConfigSchema = z.strictObject({
     .strictObject({
       /** AWS Organizations `CreateAccountResult` (emitted only in us-east-1). */
       organizations: z.boolean().default(true),
-      /** Control Tower `CreateManagedAccount` (emitted in the Control Tower home region). */
+      /** Control Tower `CreateManagedAccount` and `UpdateManagedAccount` (emitted in the Control Tower home region). */
       controlTower: z.boolean().default(true),
+      /** The management account whose events are forwarded to this stack (org-events-config.ts). */
+      forwardFrom: forwardFromSchema.optional(),
     })
     .default({ organizations: true, controlTower: true }),
   /** Zero-downtime rotation of every account's reader key through Secrets Manager. */
@@ -92,6 +97,8 @@ const appConfigSchema = z.strictObject({
     .default({}),
   tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
 });
+/** The schema with the checks across fields. */
+const checkedAppConfigSchema = appConfigSchema.superRefine(checkForwardFrom);
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 export const DEFAULT_CONFIG_PATH = path.join(import.meta.dirname, '..', '..', 'config', 'example.json');
@@ -123,7 +130,7 @@ export function loadAppConfig(file: string = DEFAULT_CONFIG_PATH): LoadedConfig 
 }
 
 export function parseAppConfig(raw: unknown, source = '<inline>'): LoadedConfig {
-  const result = appConfigSchema.safeParse(raw);
+  const result = checkedAppConfigSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ConfigError(`Invalid config ${source}:\n${problems.join('\n')}`);
@@ -146,7 +153,7 @@ export function parseAppConfig(raw: unknown, source = '<inline>'): LoadedConfig 
 /** The secret-free settings every workflow Lambda receives, derived from the config in one place. */
 export function runtimeSettingsFromConfig(config: AppConfig): RuntimeSettings {
   const { caBundleFile: _caBundleFile, ...director } = config.director;
-  return { director, trail: config.trail, logSource: config.logSource, orderPolling: config.orderPolling };
+  return { director, trail: config.trail, logSource: config.logSource, orderPolling: config.orderPolling, dataFlow: config.dataFlow };
 }
 
 /**

@@ -25,7 +25,7 @@ interface CloudTrailOnboardingTriggers {
    */
   organizations?: boolean;
   /**
-   * Onboard accounts that Control Tower Account Factory provisions (`CreateManagedAccount`).
+   * Onboard accounts that Control Tower Account Factory provisions or updates (`CreateManagedAccount`, `UpdateManagedAccount`).
    * @default true
    */
   controlTower?: boolean;

@@ -3,6 +3,9 @@ import type { Construct } from 'constructs';
 import { runtimeSettingsFromConfig, type AppConfig } from './app-config.js';
 import { CloudTrailOnboarding } from './cloudtrail-onboarding.js';
 import type { OnboardingWorkflow } from '../onboarding/onboarding-workflow.js';
+import type { AccountEventName } from '../../lambda/contract/account-events.js';
+import { ForwardedEventsBusPolicy } from '../org-events/forwarded-events-bus-policy.js';
+import { planForwarding, type ForwardingPlan } from '../org-events/forwarding-plan.js';
 
 /** CDK context key of the deploy nonce (`-c deployNonce=...`); tests set it for a stable template. */
 const DEPLOY_NONCE_CONTEXT = 'deployNonce';
@@ -20,6 +23,13 @@ export interface OnboardingStackProps extends StackProps {
 export class OnboardingStack extends Stack {
   readonly onboarding: CloudTrailOnboarding;
   readonly workflow: OnboardingWorkflow;
+  /**
+   * Which of the product's account events the management account forwards, from where; present
+   * when `triggers.forwardFrom` is set (the forwarder stacks: lib/org-events/org-event-forwarder-stacks.ts).
+   */
+  readonly orgEventForwarding?: ForwardingPlan;
+  /** Lets the management account put the forwarded events on this stack's default bus; present when they cross accounts. */
+  readonly forwardedEventsBusPolicy?: ForwardedEventsBusPolicy;
 
   constructor(scope: Construct, id: string, props: OnboardingStackProps) {
     super(scope, id, props);
@@ -67,6 +77,25 @@ export class OnboardingStack extends Stack {
         description: `The onboarding of account ${config.onboardAccountId} started by this deployment.`,
         value: this.onboarding.deployExecutionArn,
       });
+    }
+    const { forwardFrom } = config.triggers;
+    if (forwardFrom !== undefined) {
+      // The config loader insists on both when forwardFrom is set (org-events-config.ts).
+      const { account, region } = config.env ?? {};
+      if (account === undefined || region === undefined) throw new Error('triggers.forwardFrom needs env.account and env.region.');
+      this.orgEventForwarding = planForwarding({
+        events: Object.keys(this.onboarding.triggers.rules) as AccountEventName[],
+        forwardFrom,
+        product: { account, region },
+      });
+      const { crossAccount, regions, sources, managementAccountId, organizationId } = this.orgEventForwarding;
+      if (crossAccount && regions.length > 0) {
+        this.forwardedEventsBusPolicy = new ForwardedEventsBusPolicy(this, 'ForwardedEventsBusPolicy', {
+          managementAccountId,
+          sources,
+          ...(organizationId === undefined ? {} : { organizationId }),
+        });
+      }
     }
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
   }

@@ -1,5 +1,5 @@
 import { ArnFormat, Aspects, Duration, Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Alarm, CfnAlarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, CfnAlarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { CfnRule, EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -69,6 +69,33 @@ export class FailureAlarms extends Construct {
       ),
     );
     this.notifyWarnings();
+    this.watchDataPlane();
+  }
+
+  /**
+   * An onboarding Director accepted but whose logs Logpoint had not fetched by the deadline
+   * (REGISTERED_NO_DATA_YET) succeeded, yet nothing proves data flows: its event goes to the topic,
+   * and an alarm counts such events so that a silent fleet-wide problem shows on a dashboard.
+   */
+  private watchDataPlane(): void {
+    const rule = new Rule(this, 'OnboardingNoDataYetEvents', {
+      description: 'Sends each onboarding whose logs Logpoint had not fetched by the deadline to the notification topic.',
+      eventPattern: { source: [EVENT_SOURCE], detailType: [OnboardingEventType.Succeeded], detail: { dataPlane: { outcome: ['REGISTERED_NO_DATA_YET'] } } },
+    });
+    rule.addTarget(
+      new TopicPublishTarget(
+        this.topic,
+        RuleTargetInput.fromText(
+          `Logpoint CloudTrail onboarding of AWS account ${EventField.fromPath('$.detail.accountId')} is registered, but Logpoint has not ` +
+            `fetched its logs yet: ${EventField.fromPath('$.detail.dataPlane.note')} (execution ${EventField.fromPath('$.detail.executionId')}).`,
+        ),
+      ),
+    );
+    this.addAlarm(
+      'OnboardingNoDataYet',
+      new Metric({ namespace: 'AWS/Events', metricName: 'TriggeredRules', dimensionsMap: { RuleName: rule.ruleName }, period: ALARM_PERIOD, statistic: 'Sum' }),
+      'An onboarding is registered in Director, but Logpoint had not fetched its logs by the deadline.',
+    );
   }
 
   /**

@@ -49,9 +49,10 @@ export const GuardSuppressions = {
     control: 'CT.SQS.PR.1',
     rule: 'sqs_dlq_check',
     reason:
-      'False positive: this queue is itself the dead-letter queue of the triggers and of the start-execution function, and a dead-letter queue of a ' +
-      'dead-letter queue adds nothing. The rule recognises a dead-letter queue only by a RedriveAllowPolicy of allowAll or byQueue, which would let SQS ' +
-      'queues redrive into it; none does (EventBridge and Lambda send to it directly), so declaring one would only widen access.',
+      'False positive: this queue is itself a dead-letter queue, of the triggers and of the start-execution function, or of the rules that forward the ' +
+      "management account's events, and a dead-letter queue of a dead-letter queue adds nothing. The rule recognises a dead-letter queue only by a " +
+      'RedriveAllowPolicy of allowAll or byQueue, which would let SQS queues redrive into it; none does (EventBridge and Lambda send to it directly), ' +
+      'so declaring one would only widen access.',
   },
 } as const satisfies Record<string, GuardSuppression>;
 
@@ -73,6 +74,11 @@ interface GuardFindingScopes {
 export function acknowledgeGuardFindings(scopes: GuardFindingScopes): void {
   acknowledgeGuardFinding(scopes.product, GuardSuppressions.LOG_GROUP_CUSTOMER_KEY);
   acknowledgeGuardFinding(scopes.product, GuardSuppressions.LAMBDA_OUTSIDE_VPC);
-  acknowledgeGuardFinding(scopes.deadLetterQueue, GuardSuppressions.DEAD_LETTER_QUEUE);
+  acknowledgeDeadLetterQueue(scopes.deadLetterQueue);
   if (scopes.rotationInvokePermission) acknowledgeGuardFinding(scopes.rotationInvokePermission, GuardSuppressions.SECRETS_MANAGER_INVOKE_PERMISSION);
+}
+
+/** Accepts CT.SQS.PR.1 on a queue that is itself a dead-letter queue (the starter's, or an event forwarder's). */
+export function acknowledgeDeadLetterQueue(queue: IConstruct): void {
+  acknowledgeGuardFinding(queue, GuardSuppressions.DEAD_LETTER_QUEUE);
 }

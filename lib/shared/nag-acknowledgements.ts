@@ -22,7 +22,7 @@ export const NagReason = {
   LOCK_HOLDER_EXECUTIONS:
     "Taking over an account lock whose run has ended needs states:DescribeExecution on that run; a lock's holder is any execution of the product's own state machines, not known in advance.",
   DLQ_IS_A_DLQ:
-    'This queue is itself the dead-letter queue for the triggers and the start-execution function; a dead-letter queue of a dead-letter queue adds nothing.',
+    'This queue is itself a dead-letter queue (of the triggers and the start-execution function, or of the rules forwarding the management account events); a dead-letter queue of a dead-letter queue adds nothing.',
 } as const;
 
 /** Records that a cdk-nag finding (its exact id, e.g. `AwsSolutions-IAM5[Resource::*]`) is accepted, and why. */

@@ -17,8 +17,9 @@ export interface AccountTriggersProps {
    */
   organizations?: boolean;
   /**
-   * Start an onboarding on Control Tower `CreateManagedAccount` (state SUCCEEDED), emitted in the
-   * Control Tower home region.
+   * Start an onboarding on Control Tower `CreateManagedAccount` and `UpdateManagedAccount` (state
+   * SUCCEEDED), emitted in the Control Tower home region. A retried enrolment ends with the update
+   * event; an onboarding of an account that already has its log source ends in an edit.
    * @default true
    */
   controlTower?: boolean;
@@ -43,6 +44,7 @@ export interface AccountTriggersProps {
 const DESCRIPTIONS: Record<AccountEventName, string> = {
   CreateAccountResult: 'Onboards the CloudTrail logs of an account AWS Organizations created (CreateAccountResult SUCCEEDED).',
   CreateManagedAccount: 'Onboards the CloudTrail logs of an account Control Tower provisioned (CreateManagedAccount SUCCEEDED).',
+  UpdateManagedAccount: 'Onboards (again) the CloudTrail logs of an account Control Tower enrolled or updated (UpdateManagedAccount SUCCEEDED).',
   CloseAccountResult: 'Offboards the CloudTrail logs of an account AWS Organizations closed (CloseAccountResult SUCCEEDED).',
   RemoveAccountFromOrganization: 'Offboards the CloudTrail logs of an account removed from the organization.',
 };
@@ -64,7 +66,10 @@ export class AccountTriggers extends Construct {
     this.retryAttempts = props.retryAttempts ?? 8;
     this.maxEventAge = props.maxEventAge ?? Duration.hours(24);
     if (props.organizations ?? true) this.addRule('CreateAccountResult');
-    if (props.controlTower ?? true) this.addRule('CreateManagedAccount');
+    if (props.controlTower ?? true) {
+      this.addRule('CreateManagedAccount');
+      this.addRule('UpdateManagedAccount');
+    }
     if (props.offboarding) this.addOffboarding(props.offboarding);
   }
 

@@ -7,6 +7,7 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import type S3rver from 's3rver';
 import type { TrailObject } from './cloudtrail-fixtures.js';
 import type { FakeIam } from './fake-iam.js';
+import { installDelimiterListingFix, listingWithOwnerAccess } from './s3-delimiter-listing.js';
 import { installS3Emulation } from './s3-emulation.js';
 import type { S3Caller } from './s3-emulation.js';
 import type { EmulatedBucket } from './s3-permissions.js';
@@ -172,6 +173,7 @@ export class S3Sandbox {
     const client = new S3Client(config);
     const caller: S3Caller = kind === 'product' ? { kind } : { kind, credentials: () => client.config.credentials() };
     installS3Emulation(client, { caller, bucket: (name) => this.registry.get(name), iam: this.options.iam });
+    installDelimiterListingFix(client, listingWithOwnerAccess(this.rawClient()));
     return client;
   }
 }

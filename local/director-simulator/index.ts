@@ -31,7 +31,11 @@
  * - Reads: `log_source_type`, `id` in the id style, `RoutingPolicy`/`NormalizationPolicy` as
  *   24-hex id strings (entries appear in `RoutingPolicies`), `Connector.secret_key` = "********",
  *   `Connector.access_key` per `accessKeyReadBack`, `last_log_received: null` until logs arrive
- *   (never, here), `dc_metadata` as sent.
+ *   (only the `fetcher` reads any), `dc_metadata` as sent.
+ * - `fetcher` (s3-fetcher.ts): a simulated Logpoint S3Fetcher reads each active source's bucket
+ *   with the source's own key through the injected S3 client, on `director.fetcher.runOnce()` and,
+ *   with `intervalMs`, by itself; it sets `last_log_received` and `Connector.fetch_status` /
+ *   `Connector.last_fetch_attempt`. Under `staleListsUntilRefresh` GET shows them after a refreshlist.
  * - Profiles (profiles.ts): `profile: 'v27-docs'` etc. bundle the undocumented points; explicit
  *   options override the profile's.
  * - Order progress, token expiry and the rate limit follow `options.clock`, so a fake clock can
@@ -52,15 +56,19 @@ import { seedLogSources } from './log-source-orders.js';
 import { currentList } from './log-source-routes.js';
 import { OrderBook } from './orders.js';
 import { resolveProfile } from './profiles.js';
+import { toReadShape } from './read-shape.js';
+import { S3FetcherSimulation } from './s3-fetcher.js';
 import { startServer } from './server.js';
 import { createState } from './state.js';
 import type { DirectorState } from './state.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, TokenAuthority, generateSecretKey } from './tokens.js';
-import type { DirectorSimulator, DirectorSimulatorOptions, RecordedRequest } from './types.js';
+import type { DirectorSimulator, DirectorSimulatorOptions, FetchStrategy, RecordedRequest } from './types.js';
 
 export type * from './types.js';
 export { DIRECTOR_PROFILES } from './profiles.js';
+export { FETCH_STATUS_ERROR_PREFIX, FETCH_STATUS_OK } from './s3-fetcher.js';
 const DEFAULT_ORDER_DELAY_MS = 1000;
+const FETCH_STRATEGIES: readonly FetchStrategy[] = ['root-recursive', 'walk-from-awslogs', 'prefix-only'];
 
 function randomHex32(): string {
   return randomBytes(16).toString('hex');
@@ -70,6 +78,11 @@ function checkOptions(options: DirectorSimulatorOptions): void {
   const { orderDelayMs, tokenTtlSeconds } = options;
   if (orderDelayMs !== undefined && !(orderDelayMs >= 0)) throw new RangeError('orderDelayMs must be >= 0');
   if (tokenTtlSeconds !== undefined && !(tokenTtlSeconds > 0)) throw new RangeError('tokenTtlSeconds must be > 0');
+  const fetcher = options.fetcher;
+  if (fetcher !== undefined && !FETCH_STRATEGIES.includes(fetcher.strategy)) {
+    throw new RangeError(`unknown fetch strategy "${String(fetcher.strategy)}"; known: ${FETCH_STRATEGIES.join(', ')}`);
+  }
+  if (fetcher?.intervalMs !== undefined && !(fetcher.intervalMs > 0)) throw new RangeError('fetcher.intervalMs must be > 0');
 }
 
 export async function startDirectorSimulator(requested: DirectorSimulatorOptions = {}): Promise<DirectorSimulator> {
@@ -118,7 +131,21 @@ export async function startDirectorSimulator(requested: DirectorSimulatorOptions
     },
   };
 
+  const fetcher =
+    options.fetcher === undefined
+      ? undefined
+      : new S3FetcherSimulation(options.fetcher, {
+          settle: () => context.orders.settle(),
+          activeSources: () => [...context.state.logSources.values()],
+          isCurrent: (stored) => context.state.logSources.get(stored.key) === stored,
+          idOf: (stored) => ids.idOf(stored.key),
+          readShapeOf: (stored) => toReadShape(stored, readStyle),
+          clock,
+          log,
+        });
+
   const server = await startServer({ context, requests, log }, options.port ?? 0, options.tls);
+  fetcher?.startAutomaticRounds();
   let stopped: Promise<void> | undefined;
   const baseUrl = `${server.protocol}://127.0.0.1:${server.port}`;
   log(`Director simulator listening on ${baseUrl} pool=${poolUuid} logpoint=${logpointId}`);
@@ -150,6 +177,7 @@ export async function startDirectorSimulator(requested: DirectorSimulatorOptions
       return requests.map((entry) => ({ ...entry }));
     },
     faults,
+    fetcher,
     reset() {
       context.state = seededState();
       context.orders.clear();
@@ -158,6 +186,6 @@ export async function startDirectorSimulator(requested: DirectorSimulatorOptions
       faults.clear();
       tokens.reset();
     },
-    stop: () => (stopped ??= server.close()),
+    stop: () => (stopped ??= Promise.all([fetcher?.stop(), server.close()]).then(() => undefined)),
   };
 }

@@ -17,6 +17,16 @@ function applyAccessKeyReadBack(connector: JsonValue | undefined, readBack: Acce
   else connector.access_key = ACCESS_KEY_MASK;
 }
 
+/**
+ * "Each endpoint gains fetch_status and last_fetch_attempt": an S3Fetcher's one endpoint is its
+ * Connector (it holds `endpoint_url`), so the fields go there, once the fetcher has tried.
+ */
+function applyFetchReadBack(connector: JsonValue | undefined, readBack: StoredLogSource['fetchReadBack']): void {
+  if (!isJsonObject(connector) || readBack === undefined) return;
+  connector.fetch_status = readBack.fetchStatus;
+  connector.last_fetch_attempt = readBack.lastFetchAttempt;
+}
+
 function stringOr(value: JsonValue | undefined, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
 }
@@ -36,6 +46,7 @@ export function toReadShape(stored: StoredLogSource, style: ReadStyle): JsonObje
     config[key] = isJsonObject(value) ? maskSecrets(value) : cloneJson(value);
   }
   applyAccessKeyReadBack(config.Connector, style.accessKeyReadBack);
+  applyFetchReadBack(config.Connector, stored.fetchReadBack);
   if (stored.routingPolicyId !== undefined) config.RoutingPolicy = stored.routingPolicyId;
   if (stored.normalizationPolicyId !== undefined) config.NormalizationPolicy = stored.normalizationPolicyId;
   if (stored.enrichmentPolicyId !== undefined) config.EnrichmentPolicy = stored.enrichmentPolicyId;

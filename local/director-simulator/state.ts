@@ -20,6 +20,8 @@ export interface StoredLogSource {
   normalizationPolicyId?: string;
   enrichmentPolicyId?: string;
   lastLogReceived: string | null;
+  /** Set by the simulated fetcher's first attempt (s3-fetcher.ts); read back inside `config.Connector`. */
+  fetchReadBack?: { fetchStatus: string; lastFetchAttempt: string };
 }
 
 interface NormalizationPolicyRecord {

@@ -1,5 +1,7 @@
 /** Public types of the Director simulator. Wire shapes follow /work/shared/director-api.md. */
 
+import type { S3Client } from '@aws-sdk/client-s3';
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue;
@@ -125,6 +127,62 @@ export interface DirectorSimulatorOptions {
   logger?: (line: string) => void;
   /** Time source for token expiry, order progress and the rate limit (default `Date.now`). */
   clock?: Clock;
+  /** A simulated Logpoint S3 fetcher that reads the bucket of every active source (s3-fetcher.ts); none by default. */
+  fetcher?: S3FetcherOptions;
+}
+
+/**
+ * How the simulated fetcher finds a source's objects; the real S3Fetcher's way is unknown
+ * (director-api.md "How the S3Fetcher reads the bucket"), so each plausible one is offered
+ * (s3-listing.ts has the exact calls).
+ */
+export type FetchStrategy = 'root-recursive' | 'walk-from-awslogs' | 'prefix-only';
+
+/** The key pair a source's Connector carries: the fetcher signs with it, as Logpoint would. */
+export interface FetcherCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface S3FetcherOptions {
+  strategy: FetchStrategy;
+  /**
+   * An S3 client that signs with `credentials` in `region` (the Connector's `region_name`);
+   * `endpoint` is the Connector's `endpoint_url`, which a stand-in may ignore. Injected so the
+   * simulator needs no particular S3: the sandbox passes its S3 stand-in, which enforces IAM.
+   */
+  s3ClientFor: (credentials: FetcherCredentials, region: string, endpoint?: string) => S3Client;
+  /**
+   * `prefix-only`: the prefix to list for a source, given its read shape (secret masked). The
+   * Connector has no prefix field, so this stands for whatever a Logpoint operator would set up
+   * (it may look in the bucket first, hence the promise); undefined makes that source's fetch fail
+   * with a configuration error.
+   */
+  scopePrefixOf?: (source: JsonObject) => string | undefined | Promise<string | undefined>;
+  /** Real milliseconds between automatic rounds, from start until stop(); without it, rounds run only on `runOnce()`. */
+  intervalMs?: number;
+}
+
+/** What one round did for one active source. */
+export interface FetchRoundResult {
+  /** The id as Director hands it out. */
+  logSourceId: string;
+  name: string;
+  /** As the read-back's `Connector.fetch_status` now shows it. */
+  fetchStatus: string;
+  /** Keys read this round, oldest first. */
+  objectsRead: string[];
+  /** As the read-back's `last_log_received` now shows it. */
+  lastLogReceived: string | null;
+}
+
+export interface SimulatedS3Fetcher {
+  readonly strategy: FetchStrategy;
+  /**
+   * One round for every active source (its create/edit order completed), after any round still
+   * running. Resolves when done, never rejects: a failing fetch becomes that source's fetch_status.
+   */
+  runOnce(): Promise<FetchRoundResult[]>;
 }
 
 /** One HTTP request as the simulator saw it. Bodies are never recorded. */
@@ -225,6 +283,8 @@ export interface DirectorSimulator {
   /** Every request received, in arrival order. */
   readonly requests: readonly RecordedRequest[];
   readonly faults: DirectorFaults;
+  /** The simulated S3 fetcher when `fetcher` was given; undefined otherwise. Its S3 calls are not in `requests`. */
+  readonly fetcher: SimulatedS3Fetcher | undefined;
   /** Back to the seed: log sources, orders, repos, policies, faults, records and the initial secretKey. Tokens stay valid. */
   reset(): void;
   /** Close the server and every open connection; calling it again returns the same promise. */

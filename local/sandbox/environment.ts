@@ -1,11 +1,19 @@
 import '../polyfills.js';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { overlayConfig, parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/product/app-config.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { OffboardingState, OffboardingTask } from '../../lambda/contract/offboarding-states.js';
 import { OnboardingState, OnboardingTask } from '../../lambda/contract/onboarding-states.js';
+import { cloudTrailLogPrefix, type TrailLayout } from '../aws/cloudtrail-fixtures.js';
 import { createAwsSandbox, type AwsSandbox, type TrailBucketSpec } from '../aws/index.js';
-import { startDirectorSimulator, type DirectorSimulator, type DirectorSimulatorOptions } from '../director-simulator/index.js';
+import {
+  startDirectorSimulator,
+  type DirectorSimulator,
+  type DirectorSimulatorOptions,
+  type FetchStrategy,
+  type JsonObject,
+} from '../director-simulator/index.js';
 import { accountStateOf, type AccountState } from './account-state.js';
 import { AwsCallLog, type AwsCallRecord } from './aws-call-log.js';
 import { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
@@ -14,7 +22,7 @@ import { sandboxDependencies } from './handler-dependencies.js';
 import { loadRotationHandler, rotateNow } from './rotation-driver.js';
 import type { LocalRunResult } from './state-machine-runner.js';
 import { VirtualClock } from './virtual-clock.js';
-import { workflowRunner, type RunOptions } from './workflow-runner.js';
+import { secondsAt, workflowRunner, type RunOptions } from './workflow-runner.js';
 import { ExecutionRegistry } from './execution-registry.js';
 import type { PublishedEvent } from './event-capture.js';
 
@@ -33,6 +41,12 @@ export interface SandboxOptions {
   propagationDelayMs?: number;
   /** Real milliseconds each Wait and Retry takes here, instead of the definition's seconds. */
   waitMs?: number;
+  /**
+   * Director's simulated S3 fetcher (`sandbox.director.fetcher`). On by default: `prefix-only`
+   * over the log prefix of the account a source belongs to, a round every 25 ms, so data reaches
+   * Director without a test asking. `false`: no fetcher. `director.fetcher` overrides all of it.
+   */
+  fetcher?: { strategy?: FetchStrategy; intervalMs?: number } | false;
 }
 
 export interface Sandbox {
@@ -86,16 +100,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const region = options.region ?? SANDBOX_REGION;
   const waitMs = options.waitMs ?? 100;
   const aws = await createAwsSandbox({ accountId, region, propagationDelayMs: options.propagationDelayMs ?? 0 });
+  const bucketName = options.trail?.name ?? 'sandbox-org-cloudtrail';
+  const organizationId = options.trail?.layout === 'organization' ? (options.trail.organizationId ?? SANDBOX_ORGANIZATION_ID) : undefined;
   let director: DirectorSimulator | undefined;
   try {
-    director = await startDirectorSimulator({ orderDelayMs: 300, ...options.director });
+    const fetcher = sandboxFetcher(options.fetcher, aws, bucketName, { prefix: options.trail?.prefix, organizationId });
+    director = await startDirectorSimulator({ orderDelayMs: 300, ...fetcher, ...options.director });
     await aws.secretsManager.send(new CreateSecretCommand({ Name: DIRECTOR_SECRET_NAME, SecretString: JSON.stringify({ secretKey: director.secretKey }) }));
 
-    const bucketName = options.trail?.name ?? 'sandbox-org-cloudtrail';
     if (options.trail !== null) {
       await aws.createTrailBucket({ name: bucketName, layout: 'account', accountIds: [accountId], region, ...options.trail });
     }
-    const organizationId = options.trail?.layout === 'organization' ? (options.trail.organizationId ?? SANDBOX_ORGANIZATION_ID) : undefined;
     let rawConfig = overlayConfig(
       {
         director: {
@@ -111,6 +126,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ...(organizationId ? { organizationId } : {}),
         },
         onboardAccountId: accountId,
+        // The sandbox trail delivered its files before the run (CloudTrail would keep delivering):
+        // fetching from a day back lets the simulated fetcher find data, as a real one soon would.
+        logSource: { filterDate: { policy: 'days-ago', days: 1 } },
       },
       options.config ?? {},
     );
@@ -128,22 +146,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const workflow = (
       tasks: Record<string, string>,
       publishStates: string[],
-      waitState: string,
+      waitStates: Record<string, (input: unknown) => number>,
       prefix: string,
       definitionOf: () => Record<string, unknown> | null,
-    ) => workflowRunner({ tasks, publishStates, waitState, prefix, definitionOf, provider, events, clock, waitMs, executions, accountId, region });
+    ) => workflowRunner({ tasks, publishStates, waitStates, prefix, definitionOf, provider, events, clock, waitMs, executions, accountId, region });
 
     const onboard = await workflow(
       OnboardingTask,
       [OnboardingState.PublishSucceeded, OnboardingState.PublishFailed],
-      OnboardingState.WaitForOrder,
+      {
+        [OnboardingState.WaitForOrder]: secondsAt('order', 'nextWaitSeconds'),
+        [OnboardingState.WaitForData]: secondsAt('result', 'dataPlane', 'watch', 'nextWaitSeconds'),
+      },
       'onboard',
       () => definitions.onboarding,
     );
     const offboard = await workflow(
       OffboardingTask,
       [OffboardingState.PublishOffboarded, OffboardingState.PublishOffboardingFailed],
-      OffboardingState.WaitForOrder,
+      { [OffboardingState.WaitForOrder]: secondsAt('order', 'nextWaitSeconds') },
       'offboard',
       () => definitions.offboarding,
     );
@@ -187,4 +208,64 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await aws.stop();
     throw error;
   }
+}
+
+const SANDBOX_FETCH_INTERVAL_MS = 25;
+
+/**
+ * The fetcher Director runs here: it signs with each source's own key against the S3 stand-in,
+ * which enforces the reader's IAM policy. Its clients are not the handlers' recording clients, so
+ * its calls stay out of `awsCalls()`. The account comes from the ownership marker the product puts
+ * on its sources (lambda/shared/log-source-body.ts); its prefix from the sandbox's trail layout, or,
+ * for a bucket a test made itself, from where that account's files lie in it.
+ */
+function sandboxFetcher(
+  requested: SandboxOptions['fetcher'],
+  aws: AwsSandbox,
+  bucketName: string,
+  layout: TrailLayout,
+): Pick<DirectorSimulatorOptions, 'fetcher'> {
+  if (requested === false) return {};
+  const found = new Map<string, string>();
+  const scopePrefixOf = async (source: JsonObject): Promise<string | undefined> => {
+    const connector = (source.config as { Connector?: { bucket_name?: unknown; region_name?: unknown } } | undefined)?.Connector;
+    const accountId = accountIdOf(source);
+    const bucket = connector?.bucket_name;
+    if (accountId === undefined || typeof bucket !== 'string') return undefined;
+    if (bucket === bucketName) return cloudTrailLogPrefix(layout, accountId);
+    const region = typeof connector?.region_name === 'string' ? connector.region_name : undefined;
+    const prefix = found.get(`${bucket}/${accountId}`) ?? (await accountLogPrefixIn(aws, bucket, region, accountId));
+    if (prefix !== undefined) found.set(`${bucket}/${accountId}`, prefix);
+    // Nothing of the account there yet: where an account trail would put it.
+    return prefix ?? cloudTrailLogPrefix({}, accountId);
+  };
+  return {
+    fetcher: {
+      strategy: requested?.strategy ?? 'prefix-only',
+      intervalMs: requested?.intervalMs ?? SANDBOX_FETCH_INTERVAL_MS,
+      s3ClientFor: (credentials, region) => aws.s3ForCredentials(credentials, { region }),
+      scopePrefixOf,
+    },
+  };
+}
+
+/** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/` as the bucket's keys show it, or undefined when none is the account's. */
+async function accountLogPrefixIn(aws: AwsSandbox, bucket: string, region: string | undefined, accountId: string): Promise<string | undefined> {
+  const root = new RegExp(`^(.*?AWSLogs/(?:o-[a-z0-9]+/)?${accountId}/)`);
+  try {
+    const listed = await aws.s3ForProduct(region === undefined ? {} : { region }).send(new ListObjectsV2Command({ Bucket: bucket }));
+    const accountRoot = (listed.Contents ?? []).map((entry) => root.exec(entry.Key ?? '')?.[1]).find((match) => match !== undefined);
+    return accountRoot === undefined ? undefined : `${accountRoot}CloudTrail/`;
+  } catch {
+    // A missing or shut bucket: the fetch itself will meet and report the same problem.
+    return undefined;
+  }
+}
+
+/** `dc_metadata.awsAccountId`, or the `account=<id>` of the description's ownership tag (which survives a Director that drops dc_metadata keys). */
+function accountIdOf(source: JsonObject): string | undefined {
+  const fromMetadata = (source.dc_metadata as { awsAccountId?: unknown } | undefined)?.awsAccountId;
+  if (typeof fromMetadata === 'string' && /^\d{12}$/.test(fromMetadata)) return fromMetadata;
+  const description = typeof source.description === 'string' ? source.description : '';
+  return /\baccount=(\d{12})\]/.exec(description)?.[1];
 }

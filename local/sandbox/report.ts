@@ -1,3 +1,6 @@
+import { ErrorCode } from '../../lambda/contract/error-codes.js';
+import { fetchSignalsOf } from '../../lambda/shared/fetch-signals.js';
+import { isOwnedLogSource } from '../../lambda/shared/log-source-body.js';
 import { countAwsCalls } from './aws-call-log.js';
 import type { Sandbox } from './environment.js';
 import type { Scenario } from './scenarios.js';
@@ -20,6 +23,11 @@ export interface ScenarioSummary {
     calls: Record<string, number>;
   };
   events: { detailType: string; detail: Record<string, unknown> }[];
+  /**
+   * Whether Logpoint fetches: the outcome of the last onboarding's data-plane watch (`FETCH_FAILED`
+   * when it failed the run; null when no run got that far), and what Director reports now.
+   */
+  dataPlane: { outcome: DataPlaneOutcome | null; lastLogReceived: string | null; fetchStatus: string | null };
   runs: { status: string; error: { code: string; message: string } | null; transitions: number; output: unknown }[];
 }
 
@@ -41,8 +49,24 @@ export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunRe
       calls: countAwsCalls(sandbox.awsCalls()),
     },
     events: sandbox.events.map(({ detailType, detail }) => ({ detailType, detail })),
+    dataPlane: dataPlaneOf(runs, sandbox.director.logSources(), accountId),
     runs: runs.map(({ status, error, transitions, output }) => ({ status, error, transitions, output })),
   };
+}
+
+type DataPlaneOutcome = 'ONBOARDED' | 'REGISTERED_NO_DATA_YET' | 'FETCH_FAILED';
+
+function dataPlaneOf(runs: readonly LocalRunResult[], sources: readonly Record<string, unknown>[], accountId: string): ScenarioSummary['dataPlane'] {
+  let outcome: DataPlaneOutcome | null = null;
+  for (const run of runs) {
+    if (run.error?.code === ErrorCode.FETCH_FAILED) outcome = 'FETCH_FAILED';
+    const watched = (run.output as { dataPlane?: { outcome?: unknown } } | null | undefined)?.dataPlane?.outcome;
+    if (watched === 'ONBOARDED' || watched === 'REGISTERED_NO_DATA_YET') outcome = watched;
+  }
+  // What Director reports now, as the product reads it (one source per account in this sandbox).
+  const source = sources.find((candidate) => isOwnedLogSource(candidate, accountId)) ?? sources[0];
+  const signals = source ? fetchSignalsOf(source) : null;
+  return { outcome, lastLogReceived: signals?.lastLogReceived ?? null, fetchStatus: signals?.fetchStatus ?? null };
 }
 
 const ICON = { entered: '▶', exited: '✔', failed: '✖', retried: '↻', caught: '↪' } as const;
@@ -117,6 +141,8 @@ function describeExit(event: Extract<ExecutionEvent, { kind: 'exited' }>): strin
       );
     case 'CheckOrder':
       return facts(output?.order, (order) => `order ${String(order.status).toLowerCase()}`);
+    case 'CheckDataFlow':
+      return facts((output?.result as Record<string, unknown> | undefined)?.dataPlane, (dataPlane) => String(dataPlane.note));
     case 'Compensate':
       return facts(output?.failure, (failure) => {
         const cleanup = failure.cleanup as { deletedAccessKeys: string[]; deletedUser: boolean; deletedSecret: boolean };
@@ -148,6 +174,8 @@ export function humanSummary(summary: ScenarioSummary): string[] {
   lines.push(`  secrets:     ${summary.aws.secrets.join(', ') || 'none'}`);
   lines.push(`  AWS calls:   ${describeCallCounts(summary.aws.calls)}`);
   lines.push(`  events:      ${summary.events.map((event) => event.detailType).join(', ') || 'none'}`);
+  const { outcome, lastLogReceived, fetchStatus } = summary.dataPlane;
+  lines.push(`  data plane:  ${outcome ?? 'not checked'} (last log received ${lastLogReceived ?? 'never'}, fetch status ${fetchStatus ?? 'none'})`);
   return lines;
 }
 

@@ -31,6 +31,8 @@ export interface Scenario {
 
 const sampleInput = { accountId: SANDBOX_ACCOUNT_ID, trigger: 'sandbox' };
 const NEVER_ONBOARDED_ACCOUNT_ID = '444455556666';
+/** Another member account of the organization trail; its id sorts first, so a walk of AWSLogs/<o-id>/ reaches it first. */
+const SIBLING_ACCOUNT_ID = '000011112222';
 
 export const scenarios: Scenario[] = [
   {
@@ -43,6 +45,25 @@ export const scenarios: Scenario[] = [
     summary: `Organization trail: logs under AWSLogs/${SANDBOX_ORGANIZATION_ID}/<account>/, stack in organization mode.`,
     expected: 'SUCCEEDED',
     sandbox: { trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, prefix: 'org-trail' } },
+  },
+  {
+    name: 'no-data-yet',
+    summary:
+      'Director registers the source, but Logpoint never fetches (no fetcher runs): the run succeeds as REGISTERED_NO_DATA_YET, with a notification and an alarm.',
+    expected: 'SUCCEEDED',
+    sandbox: { fetcher: false },
+  },
+  {
+    name: 'fetch-refused',
+    summary:
+      `A per-account reader on an organization bucket, and a fetcher that walks down from AWSLogs/: the walk into account ${SIBLING_ACCOUNT_ID}'s folder ` +
+      'is refused, and the run fails with FETCH_FAILED naming that listing; Director keeps the key it holds.',
+    expected: 'FAILED',
+    expectedError: 'FETCH_FAILED',
+    sandbox: {
+      trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, accountIds: [SIBLING_ACCOUNT_ID, SANDBOX_ACCOUNT_ID] },
+      fetcher: { strategy: 'walk-from-awslogs' },
+    },
   },
   {
     name: 'kms',

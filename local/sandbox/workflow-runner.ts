@@ -23,7 +23,8 @@ export interface WorkflowRunnerSpec {
   tasks: Record<string, string>;
   /** EventBridge PutEvents task states: recorded into `events`. */
   publishStates: string[];
-  waitState: string;
+  /** Each Wait state of the workflow → the seconds it waits in the definition, read from its input. */
+  waitStates: Record<string, (input: unknown) => number>;
   /** Names the executions, and the workflow in the call log's records (`onboard`, `offboard`). */
   prefix: string;
   definitionOf: () => Record<string, unknown> | null;
@@ -67,12 +68,15 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
       startTime: spec.clock.now(),
       executionName,
       executionArn,
-      waitOverridesMs: { [spec.waitState]: spec.waitMs },
+      waitOverridesMs: Object.fromEntries(Object.keys(spec.waitStates).map((name) => [name, spec.waitMs])),
       retryOverridesMs: Object.fromEntries(Object.keys(spec.tasks).map((name) => [name, spec.waitMs])),
       onEvent: (event) => {
         // The deadline is measured in the definition's seconds: advance time as if each Wait had
         // lasted that long, so a 30-minute deadline passes in a moment here.
-        if (event.kind === 'entered' && event.state === spec.waitState) spec.clock.advance(nextWaitSecondsOf(event.input) * 1000);
+        if (event.kind === 'entered') {
+          const waitedSeconds = spec.waitStates[event.state];
+          if (waitedSeconds) spec.clock.advance(waitedSeconds(event.input) * 1000);
+        }
         options.onEvent?.(event);
       },
     }).catch((error: unknown) => {
@@ -84,7 +88,11 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
   };
 }
 
-function nextWaitSecondsOf(input: unknown): number {
-  const seconds = (input as { order?: { nextWaitSeconds?: unknown } } | undefined)?.order?.nextWaitSeconds;
-  return typeof seconds === 'number' ? seconds : 0;
+/** The seconds a Wait state's `SecondsPath` names, e.g. `secondsAt('order', 'nextWaitSeconds')` for `$.order.nextWaitSeconds`. */
+export function secondsAt(...path: string[]): (input: unknown) => number {
+  return (input) => {
+    let value: unknown = input;
+    for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'number' ? value : 0;
+  };
 }

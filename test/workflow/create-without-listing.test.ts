@@ -19,11 +19,14 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-/** The Director requests since `from`, as `METHOD resource`, token refreshes and order polls left out. */
+/**
+ * The Director requests since `from`, as `METHOD resource`: token refreshes, order polls and the
+ * data-plane watch's reads of the registered source (`GET LogSources/<id>`, after the write) left out.
+ */
 function configCalls(box: Sandbox, from = 0): string[] {
   return box.director.requests
     .slice(from)
-    .filter((request) => request.path.includes('/configapi/'))
+    .filter((request) => request.path.includes('/configapi/') && !(request.method === 'GET' && /\/LogSources\/.+/.test(request.path)))
     .map((request) => `${request.method} ${request.path.replace(/^.*\/configapi\/(v1\/)?\w+\/\w+/, '')}`);
 }
 

@@ -125,7 +125,10 @@ describe('onboarding workflow: happy paths', () => {
       'RegisterLogSource',
       'StartOrderPolling',
     ]);
-    expect(enteredStates(result).slice(-5)).toEqual(['FinalizeOnboarding', 'ReleaseLock', 'AfterLockRelease', 'PublishSucceeded', 'Onboarded']);
+    const ending = enteredStates(result).slice(enteredStates(result).indexOf('FinalizeOnboarding'));
+    expect(ending.slice(0, 4)).toEqual(['FinalizeOnboarding', 'StartDataWatch', 'WaitForData', 'CheckDataFlow']);
+    expect(ending.slice(-5)).toEqual(['IsDataFlowing', 'ReleaseLock', 'AfterLockRelease', 'PublishSucceeded', 'Onboarded']);
+    expect(result.output).toMatchObject({ dataPlane: { outcome: 'ONBOARDED', fetchStatus: 'ok', lastLogReceived: expect.any(String) } });
     expect(exitOutputOf(result, 'CheckBucket').bucket).toMatchObject({
       bucketName: BUCKET,
       bucketRegion: SANDBOX_REGION,
@@ -157,7 +160,7 @@ describe('onboarding workflow: happy paths', () => {
     expect(polls.slice(0, -1).every((poll) => poll.status === 'PENDING')).toBe(true);
   });
 
-  it('onboards an organization trail under a custom prefix: the reader can list only org-trail/AWSLogs/<o-id>/<account>/CloudTrail/', async () => {
+  it('onboards an organization trail under a custom prefix: the reader reads only org-trail/AWSLogs/<o-id>/<account>/CloudTrail/ and lists the folders above it one level at a time', async () => {
     // Prepare: the bucket also holds another member account's logs.
     const otherAccount = '444455556666';
     const box = await start({
@@ -173,18 +176,46 @@ describe('onboarding workflow: happy paths', () => {
     expect(exitOutputOf(result, 'CheckBucket').bucket).toMatchObject({ logPrefix: prefix });
     expect(exitOutputOf(result, 'VerifyAccess').access).toMatchObject({ objectKey: expect.stringMatching(new RegExp(`^${prefix}.+\\.json\\.gz$`)) });
     const statements = readerPolicyStatements(box);
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
-    expect(statements.find((statement) => actionsOf(statement).includes('s3:ListBucket'))).toMatchObject({
-      Resource: [`arn:aws:s3:::${BUCKET}`],
-      Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-    });
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:ListBucket']);
+    const listings = statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
+    expect(listings.map((statement) => statement.Resource)).toEqual([[`arn:aws:s3:::${BUCKET}`], [`arn:aws:s3:::${BUCKET}`]]);
+    expect(listings.map((statement) => statement.Condition)).toEqual([
+      { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      {
+        StringEqualsIfExists: {
+          's3:prefix': [
+            '',
+            'org-trail/',
+            'org-trail/AWSLogs/',
+            `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/`,
+            `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${ACCOUNT}/`,
+          ],
+        },
+        StringEquals: { 's3:delimiter': ['/'] },
+      },
+    ]);
     expect(statements.find((statement) => actionsOf(statement).includes('s3:GetObject'))?.Resource).toEqual([`arn:aws:s3:::${BUCKET}/${prefix}*`]);
 
     const reader = box.aws.s3ForCredentials(currentReaderKey(box, ACCOUNT), { region: SANDBOX_REGION });
     const own = await reader.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
     expect(own.KeyCount).toBeGreaterThan(0);
+    // A fetcher that walks down from the root may list each folder above its own, one level at a
+    // time (S3 then shows the member accounts' folder names, never the keys under them) …
+    for (const folder of ['', 'org-trail/', 'org-trail/AWSLogs/', `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/`]) {
+      await expect(reader.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: folder, Delimiter: '/' }))).resolves.toMatchObject({
+        $metadata: { httpStatusCode: 200 },
+      });
+    }
+    // … but not list another member's folder, nor the bucket (or a folder above its own) recursively.
+    await expect(reader.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(reader.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/` }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
     await expect(
       reader.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${otherAccount}/` })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(
+      reader.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${otherAccount}/`, Delimiter: '/' })),
     ).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 
@@ -220,7 +251,7 @@ describe('onboarding workflow: happy paths', () => {
     expectOnboarded(box, result);
     const actions = readerPolicyStatements(box).flatMap(actionsOf);
     expect(actions.some((action) => action.startsWith('kms:'))).toBe(false);
-    expect(actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:ListBucket']);
   });
 
   it('retries VerifyAccess with ACCESS_NOT_YET_EFFECTIVE while the new key propagates through IAM, then succeeds', async () => {

@@ -19,6 +19,7 @@ import {
   removeAccountFromOrganization,
   sfnMock,
   startInput,
+  updateManagedAccount,
 } from './support.js';
 
 installStarterFakes();
@@ -45,6 +46,18 @@ describe('account events become start requests', () => {
     expect(startInput()).toMatchObject({ accountId: ACCOUNT, trigger: expect.stringMatching(/^aws\.controltower:CreateManagedAccount:/) as unknown });
   });
 
+  it('starts an onboarding for a Control Tower UpdateManagedAccount exactly as for CreateManagedAccount (a retried enrolment ends with it)', async () => {
+    // Act
+    const outcome = (await handleStartEvent(updateManagedAccount(), dependencies())) as StartedExecution;
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'STARTED', kind: 'onboard', accountId: ACCOUNT });
+    expect(outcome.executionName).toMatch(new RegExp(`^onboard-${ACCOUNT}-[0-9a-f]{16}$`));
+    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: ONBOARDING_ARN, name: outcome.executionName });
+    expect(startInput()).toEqual({ accountId: ACCOUNT, trigger: 'aws.controltower:UpdateManagedAccount:bbbbcccc-1111-2222-3333-444455556666' });
+    expect(onboardingInputSchema.safeParse(startInput()).success).toBe(true);
+  });
+
   it('starts the offboarding workflow for CloseAccountResult and for a successful RemoveAccountFromOrganization', async () => {
     // Act
     const closed = (await handleStartEvent(closeAccountResult(), dependencies())) as StartedExecution;
@@ -63,10 +76,11 @@ describe('account events become start requests', () => {
     // Act
     const failedCreate = await handleStartEvent(createAccountResult('FAILED'), dependencies());
     const failedManaged = await handleStartEvent(createManagedAccount('FAILED'), dependencies());
+    const failedUpdate = await handleStartEvent(updateManagedAccount('FAILED'), dependencies());
     const refusedRemoval = await handleStartEvent(removeAccountFromOrganization('AccessDeniedException'), dependencies());
 
     // Assess
-    for (const outcome of [failedCreate, failedManaged, refusedRemoval]) expect(outcome).toMatchObject({ status: 'IGNORED' });
+    for (const outcome of [failedCreate, failedManaged, failedUpdate, refusedRemoval]) expect(outcome).toMatchObject({ status: 'IGNORED' });
     expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
     expect(sfnMock).not.toHaveReceivedCommand(ListExecutionsCommand);
   });
@@ -102,9 +116,10 @@ describe('account events become start requests', () => {
     const fixtures = {
       CreateAccountResult: createAccountResult(),
       CreateManagedAccount: createManagedAccount(),
+      UpdateManagedAccount: updateManagedAccount(),
       CloseAccountResult: closeAccountResult(),
       RemoveAccountFromOrganization: removeAccountFromOrganization(),
-    };
+    } satisfies Record<keyof typeof AccountEvent, Record<string, unknown>>;
     for (const [name, event] of Object.entries(fixtures)) {
       const pattern = AccountEvent[name as keyof typeof AccountEvent].pattern;
       expect(pattern.source).toContain(event.source);

@@ -76,6 +76,37 @@ export function createManagedAccount(state = 'SUCCEEDED'): Record<string, unknow
   };
 }
 
+/** Control Tower's UpdateManagedAccount, as its user guide shows it (an enrolment retried after an error ends with it). */
+export function updateManagedAccount(state = 'SUCCEEDED'): Record<string, unknown> {
+  return {
+    version: '0',
+    id: 'bbbbcccc-1111-2222-3333-444455556666',
+    'detail-type': 'AWS Service Event via CloudTrail',
+    source: 'aws.controltower',
+    account: '111122223333',
+    time: '2019-11-16T12:09:32Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail: {
+      eventVersion: '1.05',
+      eventSource: 'controltower.amazonaws.com',
+      eventName: 'UpdateManagedAccount',
+      awsRegion: 'eu-west-1',
+      eventType: 'AwsServiceEvent',
+      serviceEventDetails: {
+        updateManagedAccountStatus: {
+          organizationalUnit: { organizationalUnitName: 'Custom', organizationalUnitId: 'ou-abcd-l3zc8b3h' },
+          account: { accountName: 'LifeCycle1', accountId: ACCOUNT },
+          state,
+          message: 'AWS Control Tower successfully updated a managed account.',
+          requestedTimestamp: '2019-11-15T11:45:18+0000',
+          completedTimestamp: '2019-11-16T12:09:32+0000',
+        },
+      },
+    },
+  };
+}
+
 export function closeAccountResult(): Record<string, unknown> {
   return {
     version: '0',

@@ -56,7 +56,7 @@ describe('CloudTrailOnboarding embedded in another app', () => {
     expect(onboarding.keyRotation).toBeUndefined();
     expect(onboarding.offboardingWorkflow).toBeUndefined();
     expectResourceCount(template, 'AWS::StepFunctions::StateMachine', 1);
-    expect(Object.keys(onboarding.triggers.rules).sort()).toEqual(['CreateAccountResult', 'CreateManagedAccount']);
+    expect(Object.keys(onboarding.triggers.rules).sort()).toEqual(['CreateAccountResult', 'CreateManagedAccount', 'UpdateManagedAccount']);
     expect(JSON.stringify(template.toJSON())).not.toContain('secretsmanager:RotateSecret');
   });
 

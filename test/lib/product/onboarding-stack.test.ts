@@ -32,8 +32,8 @@ let stateMachineId: string;
 let offboardingStateMachineId: string;
 let rotationFunctionId: string;
 
-/** The account events that start a workflow in the default stack: two onboard, two offboard. */
-const ONBOARDING_EVENTS = ['CreateAccountResult', 'CreateManagedAccount'];
+/** The account events that start a workflow in the default stack: three onboard, two offboard. */
+const ONBOARDING_EVENTS = ['CreateAccountResult', 'CreateManagedAccount', 'UpdateManagedAccount'];
 const OFFBOARDING_EVENTS = ['CloseAccountResult', 'RemoveAccountFromOrganization'];
 
 beforeAll(() => {
@@ -93,6 +93,14 @@ describe('new-account triggers', () => {
     });
   });
 
+  it('match Control Tower UpdateManagedAccount with state SUCCEEDED too: a retried enrolment ends with it instead of CreateManagedAccount', () => {
+    expect(ruleTargetingStarter('UpdateManagedAccount').EventPattern).toEqual({
+      source: ['aws.controltower'],
+      'detail-type': ['AWS Service Event via CloudTrail'],
+      detail: { eventName: ['UpdateManagedAccount'], serviceEventDetails: { updateManagedAccountStatus: { state: ['SUCCEEDED'] } } },
+    });
+  });
+
   it('match Organizations CloseAccountResult (SUCCEEDED) and RemoveAccountFromOrganization for offboarding', () => {
     expect(ruleTargetingStarter('CloseAccountResult').EventPattern).toEqual({
       source: ['aws.organizations'],
@@ -148,7 +156,9 @@ describe('new-account triggers', () => {
     // Assess: the other onboarding trigger and the offboarding ones (still enabled) stay.
     expect(rulesFor(withoutOrganizations, 'CreateAccountResult')).toEqual([]);
     expect(rulesFor(withoutOrganizations, 'CreateManagedAccount')).toHaveLength(1);
+    expect(rulesFor(withoutOrganizations, 'UpdateManagedAccount')).toHaveLength(1);
     expect(rulesFor(withoutControlTower, 'CreateManagedAccount')).toEqual([]);
+    expect(rulesFor(withoutControlTower, 'UpdateManagedAccount')).toEqual([]);
     expect(withoutControlTower.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.controltower'] } } })).toEqual({});
     expect(rulesFor(withoutControlTower, 'CreateAccountResult')).toHaveLength(1);
     for (const eventName of OFFBOARDING_EVENTS) {
@@ -451,7 +461,7 @@ describe('Lambda functions', () => {
       .sort();
     expect(withBundle).toEqual(
       [
-        ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding'].map((task) => `Workflow/${task}`),
+        ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow'].map((task) => `Workflow/${task}`),
         ...DIRECTOR_CALLING_TASKS.map((task) => `Offboarding/${task}`),
         'KeyRotation/RotateAccessKey',
       ].sort(),

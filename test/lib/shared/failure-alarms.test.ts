@@ -160,9 +160,9 @@ beforeAll(() => {
 });
 
 describe('the alarm topic of the stack', () => {
-  it('is notified by all seven alarms (onboarding, offboarding, starter, dead letters, key rotation) and the Onboarding Failed and onboarding-warning rules', () => {
-    expect(world.alarmArns).toHaveLength(7);
-    expect(world.ruleArns).toHaveLength(2);
+  it('is notified by all eight alarms (onboarding, offboarding, starter, dead letters, key rotation, no data yet) and the Onboarding Failed, onboarding-warning and no-data-yet rules', () => {
+    expect(world.alarmArns).toHaveLength(8);
+    expect(world.ruleArns).toHaveLength(3);
   });
 
   it('lets CloudWatch publish for every alarm of the stack, through the topic policy and the key policy', async () => {

@@ -40,6 +40,24 @@ describe('evaluatePolicies', () => {
     expect(evaluatePolicies([readerPolicy], { action: 's3:ListBucket', resource: BUCKET }).decision).toBe('ImplicitDeny');
   });
 
+  it('lets an ...IfExists operator hold when its key is missing, and compares the key when it is there', () => {
+    // The reader's folder statement: no Prefix (no s3:prefix key) means the root, as Prefix "" does.
+    const folders = policyWith({
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: BUCKET,
+      Condition: { StringEqualsIfExists: { 's3:prefix': ['', 'AWSLogs/'] }, StringEquals: { 's3:delimiter': '/' } },
+    });
+    const decide = (context: Record<string, string>) => evaluatePolicies([folders], { action: 's3:ListBucket', resource: BUCKET, context }).decision;
+    expect(decide({ 's3:delimiter': '/' })).toBe('Allow');
+    expect(decide({ 's3:prefix': '', 's3:delimiter': '/' })).toBe('Allow');
+    expect(decide({ 's3:prefix': 'AWSLogs/', 's3:delimiter': '/' })).toBe('Allow');
+    expect(decide({ 's3:prefix': 'AWSLogs/444455556666/', 's3:delimiter': '/' })).toBe('ImplicitDeny');
+    // IfExists applies to its own operator only: the delimiter is still required.
+    expect(decide({})).toBe('ImplicitDeny');
+    expect(decide({ 's3:prefix': '' })).toBe('ImplicitDeny');
+  });
+
   it('matches object ARNs with wildcards that span slashes, case-sensitively', () => {
     const allowedKey = `${BUCKET}/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/05/01/file.json.gz`;
     expect(evaluatePolicies([readerPolicy], { action: 's3:GetObject', resource: allowedKey }).decision).toBe('Allow');

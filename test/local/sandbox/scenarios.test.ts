@@ -86,6 +86,31 @@ describe('sandbox scenarios', () => {
     expect(summary.director.operations).toEqual([]);
   });
 
+  it('no-data-yet: succeeds as REGISTERED_NO_DATA_YET when Director never reports a fetch, and says so in the event', async () => {
+    const summary = await play('no-data-yet');
+
+    expect(summary.status).toBe('SUCCEEDED');
+    expect(summary.dataPlane).toEqual({ outcome: 'REGISTERED_NO_DATA_YET', lastLogReceived: null, fetchStatus: null });
+    expect(summary.events[0]?.detail).toMatchObject({ dataPlane: { outcome: 'REGISTERED_NO_DATA_YET' } });
+  });
+
+  it('fetch-refused: fails with FETCH_FAILED naming the refused listing, and keeps the source and the key Director holds', async () => {
+    const summary = await play('fetch-refused');
+
+    expect(summary.error?.code).toBe('FETCH_FAILED');
+    expect(summary.error?.message).toMatch(/AccessDenied listing s3:\/\/[\w-]+\/AWSLogs\/o-\w+\/000011112222\//);
+    expect(summary.dataPlane).toMatchObject({ outcome: 'FETCH_FAILED', fetchStatus: expect.stringContaining('000011112222') });
+    expect(logSources(summary)).toHaveLength(1);
+    expect(summary.aws.accessKeys).toHaveLength(1);
+    expect(summary.aws.secrets).toContain(SECRET);
+  });
+
+  it('onboard: the summary shows data flowing (ONBOARDED, a last log received, fetch status ok)', async () => {
+    const summary = await play('onboard');
+
+    expect(summary.dataPlane).toEqual({ outcome: 'ONBOARDED', lastLogReceived: expect.any(String), fetchStatus: 'ok' });
+  });
+
   it('not-owned: the hand-made source is neither edited nor deleted, and the run removes what it created', async () => {
     const summary = await play('not-owned');
 
