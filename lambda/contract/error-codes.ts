@@ -10,6 +10,12 @@ export const ErrorCode = {
   BUCKET_ACCESS_DENIED: 'BUCKET_ACCESS_DENIED',
   BUCKET_REGION_MISMATCH: 'BUCKET_REGION_MISMATCH',
   NO_CLOUDTRAIL_LOGS: 'NO_CLOUDTRAIL_LOGS',
+  /**
+   * No logs under the configured prefix, but the account's logs are under another layout of the
+   * bucket (account, organization, Control Tower, custom prefix): a setting is wrong, so unlike
+   * NO_CLOUDTRAIL_LOGS it is not retried. The message names the layout and the settings to change.
+   */
+  TRAIL_LAYOUT_MISMATCH: 'TRAIL_LAYOUT_MISMATCH',
   READER_PROVISIONING_FAILED: 'READER_PROVISIONING_FAILED',
   ACCESS_KEY_LIMIT: 'ACCESS_KEY_LIMIT',
   ACCESS_NOT_YET_EFFECTIVE: 'ACCESS_NOT_YET_EFFECTIVE',

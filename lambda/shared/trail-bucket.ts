@@ -3,6 +3,7 @@ import type { HeadBucketCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { OnboardingError } from './errors.js';
 import { awsErrorHeader, awsHttpStatus, describeAwsError, isAwsError } from './ownership.js';
 import { cloudTrailLogPrefix, isCloudTrailLogKey, kmsKeyArnFor, regionFromLocationConstraint, type TrailLocation } from './trail-layout.js';
+import { detectTrailLayout, trailLayoutMismatch } from './trail-layout-detection.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import type { BucketFacts } from './workflow-schemas.js';
 import { awsUnavailable } from './aws-transient.js';
@@ -14,9 +15,10 @@ import { awsUnavailable } from './aws-transient.js';
  * The S3 client should be created with `followRegionRedirects: true` so that calls reach a bucket
  * in another region; a client without it still works when `clientForRegion` is passed.
  *
- * IAM permissions the product role needs for {@link checkTrailBucket}: s3:ListBucket,
- * s3:GetBucketLocation, s3:GetEncryptionConfiguration on the bucket and s3:GetObject under the log
- * prefix (HeadObject, to read the KMS key the log objects are really encrypted with).
+ * IAM permissions the product role needs for {@link checkTrailBucket}: s3:ListBucket (with any
+ * prefix: finding the layout lists folders from the bucket root), s3:GetBucketLocation,
+ * s3:GetEncryptionConfiguration on the bucket and s3:GetObject under the log prefix (HeadObject,
+ * to read the KMS key the log objects are really encrypted with).
  */
 
 export interface CheckTrailBucketRequest extends TrailLocation {
@@ -71,12 +73,15 @@ export async function checkTrailBucket(s3: S3Client, request: CheckTrailBucketRe
   const defaultKey = await bucketDefaultKmsKey(client, request, bucketRegion);
   const sampleObjectKey = await findLogObject(client, bucketName, logPrefix, options);
   if (sampleObjectKey === null) {
-    const hint = await findOtherLayout(client, request, options);
+    // Logs elsewhere mean a wrong setting, which no retry fixes; no logs anywhere may mean a trail
+    // that has not delivered yet, which the state machine waits for (it retries only this code).
+    const found = await detectTrailLayout(client, bucketName, request, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+    if (found !== null) throw trailLayoutMismatch(bucketName, request, found);
     throw new OnboardingError(
       ErrorCode.NO_CLOUDTRAIL_LOGS,
-      `No CloudTrail log files (*.json.gz) found in s3://${bucketName}/${logPrefix}.` +
-        (hint ? ` ${hint.message}` : ' The trail may not have delivered any logs yet (CloudTrail delivers about every 5 minutes).'),
-      { details: { bucketName, logPrefix, ...(hint ? { foundUnder: hint.prefix } : {}) } },
+      `No CloudTrail log files (*.json.gz) found in s3://${bucketName}/${logPrefix}, nor this account's logs under another layout of the bucket. ` +
+        'The trail may not have delivered any logs yet (CloudTrail delivers about every 5 minutes).',
+      { details: { bucketName, logPrefix } },
     );
   }
   const objectKey = await objectKmsKey(client, bucketName, sampleObjectKey);
@@ -204,66 +209,5 @@ async function objectKmsKey(s3: S3Client, bucketName: string, key: string): Prom
   } catch {
     // Only a refinement over the bucket default; its absence is not a reason to fail the check.
     return null;
-  }
-}
-
-/**
- * Looks, cheaply, for the account's logs in the other layouts: with/without the organization
- * folder, and without the custom prefix. Returns an operator hint when one of them has logs.
- */
-async function findOtherLayout(
-  s3: S3Client,
-  request: CheckTrailBucketRequest,
-  options: BucketScanOptions,
-): Promise<{ prefix: string; message: string } | null> {
-  const probe = { ...options, maxPages: 1 };
-  const candidates: { location: TrailLocation; advice: string }[] = [];
-  if (request.organizationId !== undefined) {
-    candidates.push({
-      location: { accountId: request.accountId, trailPrefix: request.trailPrefix },
-      advice: 'This looks like an account trail, not an organization trail: omit organizationId.',
-    });
-  } else {
-    for (const organizationId of await organizationFolders(s3, request)) {
-      candidates.push({
-        location: { accountId: request.accountId, trailPrefix: request.trailPrefix, organizationId },
-        advice: `This looks like an organization trail: set organizationId to ${organizationId}.`,
-      });
-    }
-  }
-  if (request.trailPrefix !== undefined) {
-    candidates.push({
-      location: { accountId: request.accountId, organizationId: request.organizationId },
-      advice: 'The trail seems to write without a key prefix: omit trailPrefix.',
-    });
-  }
-  for (const candidate of candidates) {
-    const prefix = cloudTrailLogPrefix(candidate.location);
-    try {
-      if ((await findLogObject(s3, request.bucketName, prefix, probe)) !== null) {
-        return { prefix, message: `Log files exist under ${prefix} instead. ${candidate.advice}` };
-      }
-    } catch {
-      // A hint is a courtesy: a denied probe must not replace the real finding.
-    }
-  }
-  return null;
-}
-
-/**
- * Organization ids that have a folder under `[prefix/]AWSLogs/`. One small listing that starts at
- * `AWSLogs/o-`: account folders (digits) sort before it, so even a bucket with thousands of account
- * folders answers with organization keys on the first page.
- */
-async function organizationFolders(s3: S3Client, request: CheckTrailBucketRequest): Promise<string[]> {
-  const base = `${request.trailPrefix ? `${request.trailPrefix}/` : ''}AWSLogs/`;
-  try {
-    const output = await s3.send(new ListObjectsV2Command({ Bucket: request.bucketName, Prefix: `${base}o-`, MaxKeys: 20 }));
-    const folders = (output.Contents ?? [])
-      .map((object) => /^o-[a-z0-9]{10,32}(?=\/)/.exec(object.Key?.slice(base.length) ?? '')?.[0])
-      .filter((folder): folder is string => folder !== undefined);
-    return [...new Set(folders)].slice(0, 3);
-  } catch {
-    return [];
   }
 }

@@ -35,3 +35,35 @@ export function kmsKeyArnFor(keyIdOrArn: string, region: string, ownerAccountId:
   const resource = keyIdOrArn.startsWith('alias/') ? keyIdOrArn : `key/${keyIdOrArn}`;
   return `arn:${partitionForRegion(region)}:kms:${region}:${ownerAccountId}:${resource}`;
 }
+
+/**
+ * The layouts a trail bucket can have for one account. `control-tower` is an organization trail
+ * whose prefix is the organization id (an AWS Control Tower log archive: `<o-id>/AWSLogs/<o-id>/<account>/`);
+ * `custom-prefix` is a layout that differs from the expected one only by the folders in front of `AWSLogs/`.
+ */
+export type TrailLayoutKind = 'account' | 'organization' | 'control-tower' | 'custom-prefix';
+
+/** The settings that choose a layout: each appears as `trail.<name>` in the config and as `<name>` in the input. */
+type TrailSetting = 'organizationId' | 'trailPrefix';
+const TRAIL_SETTINGS: readonly TrailSetting[] = ['organizationId', 'trailPrefix'];
+
+/**
+ * Names the layout of `found` by what sets it apart from `expected`, so that an operator reads
+ * the one thing their configuration got wrong: Control Tower first (it needs both settings), then
+ * a prefix-only difference, then whether the trail is an organization's or one account's.
+ */
+export function trailLayoutOf(found: TrailLocation, expected: TrailLocation): TrailLayoutKind {
+  if (found.organizationId !== undefined && found.trailPrefix === found.organizationId) return 'control-tower';
+  if (found.trailPrefix !== undefined && found.trailPrefix !== expected.trailPrefix && found.organizationId === expected.organizationId) {
+    return 'custom-prefix';
+  }
+  return found.organizationId === undefined ? 'account' : 'organization';
+}
+
+/** The settings to change to go from `expected` to `found`, in config order: the new value, or null to remove it. */
+export function trailSettingChanges(expected: TrailLocation, found: TrailLocation): { setting: TrailSetting; value: string | null }[] {
+  return TRAIL_SETTINGS.filter((setting) => (found[setting] || undefined) !== (expected[setting] || undefined)).map((setting) => ({
+    setting,
+    value: found[setting] || null,
+  }));
+}

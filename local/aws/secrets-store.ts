@@ -202,8 +202,10 @@ export class SecretsStore {
       return { ARN: secret.arn, Name: secret.name, DeletionDate: this.now() };
     }
     const windowDays = validateRecoveryWindow(input.RecoveryWindowInDays, false);
-    secret.deletedDate = this.now();
-    secret.deletionDate = new Date(this.options.clock() + windowDays * DAY_MS);
+    // One reading of the clock: Secrets Manager's DeletionDate is DeletedDate plus the window exactly.
+    const deletedAt = this.options.clock();
+    secret.deletedDate = new Date(deletedAt);
+    secret.deletionDate = new Date(deletedAt + windowDays * DAY_MS);
     return { ARN: secret.arn, Name: secret.name, DeletionDate: secret.deletionDate };
   }
 

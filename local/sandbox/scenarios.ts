@@ -191,6 +191,18 @@ export const scenarios: Scenario[] = [
       return [await onboard(sampleInput)];
     },
   },
+  {
+    name: 'control-tower-layout',
+    summary:
+      `Control Tower log archive: logs under ${SANDBOX_ORGANIZATION_ID}/AWSLogs/${SANDBOX_ORGANIZATION_ID}/<account>/, the stack configured with ` +
+      'trail.organizationId and trail.trailPrefix both set to the organization id.',
+    expected: 'SUCCEEDED',
+    sandbox: {
+      trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, prefix: SANDBOX_ORGANIZATION_ID },
+      // What the README's organization setup asks for on a Control Tower bucket, spelled out.
+      config: { trail: { organizationId: SANDBOX_ORGANIZATION_ID, trailPrefix: SANDBOX_ORGANIZATION_ID } },
+    },
+  },
 ];
 
 /** The sandbox a scenario runs in, against the named Director profile (its own simulator settings kept). */

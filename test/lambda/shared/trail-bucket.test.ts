@@ -156,13 +156,13 @@ describe('checkTrailBucket', () => {
     // Act
     const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'quiet-trail' }));
 
-    // Assess
+    // Assess: nothing anywhere may be a trail that has not delivered yet, the code the workflow retries.
     expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
     expect(error.message).toContain(`s3://quiet-trail/AWSLogs/${ACCOUNT}/CloudTrail/`);
-    expect(error.details).not.toHaveProperty('foundUnder');
+    expect(error.details).toEqual({ bucketName: 'quiet-trail', logPrefix: `AWSLogs/${ACCOUNT}/CloudTrail/` });
   });
 
-  it('hints at the organization layout when the logs are under an organization folder', async () => {
+  it('fails with TRAIL_LAYOUT_MISMATCH naming the organization layout when the logs are under an organization folder', async () => {
     // Prepare
     await sandbox().createTrailBucket({ name: 'org-only', layout: 'organization', organizationId: ORG, accountIds: [ACCOUNT] });
 
@@ -170,13 +170,17 @@ describe('checkTrailBucket', () => {
     const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'org-only' }));
 
     // Assess
-    expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
-    expect(error.message).toContain(`AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`);
-    expect(error.message).toContain(`organizationId to ${ORG}`);
-    expect(error.details.foundUnder).toBe(`AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`);
+    expect(error.code).toBe(ErrorCode.TRAIL_LAYOUT_MISMATCH);
+    expect(error.message).toContain('organization trail layout');
+    expect(error.message).toContain(`set trail.organizationId to "${ORG}"`);
+    expect(error.details).toMatchObject({
+      expectedPrefix: `AWSLogs/${ACCOUNT}/CloudTrail/`,
+      foundPrefix: `AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`,
+      foundLayout: 'organization',
+    });
   });
 
-  it('hints at the account layout when an organization id was given for an account trail', async () => {
+  it('fails with TRAIL_LAYOUT_MISMATCH naming the account layout when an organization id was given for an account trail', async () => {
     // Prepare
     await sandbox().createTrailBucket({ name: 'account-only', layout: 'account', accountIds: [ACCOUNT] });
 
@@ -184,9 +188,10 @@ describe('checkTrailBucket', () => {
     const error = await onboardingErrorOf(checkTrailBucket(sandbox().s3ForProduct(), { accountId: ACCOUNT, bucketName: 'account-only', organizationId: ORG }));
 
     // Assess
-    expect(error.code).toBe(ErrorCode.NO_CLOUDTRAIL_LOGS);
-    expect(error.message).toContain(`AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`);
-    expect(error.message).toContain('omit organizationId');
+    expect(error.code).toBe(ErrorCode.TRAIL_LAYOUT_MISMATCH);
+    expect(error.message).toContain(`s3://account-only/AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`);
+    expect(error.message).toContain('remove trail.organizationId');
+    expect(error.details).toMatchObject({ foundPrefix: `AWSLogs/${ACCOUNT}/CloudTrail/`, foundLayout: 'account' });
   });
 
   // s3rver cannot produce a truncated ListObjectsV2 page on Node 20 (its continuation token uses

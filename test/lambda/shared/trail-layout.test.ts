@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cloudTrailLogPrefix, isCloudTrailLogKey, kmsKeyArnFor, regionFromLocationConstraint } from '../../../lambda/shared/trail-layout.js';
+import {
+  cloudTrailLogPrefix,
+  isCloudTrailLogKey,
+  kmsKeyArnFor,
+  regionFromLocationConstraint,
+  trailLayoutOf,
+  trailSettingChanges,
+} from '../../../lambda/shared/trail-layout.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';
 import { ORG } from './trail-fixture.js';
 
@@ -9,9 +16,44 @@ describe('cloudTrailLogPrefix', () => {
     [{ accountId: ACCOUNT, organizationId: ORG }, `AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`],
     [{ accountId: ACCOUNT, trailPrefix: 'audit/trails' }, `audit/trails/AWSLogs/${ACCOUNT}/CloudTrail/`],
     [{ accountId: ACCOUNT, organizationId: ORG, trailPrefix: 'central' }, `central/AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`],
+    // Control Tower's log archive: the organization id is the prefix too.
+    [{ accountId: ACCOUNT, organizationId: ORG, trailPrefix: ORG }, `${ORG}/AWSLogs/${ORG}/${ACCOUNT}/CloudTrail/`],
   ])('builds the layout CloudTrail writes for %o', (location, expected) => {
     // Act + Assess
     expect(cloudTrailLogPrefix(location)).toBe(expected);
+  });
+});
+
+describe('trailLayoutOf', () => {
+  const account = { accountId: ACCOUNT };
+  const organization = { accountId: ACCOUNT, organizationId: ORG };
+  it.each([
+    ['control-tower', { ...organization, trailPrefix: ORG }, organization],
+    ['control-tower', { ...organization, trailPrefix: ORG }, account],
+    ['custom-prefix', { ...account, trailPrefix: 'a/b' }, account],
+    ['custom-prefix', { ...organization, trailPrefix: 'central' }, organization],
+    ['organization', organization, account],
+    ['organization', { ...organization, trailPrefix: 'central' }, account],
+    ['organization', organization, { ...organization, trailPrefix: 'central' }],
+    ['account', account, organization],
+    ['account', account, { ...account, trailPrefix: 'central' }],
+  ] as const)('names %s for %o found where %o was expected', (layout, found, expected) => {
+    // Act + Assess: the name is what an operator got wrong, so Control Tower wins over the prefix it implies.
+    expect(trailLayoutOf(found, expected)).toBe(layout);
+  });
+});
+
+describe('trailSettingChanges', () => {
+  it('lists the settings that differ, in config order, with null for one to remove', () => {
+    // Act + Assess
+    expect(trailSettingChanges({ accountId: ACCOUNT }, { accountId: ACCOUNT, organizationId: ORG, trailPrefix: ORG })).toEqual([
+      { setting: 'organizationId', value: ORG },
+      { setting: 'trailPrefix', value: ORG },
+    ]);
+    expect(trailSettingChanges({ accountId: ACCOUNT, organizationId: ORG, trailPrefix: 'x' }, { accountId: ACCOUNT, organizationId: ORG })).toEqual([
+      { setting: 'trailPrefix', value: null },
+    ]);
+    expect(trailSettingChanges({ accountId: ACCOUNT, trailPrefix: 'x' }, { accountId: ACCOUNT, trailPrefix: 'x' })).toEqual([]);
   });
 });
 
