@@ -2,8 +2,11 @@ import { OnboardingError } from './errors.js';
 import { ErrorCode } from '../contract/error-codes.js';
 
 /**
- * The reader user's only permissions, for one scope (`[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/`
- * for one account, `[prefix/]AWSLogs/<o-id>/` for a whole organization trail):
+ * The reader user's only permissions, for one scope (`[prefix/]AWSLogs/[o-id/]<account>/` for one
+ * account — its `CloudTrail/` logs and what the trail writes beside them, `CloudTrail-Digest/` and
+ * `CloudTrail-Insight/`, because a fetcher that lists from the root or walks the folders reaches
+ * those too and a refusal there would stop it — or `[prefix/]AWSLogs/<o-id>/` for a whole
+ * organization trail):
  * - list each folder on the path from the bucket root down to the scope (`""`, `AWSLogs/`, …),
  *   because Logpoint's S3Fetcher is given no prefix and may start listing at the root;
  * - list anything under the scope, read objects only under the scope;
@@ -100,11 +103,20 @@ export function scopeAncestors(scope: string): string[] {
   return folders;
 }
 
-// The scopes that hold everything a trail writes: an account trail's `AWSLogs/<account>/CloudTrail/`
-// and an organization trail's `AWSLogs/<o-id>/`, each with or without a custom prefix in front
-// (Control Tower's `<o-id>/` is such a prefix). Anything else, notably one account's slice
-// `AWSLogs/<o-id>/<account>/CloudTrail/` of an organization trail, has siblings to hide.
-const WHOLE_ACCOUNT_TRAIL = /^(?:.+\/)?AWSLogs\/\d{12}\/CloudTrail\/$/;
+// The scopes that hold everything a trail writes: an account trail's `AWSLogs/<account>/` and an
+// organization trail's `AWSLogs/<o-id>/`, each with or without a custom prefix in front (Control
+// Tower's `<o-id>/` is such a prefix). Anything else, notably one account's slice
+// `AWSLogs/<o-id>/<account>/` of an organization trail, has siblings to hide.
+const WHOLE_ACCOUNT_TRAIL = /^(?:.+\/)?AWSLogs\/\d{12}\/$/;
+
+/**
+ * The reader's scope for a log prefix: one account's `…/<account>/CloudTrail/` widens to the
+ * account's folder `…/<account>/` (its logs, digests and insights: nothing of another account);
+ * any other prefix (an organization trail's `…/AWSLogs/<o-id>/`) is the scope itself.
+ */
+export function readerScopeOf(logPrefix: string): string {
+  return logPrefix.replace(/(^|\/)(\d{12}\/)CloudTrail\/$/, '$1$2');
+}
 const WHOLE_ORGANIZATION_TRAIL = /^(?:.+\/)?AWSLogs\/o-[a-z0-9]+\/$/;
 
 /**
@@ -130,15 +142,16 @@ export function buildReaderPolicy(input: ReaderPolicyInput): IamPolicyDocument {
   }
   const partition = partitionForRegion(bucketRegion);
   const bucketArn = `arn:${partition}:s3:::${bucketName}`;
-  const folderCondition: IamPolicyCondition = { StringEqualsIfExists: { 's3:prefix': scopeAncestors(logPrefix) } };
-  if (ancestorListingNeedsDelimiter(logPrefix)) folderCondition.StringEquals = { 's3:delimiter': ['/'] };
+  const scope = readerScopeOf(logPrefix);
+  const folderCondition: IamPolicyCondition = { StringEqualsIfExists: { 's3:prefix': scopeAncestors(scope) } };
+  if (ancestorListingNeedsDelimiter(scope)) folderCondition.StringEquals = { 's3:delimiter': ['/'] };
   const statements: IamPolicyStatement[] = [
     {
       Sid: 'ListTrailLogPrefix',
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: [bucketArn],
-      Condition: { StringLike: { 's3:prefix': [`${logPrefix}*`] } },
+      Condition: { StringLike: { 's3:prefix': [`${scope}*`] } },
     },
     {
       Sid: 'ListFoldersDownToTrailLogs',
@@ -151,7 +164,7 @@ export function buildReaderPolicy(input: ReaderPolicyInput): IamPolicyDocument {
       Sid: 'ReadTrailLogObjects',
       Effect: 'Allow',
       Action: ['s3:GetObject'],
-      Resource: [`${bucketArn}/${logPrefix}*`],
+      Resource: [`${bucketArn}/${scope}*`],
     },
   ];
   if (kmsKeyArn) {

@@ -160,13 +160,14 @@ describe('onboarding workflow: happy paths', () => {
     expect(polls.slice(0, -1).every((poll) => poll.status === 'PENDING')).toBe(true);
   });
 
-  it('onboards an organization trail under a custom prefix: the reader reads only org-trail/AWSLogs/<o-id>/<account>/CloudTrail/ and lists the folders above it one level at a time', async () => {
+  it("onboards an organization trail under a custom prefix: the reader reads only the account's folder org-trail/AWSLogs/<o-id>/<account>/ and lists the folders above it one level at a time", async () => {
     // Prepare: the bucket also holds another member account's logs.
     const otherAccount = '444455556666';
     const box = await start({
       trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, prefix: 'org-trail', accountIds: [ACCOUNT, otherAccount] },
     });
     const prefix = `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${ACCOUNT}/CloudTrail/`;
+    const accountFolder = `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${ACCOUNT}/`;
 
     // Act
     const result = await box.run(input);
@@ -180,21 +181,13 @@ describe('onboarding workflow: happy paths', () => {
     const listings = statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
     expect(listings.map((statement) => statement.Resource)).toEqual([[`arn:aws:s3:::${BUCKET}`], [`arn:aws:s3:::${BUCKET}`]]);
     expect(listings.map((statement) => statement.Condition)).toEqual([
-      { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      { StringLike: { 's3:prefix': [`${accountFolder}*`] } },
       {
-        StringEqualsIfExists: {
-          's3:prefix': [
-            '',
-            'org-trail/',
-            'org-trail/AWSLogs/',
-            `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/`,
-            `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${ACCOUNT}/`,
-          ],
-        },
+        StringEqualsIfExists: { 's3:prefix': ['', 'org-trail/', 'org-trail/AWSLogs/', `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/`] },
         StringEquals: { 's3:delimiter': ['/'] },
       },
     ]);
-    expect(statements.find((statement) => actionsOf(statement).includes('s3:GetObject'))?.Resource).toEqual([`arn:aws:s3:::${BUCKET}/${prefix}*`]);
+    expect(statements.find((statement) => actionsOf(statement).includes('s3:GetObject'))?.Resource).toEqual([`arn:aws:s3:::${BUCKET}/${accountFolder}*`]);
 
     const reader = box.aws.s3ForCredentials(currentReaderKey(box, ACCOUNT), { region: SANDBOX_REGION });
     const own = await reader.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));

@@ -4,6 +4,7 @@ import {
   ancestorListingNeedsDelimiter,
   buildReaderPolicy,
   partitionForRegion,
+  readerScopeOf,
   s3ViaServiceValues,
   scopeAncestors,
   USER_INLINE_POLICY_LIMIT,
@@ -13,10 +14,12 @@ import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 
 const BUCKET = 'org-trail-logs';
 const PREFIX = 'central/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail/';
+/** The reader's reach for PREFIX: the account's whole folder (its logs, digests and insights). */
+const SCOPE = 'central/AWSLogs/o-a1b2c3d4e5/111122223333/';
 const KEY_ARN = 'arn:aws:kms:eu-west-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-/** The folders above PREFIX, written out by hand rather than with the helper under test. */
-const PREFIX_FOLDERS = ['', 'central/', 'central/AWSLogs/', 'central/AWSLogs/o-a1b2c3d4e5/', 'central/AWSLogs/o-a1b2c3d4e5/111122223333/'];
+/** The folders above SCOPE, written out by hand rather than with the helper under test. */
+const PREFIX_FOLDERS = ['', 'central/', 'central/AWSLogs/', 'central/AWSLogs/o-a1b2c3d4e5/'];
 
 interface Allowed {
   bucketArn: string;
@@ -71,7 +74,7 @@ function assertLeastPrivilege(policy: IamPolicyDocument, allowed: Allowed): void
 
 const allowedFor = (keyArn: string | null): Allowed => ({
   bucketArn: `arn:aws:s3:::${BUCKET}`,
-  objectArn: `arn:aws:s3:::${BUCKET}/${PREFIX}*`,
+  objectArn: `arn:aws:s3:::${BUCKET}/${SCOPE}*`,
   keyArn,
   folders: PREFIX_FOLDERS,
   delimited: true,
@@ -91,7 +94,7 @@ describe('buildReaderPolicy', () => {
           Effect: 'Allow',
           Action: ['s3:ListBucket'],
           Resource: [`arn:aws:s3:::${BUCKET}`],
-          Condition: { StringLike: { 's3:prefix': [`${PREFIX}*`] } },
+          Condition: { StringLike: { 's3:prefix': [`${SCOPE}*`] } },
         },
         {
           Sid: 'ListFoldersDownToTrailLogs',
@@ -100,7 +103,7 @@ describe('buildReaderPolicy', () => {
           Resource: [`arn:aws:s3:::${BUCKET}`],
           Condition: { StringEqualsIfExists: { 's3:prefix': PREFIX_FOLDERS }, StringEquals: { 's3:delimiter': ['/'] } },
         },
-        { Sid: 'ReadTrailLogObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${BUCKET}/${PREFIX}*`] },
+        { Sid: 'ReadTrailLogObjects', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${BUCKET}/${SCOPE}*`] },
       ],
     });
     assertLeastPrivilege(policy, allowedFor(null));
@@ -131,12 +134,12 @@ describe('buildReaderPolicy', () => {
     expect(gov.Statement.flatMap((statement) => statement.Resource)).toEqual([
       `arn:aws-us-gov:s3:::${BUCKET}`,
       `arn:aws-us-gov:s3:::${BUCKET}`,
-      `arn:aws-us-gov:s3:::${BUCKET}/${PREFIX}*`,
+      `arn:aws-us-gov:s3:::${BUCKET}/${SCOPE}*`,
     ]);
     expect(china.Statement.flatMap((statement) => statement.Resource)).toEqual([
       `arn:aws-cn:s3:::${BUCKET}`,
       `arn:aws-cn:s3:::${BUCKET}`,
-      `arn:aws-cn:s3:::${BUCKET}/${PREFIX}*`,
+      `arn:aws-cn:s3:::${BUCKET}/${SCOPE}*`,
     ]);
     expect(partitionForRegion('eu-central-1')).toBe('aws');
     expect(s3ViaServiceValues('cn-north-1')).toEqual(['s3.cn-north-1.amazonaws.com', 's3.cn-north-1.amazonaws.com.cn']);
@@ -169,35 +172,39 @@ describe('buildReaderPolicy', () => {
   );
 
   it.each([
-    ['an account trail', 'AWSLogs/111122223333/CloudTrail/', ['', 'AWSLogs/', 'AWSLogs/111122223333/'], false],
+    ['an account trail', 'AWSLogs/111122223333/CloudTrail/', 'AWSLogs/111122223333/', ['', 'AWSLogs/'], false],
     [
       'an account trail under a custom prefix',
       'logs/ct/AWSLogs/111122223333/CloudTrail/',
-      ['', 'logs/', 'logs/ct/', 'logs/ct/AWSLogs/', 'logs/ct/AWSLogs/111122223333/'],
+      'logs/ct/AWSLogs/111122223333/',
+      ['', 'logs/', 'logs/ct/', 'logs/ct/AWSLogs/'],
       false,
     ],
-    ['a whole organization trail', 'AWSLogs/o-abc123/', ['', 'AWSLogs/'], false],
-    ['a whole Control Tower organization trail', 'o-abc123/AWSLogs/o-abc123/', ['', 'o-abc123/', 'o-abc123/AWSLogs/'], false],
+    ['a whole organization trail', 'AWSLogs/o-abc123/', 'AWSLogs/o-abc123/', ['', 'AWSLogs/'], false],
+    ['a whole Control Tower organization trail', 'o-abc123/AWSLogs/o-abc123/', 'o-abc123/AWSLogs/o-abc123/', ['', 'o-abc123/', 'o-abc123/AWSLogs/'], false],
     [
       "one account's slice of an organization trail",
       'org-trail/AWSLogs/o-abc123/111122223333/CloudTrail/',
-      ['', 'org-trail/', 'org-trail/AWSLogs/', 'org-trail/AWSLogs/o-abc123/', 'org-trail/AWSLogs/o-abc123/111122223333/'],
+      'org-trail/AWSLogs/o-abc123/111122223333/',
+      ['', 'org-trail/', 'org-trail/AWSLogs/', 'org-trail/AWSLogs/o-abc123/'],
       true,
     ],
     [
       "one account's slice of a Control Tower trail",
       'o-abc123/AWSLogs/o-abc123/111122223333/CloudTrail/',
-      ['', 'o-abc123/', 'o-abc123/AWSLogs/', 'o-abc123/AWSLogs/o-abc123/', 'o-abc123/AWSLogs/o-abc123/111122223333/'],
+      'o-abc123/AWSLogs/o-abc123/111122223333/',
+      ['', 'o-abc123/', 'o-abc123/AWSLogs/', 'o-abc123/AWSLogs/o-abc123/'],
       true,
     ],
-    ['a shape it does not recognise', 'logs/', [''], true],
+    ['a shape it does not recognise', 'logs/', 'logs/', [''], true],
   ])(
-    'for %s, lets exactly the folders above the scope be listed, one level at a time unless the scope is the whole trail',
-    (_what, scope, folders, delimited) => {
+    "for %s (log prefix %s), reaches the account's folder or the whole trail, and lets exactly the folders above it be listed, one level at a time unless it is the whole trail",
+    (_what, logPrefix, scope, folders, delimited) => {
       // Act
-      const policy = buildReaderPolicy({ bucketName: BUCKET, logPrefix: scope, kmsKeyArn: null, bucketRegion: 'eu-west-1' });
+      const policy = buildReaderPolicy({ bucketName: BUCKET, logPrefix, kmsKeyArn: null, bucketRegion: 'eu-west-1' });
 
       // Assess
+      expect(readerScopeOf(logPrefix)).toBe(scope);
       expect(scopeAncestors(scope)).toEqual(folders);
       expect(ancestorListingNeedsDelimiter(scope)).toBe(delimited);
       assertLeastPrivilege(policy, {

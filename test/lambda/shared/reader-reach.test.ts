@@ -74,6 +74,9 @@ const decrypt = (via: string | undefined, key = KEY): Request => ({
 interface Scope {
   name: string;
   bucket: string;
+  /** The log prefix CheckBucket found, which the policy is built for. */
+  logPrefix: string;
+  /** What the reader may reach: one account's whole folder, or the whole organization trail. */
   scope: string;
   /** The folders above the scope, from the root down. */
   folders: string[];
@@ -87,30 +90,34 @@ const SCOPES: Scope[] = [
   {
     name: 'an account trail',
     bucket: 'account-trail-logs',
-    scope: `AWSLogs/${ACCOUNT}/CloudTrail/`,
-    folders: ['AWSLogs/', `AWSLogs/${ACCOUNT}/`],
+    logPrefix: `AWSLogs/${ACCOUNT}/CloudTrail/`,
+    scope: `AWSLogs/${ACCOUNT}/`,
+    folders: ['AWSLogs/'],
     rootRecursive: true,
-    siblings: ['AWSLogs/999999999999/', 'AWSLogs/1111222233334/', `AWSLogs/${ACCOUNT}/CloudTrail-Digest/`, `AWSLogs/${ACCOUNT}/CloudTrail`],
+    siblings: ['AWSLogs/999999999999/', 'AWSLogs/1111222233334/', `AWSLogs/${ACCOUNT}`],
   },
   {
     name: "one account's slice of an organization trail",
     bucket: 'org-trail-logs',
-    scope: `org-trail/AWSLogs/o-abc123/${ACCOUNT}/CloudTrail/`,
-    folders: ['org-trail/', 'org-trail/AWSLogs/', 'org-trail/AWSLogs/o-abc123/', `org-trail/AWSLogs/o-abc123/${ACCOUNT}/`],
+    logPrefix: `org-trail/AWSLogs/o-abc123/${ACCOUNT}/CloudTrail/`,
+    scope: `org-trail/AWSLogs/o-abc123/${ACCOUNT}/`,
+    folders: ['org-trail/', 'org-trail/AWSLogs/', 'org-trail/AWSLogs/o-abc123/'],
     rootRecursive: false,
     siblings: ['org-trail/AWSLogs/o-abc123/999999999999/', 'org-trail/AWSLogs/o-abc123/1111222233334/', 'AWSLogs/o-abc123/', 'org-trail/AWSLogs/o-abc1234/'],
   },
   {
     name: "one account's slice of a Control Tower trail",
     bucket: 'aws-controltower-logs-444455556666-eu-west-1',
-    scope: `o-abc123/AWSLogs/o-abc123/${ACCOUNT}/CloudTrail/`,
-    folders: ['o-abc123/', 'o-abc123/AWSLogs/', 'o-abc123/AWSLogs/o-abc123/', `o-abc123/AWSLogs/o-abc123/${ACCOUNT}/`],
+    logPrefix: `o-abc123/AWSLogs/o-abc123/${ACCOUNT}/CloudTrail/`,
+    scope: `o-abc123/AWSLogs/o-abc123/${ACCOUNT}/`,
+    folders: ['o-abc123/', 'o-abc123/AWSLogs/', 'o-abc123/AWSLogs/o-abc123/'],
     rootRecursive: false,
     siblings: ['o-abc123/AWSLogs/o-abc123/999999999999/', `o-abc123/AWSLogs/${ACCOUNT}/Config/`],
   },
   {
     name: 'a whole organization trail',
     bucket: 'org-trail-logs',
+    logPrefix: 'AWSLogs/o-abc123/',
     scope: 'AWSLogs/o-abc123/',
     folders: ['AWSLogs/'],
     rootRecursive: true,
@@ -118,10 +125,12 @@ const SCOPES: Scope[] = [
   },
 ];
 
-function casesFor({ bucket, scope, folders, rootRecursive, siblings }: Scope): { label: string; request: Request; allowed: boolean }[] {
+function casesFor({ bucket, logPrefix, scope, folders, rootRecursive, siblings }: Scope): { label: string; request: Request; allowed: boolean }[] {
   // An organization scope holds every member's folder; the log file is the account's own.
-  const logFolder = `${scope}${scope.endsWith('/CloudTrail/') ? '' : `${ACCOUNT}/CloudTrail/`}${REGION}/2026/11/30/`;
+  const accountFolder = logPrefix.endsWith('/CloudTrail/') ? logPrefix.slice(0, -'CloudTrail/'.length) : `${logPrefix}${ACCOUNT}/`;
+  const logFolder = `${accountFolder}CloudTrail/${REGION}/2026/11/30/`;
   const logFile = `${logFolder}${ACCOUNT}_CloudTrail_${REGION}_20261130T0000Z_x.json.gz`;
+  const digestFile = `${accountFolder}CloudTrail-Digest/${REGION}/2026/11/30/${ACCOUNT}_CloudTrail-Digest_${REGION}_x_20261130T0000Z.json.gz`;
   const rows: Row[] = [
     // What a fetcher needs, whichever way it lists.
     ['walking down: the root, no Prefix at all, one level', list(bucket, undefined, '/'), true],
@@ -131,6 +140,9 @@ function casesFor({ bucket, scope, folders, rootRecursive, siblings }: Scope): {
     ['under the scope, one level', list(bucket, logFolder, '/'), true],
     ['under the scope, recursively from a start date', list(bucket, logFolder.slice(0, -'11/30/'.length)), true],
     ['a log file under the scope', get(bucket, logFile), true],
+    // The trail writes digests (and insights) beside the logs: a fetcher walking the account's folder reaches them.
+    ['the digest folder beside the logs, one level', list(bucket, `${accountFolder}CloudTrail-Digest/`, '/'), true],
+    ['a digest file of the account', get(bucket, digestFile), true],
     ['decrypting through S3 in the bucket region', decrypt(`s3.${REGION}.amazonaws.com`), true],
     // A recursive listing above the scope: allowed only when the scope is the whole trail.
     ['the root, recursively, no Prefix at all', list(bucket, undefined), rootRecursive],
@@ -166,7 +178,7 @@ function casesFor({ bucket, scope, folders, rootRecursive, siblings }: Scope): {
 }
 
 describe.each(SCOPES)('a reader for $name ($scope)', (scope) => {
-  const policy = buildReaderPolicy({ bucketName: scope.bucket, logPrefix: scope.scope, kmsKeyArn: KEY, bucketRegion: REGION });
+  const policy = buildReaderPolicy({ bucketName: scope.bucket, logPrefix: scope.logPrefix, kmsKeyArn: KEY, bucketRegion: REGION });
 
   it.each(casesFor(scope))('$label: allowed is $allowed for iam-simulate and the sandbox evaluator alike', async ({ request, allowed }) => {
     // Act

@@ -66,9 +66,22 @@ describe('the sandbox Director fetcher', () => {
     expect(round?.objectsRead.every((key) => key.startsWith(`org-logs/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${SANDBOX_ACCOUNT_ID}/CloudTrail/`))).toBe(true);
   });
 
-  it('shows a refused walk as the source fetch error, and runs without a fetcher when told to', async () => {
+  it("walks an account trail's bucket from the root with the reader key: the account's folder, digests included, is the reader's", async () => {
     // Arrange
-    const { box, source } = await onboarded({ fetcher: { strategy: 'walk-from-awslogs', intervalMs: 60_000 } });
+    const { box } = await onboarded({ fetcher: { strategy: 'walk-from-awslogs', intervalMs: 60_000 } });
+
+    // Act
+    const [round] = (await box.director.fetcher?.runOnce()) ?? [];
+
+    // Assess
+    expect(round?.fetchStatus).toBe(FETCH_STATUS_OK);
+    expect(round?.objectsRead.some((key) => key.includes('/CloudTrail-Digest/'))).toBe(true);
+  });
+
+  it("shows a refused walk (into another member account's folder) as the source fetch error, and runs without a fetcher when told to", async () => {
+    // Arrange: a member account whose id sorts first, so the walk of the organization folder reaches it first.
+    const trail = { layout: 'organization' as const, organizationId: SANDBOX_ORGANIZATION_ID, accountIds: ['000011112222', SANDBOX_ACCOUNT_ID] };
+    const { box, source } = await onboarded({ trail, fetcher: { strategy: 'walk-from-awslogs', intervalMs: 60_000 } });
     const plain = await startSandbox({ waitMs: 20, fetcher: false });
 
     try {
@@ -76,7 +89,7 @@ describe('the sandbox Director fetcher', () => {
       const [round] = (await box.director.fetcher?.runOnce()) ?? [];
 
       // Assess
-      expect(round?.fetchStatus).toMatch(/^error: AccessDenied listing s3:\/\/sandbox-org-cloudtrail\//);
+      expect(round?.fetchStatus).toBe(`error: AccessDenied listing s3://sandbox-org-cloudtrail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/000011112222/`);
       expect(connectorOf(source()).fetch_status).toBe(round?.fetchStatus);
       expect(plain.director.fetcher).toBeUndefined();
     } finally {

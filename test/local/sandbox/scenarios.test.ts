@@ -124,7 +124,7 @@ describe('sandbox scenarios', () => {
     expect(summary.aws.secrets).not.toContain(SECRET);
   });
 
-  it('control-tower-layout: succeeds, CheckBucket and the reader use <o-id>/AWSLogs/<o-id>/<account>/CloudTrail/', async () => {
+  it("control-tower-layout: succeeds, CheckBucket uses <o-id>/AWSLogs/<o-id>/<account>/CloudTrail/ and the reader reaches that account's folder", async () => {
     // Arrange
     const scenario = findScenario('control-tower-layout');
     if (!scenario) throw new Error('no scenario control-tower-layout');
@@ -143,6 +143,6 @@ describe('sandbox scenarios', () => {
     const checked = runs[0]?.events.find((event) => event.kind === 'exited' && event.state === 'CheckBucket');
     expect(checked).toMatchObject({ output: { bucket: { logPrefix: controlTowerPrefix } } });
     const [policy] = sandbox.aws.fakes.iam.policies(USER);
-    expect(JSON.stringify(policy?.document)).toContain(`${controlTowerPrefix}*`);
+    expect(JSON.stringify(policy?.document)).toContain(`${organizationId}/AWSLogs/${organizationId}/${ACCOUNT}/*`);
   });
 });
