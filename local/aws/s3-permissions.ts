@@ -53,7 +53,9 @@ export function requiredPermissions(
           action: 's3:ListBucket',
           resource: bucketArn,
           context: {
-            's3:prefix': stringField(input, 'Prefix') ?? '',
+            // A request without Prefix carries no s3:prefix key at all (one with Prefix="" carries it empty):
+            // conditions on the key then behave as on AWS, e.g. `"s3:prefix": [""]` does not match it.
+            's3:prefix': stringField(input, 'Prefix'),
             's3:delimiter': stringField(input, 'Delimiter'),
             's3:max-keys': stringField(input, 'MaxKeys'),
           },
