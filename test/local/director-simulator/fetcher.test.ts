@@ -47,7 +47,8 @@ const pathToAccountPolicy = (bucket: string) => ({
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: [bucketArn(bucket)],
-      Condition: { StringEquals: { 's3:prefix': ['', 'AWSLogs/', `AWSLogs/${ORGANIZATION}/`], 's3:delimiter': ['/'] } },
+      // IfExists: a listing of the root without Prefix carries no s3:prefix key at all (as on AWS).
+      Condition: { StringEqualsIfExists: { 's3:prefix': ['', 'AWSLogs/', `AWSLogs/${ORGANIZATION}/`] }, StringEquals: { 's3:delimiter': ['/'] } },
     },
     {
       Effect: 'Allow',
