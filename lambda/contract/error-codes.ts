@@ -48,6 +48,11 @@ export const ErrorCode = {
    * with its key (the reason is Director's own `fetch_status`). Nothing Director uses is deleted.
    */
   FETCH_FAILED: 'FETCH_FAILED',
+  /**
+   * Organization mode: an account's coverage cannot be confirmed because the organization's own log
+   * source is not onboarded (deploy the stack, or onboard the organization id). Not retried.
+   */
+  ORGANIZATION_SOURCE_MISSING: 'ORGANIZATION_SOURCE_MISSING',
   /** The run failed, then its compensation (or failure report) failed too: see the execution history. */
   CLEANUP_FAILED: 'CLEANUP_FAILED',
   INTERNAL: 'INTERNAL',

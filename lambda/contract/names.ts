@@ -31,6 +31,7 @@ export const TagKey = {
   lastOrder: 'logpoint:last-order',
   directorKey: 'logpoint:director-key',
   directorWrite: 'logpoint:director-write',
+  directorSwitch: 'logpoint:director-switch',
 } as const;
 
 /** The prefix reserved for this product's own tags; caller-supplied tags may not use it. */

@@ -10,6 +10,7 @@ export const OffboardingTask = {
   CheckOrder: 'offboarding/check-order',
   RemoveReader: 'offboarding/remove-reader',
   ScheduleSecretDeletion: 'offboarding/schedule-secret-deletion',
+  RecordOffboarded: 'offboarding/record-offboarded',
   DescribeOffboardingFailure: 'offboarding/describe-failure',
   AcquireLock: 'locking/acquire-lock',
   ReleaseLock: 'locking/release-lock',

@@ -12,12 +12,18 @@ export const OnboardingTask = {
   CheckOrder: 'onboarding/check-order',
   FinalizeOnboarding: 'onboarding/finalize-onboarding',
   CheckDataFlow: 'onboarding/check-data-flow',
+  ConfirmCoverage: 'onboarding/confirm-coverage',
   Compensate: 'onboarding/compensate',
   AcquireLock: 'locking/acquire-lock',
   ReleaseLock: 'locking/release-lock',
 } as const;
 
 export type OnboardingTaskName = keyof typeof OnboardingTask;
+
+/** Task states that run another state's function: the coverage path's look for an account's logs is CheckBucket's. */
+export const OnboardingTaskAlias = {
+  CheckAccountLogs: 'CheckBucket',
+} as const satisfies Record<string, OnboardingTaskName>;
 
 export const OnboardingState = {
   ReadInput: 'ReadOnboardingInput',
@@ -27,6 +33,9 @@ export const OnboardingState = {
   StartDataWatch: 'StartDataWatch',
   WaitForData: 'WaitForData',
   IsDataFlowing: 'IsDataFlowing',
+  IsCoveredByOrganization: 'IsCoveredByOrganization',
+  PublishOutcome: 'PublishOutcome',
+  PublishCovered: 'PublishCovered',
   PublishSucceeded: 'PublishSucceeded',
   PublishFailed: 'PublishFailed',
   Onboarded: 'Onboarded',

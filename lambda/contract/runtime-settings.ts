@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { collectionSettingsSchema } from './collection.js';
 import { awsRegionSchema, bucketNameSchema, directorSettingsSchema, logSourceDefaultsSchema, organizationIdSchema, trailPrefixSchema } from './settings.js';
 
 /** The stack's CloudTrail trail: the bucket every account's logs land in, unless an input overrides it. */
@@ -34,14 +35,22 @@ export const dataFlowSchema = z.strictObject({
   initialWaitSeconds: z.int().min(1).max(600).default(30),
   maxWaitSeconds: z.int().min(1).max(900).default(120),
   deadlineSeconds: z.int().min(0).max(86_400).default(1800),
+  /**
+   * How long a key rotation's testSecret waits, inside the rotation function, for Director to
+   * report a fetch with the new key (backing off between looks); past it the rotation proceeds as
+   * REGISTERED_NO_DATA_YET. The function's timeout bounds it further (rotate-access-key.handler.ts).
+   */
+  rotationWaitSeconds: z.int().min(0).max(600).default(60),
 });
 export type DataFlowSettings = z.infer<typeof dataFlowSchema>;
-export const DEFAULT_DATA_FLOW: DataFlowSettings = { initialWaitSeconds: 30, maxWaitSeconds: 120, deadlineSeconds: 1800 };
+export const DEFAULT_DATA_FLOW: DataFlowSettings = { initialWaitSeconds: 30, maxWaitSeconds: 120, deadlineSeconds: 1800, rotationWaitSeconds: 60 };
 
 /** What every Lambda of the workflow receives in `ONBOARDING_SETTINGS`. Contains no secret. */
 export const runtimeSettingsSchema = z.strictObject({
   director: directorSettingsSchema.omit({ caBundle: true }),
   trail: trailSettingsSchema,
+  /** @default per-account: what every stack did before collection modes. */
+  collection: collectionSettingsSchema.default({ mode: 'per-account' }),
   logSource: logSourceDefaultsSchema,
   orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 }),
   dataFlow: dataFlowSchema.default(DEFAULT_DATA_FLOW),

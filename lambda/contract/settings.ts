@@ -99,11 +99,15 @@ const filterDateSchema = z.discriminatedUnion('policy', [
 ]);
 
 const DEFAULT_LOG_SOURCE_DESCRIPTION = 'CloudTrail logs of AWS account {accountId}, read from S3 bucket {bucket}. Managed by logpoint-cloudtrail-onboarding.';
+const DEFAULT_ORGANIZATION_SOURCE_DESCRIPTION =
+  'CloudTrail logs of every account of AWS organization {organizationId}, read from S3 bucket {bucket}. Managed by logpoint-cloudtrail-onboarding.';
 
 export const logSourceDefaultsSchema = z.strictObject({
   /** Placeholders: {accountId}, {bucket}, {region}. Must contain {accountId} so each account gets its own source. */
   namePattern: z.string().min(1).includes('{accountId}', { message: 'must contain the {accountId} placeholder' }).default('CloudTrail-{accountId}'),
   description: z.string().default(DEFAULT_LOG_SOURCE_DESCRIPTION),
+  /** The description of the organization's one source (collection mode `organization`); also {organizationId}. */
+  organizationDescription: z.string().default(DEFAULT_ORGANIZATION_SOURCE_DESCRIPTION),
   vendorName: z.string().default('AWS'),
   documentationLink: z.string().default('https://docs.logpoint.com/docs/cloud-trail/en/latest/'),
   /** Base64 image, empty for none. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { collectionSubjectSchema } from '../contract/collection.js';
 import { LOCK_WORKFLOWS } from '../contract/account-lock.js';
-import { accountIdSchema } from '../contract/settings.js';
 import { isoInstant } from '../shared/workflow-schemas.js';
 
 /**
@@ -10,21 +10,21 @@ import { isoInstant } from '../shared/workflow-schemas.js';
 const ownerSchema = z.string().min(1).max(2048);
 
 export const acquireLockInputSchema = z.strictObject({
-  accountId: accountIdSchema,
+  accountId: collectionSubjectSchema,
   owner: ownerSchema,
   workflow: z.enum(LOCK_WORKFLOWS),
 });
 
 /** The lock a run holds; `expiresAt` tells an operator how long a run that never released it blocks the account. */
 export const accountLockSchema = z.strictObject({
-  accountId: accountIdSchema,
+  accountId: collectionSubjectSchema,
   owner: ownerSchema,
   expiresAt: isoInstant,
 });
 export type AccountLock = z.infer<typeof accountLockSchema>;
 
 export const releaseLockInputSchema = z.strictObject({
-  accountId: accountIdSchema,
+  accountId: collectionSubjectSchema,
   owner: ownerSchema,
 });
 

@@ -1,3 +1,4 @@
+import { coverageOf } from '../contract/collection.js';
 import type { RuntimeSettings } from '../contract/runtime-settings.js';
 import { defaultLogSourceName } from '../shared/log-source-body.js';
 import type { OffboardingInput, OffboardingRequest } from './workflow-contract.js';
@@ -10,5 +11,6 @@ export function resolveOffboardingRequest(input: OffboardingInput, settings: Run
     // The same expansion onboarding uses, so both agree on the name for the same account.
     logSourceName: input.logSourceName ?? defaultLogSourceName(settings, input.accountId),
     trigger: input.trigger ?? null,
+    coverage: coverageOf(settings.collection.mode, input.accountId),
   };
 }

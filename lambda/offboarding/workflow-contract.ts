@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { accountIdSchema, logSourceNameSchema } from '../contract/settings.js';
+import { collectionSubjectSchema, coverageSchema } from '../contract/collection.js';
+import { logSourceNameSchema } from '../contract/settings.js';
 import { caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
 
 /**
@@ -22,7 +23,7 @@ import { caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
 const offboardingReasonSchema = z.enum(['account-closed', 'removed-from-organization', 'manual']);
 /** What a trigger or an operator passes to StartExecution. */
 export const offboardingInputSchema = z.strictObject({
-  accountId: accountIdSchema,
+  accountId: collectionSubjectSchema,
   /** Defaults to `manual`. */
   reason: offboardingReasonSchema.optional(),
   /** Only needed when the account's log source was registered under a name other than the pattern's. */
@@ -34,10 +35,12 @@ export type OffboardingInput = z.infer<typeof offboardingInputSchema>;
 
 /** ValidateOffboardInput's output: the input with every default filled in. */
 export const offboardingRequestSchema = z.strictObject({
-  accountId: accountIdSchema,
+  accountId: collectionSubjectSchema,
   reason: offboardingReasonSchema,
   logSourceName: z.string().min(1),
   trigger: z.string().nullable(),
+  /** How the account was collected: an account covered by the organization source has none of its own to remove. */
+  coverage: coverageSchema,
 });
 export type OffboardingRequest = z.infer<typeof offboardingRequestSchema>;
 
@@ -113,7 +116,7 @@ export type CompletedOffboarding = z.infer<typeof completedOffboardingStateSchem
 
 /** The execution's output and the detail of the `Offboarding Succeeded` event. */
 export const offboardingSummarySchema = z.strictObject({
-  accountId: accountIdSchema,
+  accountId: collectionSubjectSchema,
   reason: offboardingReasonSchema,
   trigger: z.string().nullable(),
   logSourceName: z.string(),
@@ -154,3 +157,6 @@ export const offboardingExecutionStateSchema = z.looseObject({
   error: caughtErrorSchema.optional(),
 });
 export type OffboardingExecutionState = z.infer<typeof offboardingExecutionStateSchema>;
+
+/** RecordOffboarded's output: the summary, recorded in the account registry, with how the account was collected. */
+export const recordedOffboardingSchema = offboardingSummarySchema.extend({ coverage: coverageSchema });

@@ -3,7 +3,7 @@ import type { DataFlowSettings } from '../contract/runtime-settings.js';
 import type { DirectorClient } from '../director/index.js';
 import { doublingDelay } from '../shared/backoff.js';
 import { OnboardingError } from '../shared/errors.js';
-import { fetchSignalsOf, isLater, type FetchSignals } from '../shared/fetch-signals.js';
+import { baselineOf, fetchSignalsOf, fetchVerdictSince, type FetchSignals } from '../shared/fetch-signals.js';
 import type { DataPlane } from './workflow-contract.js';
 
 export interface DataFlowInput {
@@ -32,7 +32,7 @@ export async function checkDataFlow(director: DirectorClient, settings: DataFlow
   const attempt = watch.attempt + 1;
   const deadlineAt = watch.deadlineAt ?? new Date(now.getTime() + settings.deadlineSeconds * 1000).toISOString();
   const firstLookOfEdit = input.operation === 'EDIT' && watch.attempt === 0;
-  const baseline = firstLookOfEdit ? { lastLogReceived: signals.lastLogReceived, lastFetchAttempt: signals.lastFetchAttempt } : watch.baseline;
+  const baseline = firstLookOfEdit ? baselineOf(signals) : watch.baseline;
   const look = (outcome: DataPlane['outcome'], note: string, nextWaitSeconds = 1): DataPlane => ({
     outcome,
     lastLogReceived: signals.lastLogReceived,
@@ -42,13 +42,10 @@ export async function checkDataFlow(director: DirectorClient, settings: DataFlow
     watch: { attempt, nextWaitSeconds, deadlineAt, baseline },
   });
 
-  const attemptedSince = !firstLookOfEdit && isLater(signals.lastFetchAttempt, baseline?.lastFetchAttempt ?? null);
-  const receivedSince = !firstLookOfEdit && isLater(signals.lastLogReceived, baseline?.lastLogReceived ?? null);
-  if (attemptedSince && signals.fetchFailed) throw fetchFailed(input, signals);
-  if (receivedSince) return look('ONBOARDED', `Logpoint received logs at ${signals.lastLogReceived ?? '?'}.`);
-  if (attemptedSince && signals.lastLogReceived !== null) {
-    return look('ONBOARDED', `Logpoint fetched at ${signals.lastFetchAttempt ?? '?'} with the new key; its last log arrived at ${signals.lastLogReceived}.`);
-  }
+  // The first look of an edit is its own baseline, so nothing counts yet.
+  const verdict = fetchVerdictSince(signals, baseline);
+  if (verdict.kind === 'fetch-failed') throw fetchFailed(input, signals);
+  if (verdict.kind === 'fetched') return look('ONBOARDED', verdict.note);
 
   const remainingSeconds = Math.floor((Date.parse(deadlineAt) - now.getTime()) / 1000);
   if (remainingSeconds <= 0) {

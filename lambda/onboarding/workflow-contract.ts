@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { collectionSubjectSchema, coverageSchema } from '../contract/collection.js';
 import { accessCheckSchema, bucketFactsSchema, caughtErrorSchema, isoInstant } from '../shared/workflow-schemas.js';
-import { accountIdSchema, awsRegionSchema, bucketNameSchema, logSourceNameSchema, organizationIdSchema, trailPrefixSchema } from '../contract/settings.js';
+import { awsRegionSchema, bucketNameSchema, logSourceNameSchema, organizationIdSchema, trailPrefixSchema } from '../contract/settings.js';
 
 /**
  * The workflow contract, written once. Every state's input and output is parsed with these
@@ -13,7 +14,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** What a trigger, the deploy hook or an operator passes to StartExecution. */
 export const onboardingInputSchema = z.strictObject({
-  accountId: accountIdSchema,
+  /** The account, or in organization mode the organization id to onboard the organization's own source. */
+  accountId: collectionSubjectSchema,
   /** Defaults to the stack's configured trail bucket. */
   bucketName: bucketNameSchema.optional(),
   /** The region the operator expects the bucket in; a mismatch fails with BUCKET_REGION_MISMATCH. */
@@ -30,7 +32,7 @@ export type OnboardingInput = z.infer<typeof onboardingInputSchema>;
 
 /** ValidateInput's output: the input merged with the stack's trail settings. */
 export const onboardingRequestSchema = z.strictObject({
-  accountId: accountIdSchema,
+  accountId: collectionSubjectSchema,
   bucketName: bucketNameSchema,
   bucketRegion: awsRegionSchema.optional(),
   trailPrefix: trailPrefixSchema.optional(),
@@ -38,6 +40,8 @@ export const onboardingRequestSchema = z.strictObject({
   logSourceName: z.string().min(1),
   filterDate: isoInstant.optional(),
   trigger: z.string().optional(),
+  /** What the run does: onboard the account's own source, prove its coverage by the organization's, or onboard the organization's. */
+  coverage: coverageSchema,
 });
 export type OnboardingRequest = z.infer<typeof onboardingRequestSchema>;
 
@@ -117,6 +121,24 @@ export const onboardingResultSchema = z.strictObject({
   dataPlane: dataPlaneSchema.optional(),
 });
 export type OnboardingResult = z.infer<typeof onboardingResultSchema>;
+
+/**
+ * ConfirmCoverage's output, the execution's output for an account that the organization's source
+ * collects (organization mode): no reader, key or source of its own.
+ */
+export const coverageResultSchema = z.strictObject({
+  accountId: z.string(),
+  coverage: z.literal('organization-source'),
+  organizationId: z.string(),
+  /** The organization's source that fetches the account's logs. */
+  logSourceName: z.string(),
+  logSourceId: z.string(),
+  /** Where the account's logs were found, under the organization prefix. */
+  logPrefix: z.string(),
+  dataPlane: dataPlaneSchema.pick({ outcome: true, lastLogReceived: true, fetchStatus: true, lastFetchAttempt: true, note: true }),
+  warnings: z.array(z.string()),
+});
+export type CoverageResult = z.infer<typeof coverageResultSchema>;
 
 const cleanupSummarySchema = z.strictObject({
   deletedAccessKeys: z.array(z.string()),

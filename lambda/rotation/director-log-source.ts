@@ -1,6 +1,6 @@
 import { tagAccountSecret } from '../shared/account-secret-tags.js';
 import { describeAccountSecret } from '../shared/account-secret.js';
-import { directorKeyRecordOf, recordDirectorWrite } from '../shared/director-key-record.js';
+import { directorKeyRecordOf, directorSwitchValue, recordDirectorWrite, type DirectorSwitch } from '../shared/director-key-record.js';
 import type { AccessKeyPair } from '../shared/account-secret.js';
 import { DirectorAuthError, DirectorForbiddenError, DirectorNotFoundError, DirectorOrderFailedError, DirectorValidationError } from '../director/index.js';
 import type { DirectorClient, LogSourceRecord, OrderReference } from '../director/index.js';
@@ -131,18 +131,38 @@ export class DirectorLogSource {
    * Best effort: the last order, and the key Director now holds, on the secret's tags. The order
    * helps an operator; the key tells a later onboarding's compensation which key it must keep
    * (without it, that compensation keeps the key the secret holds as AWSCURRENT or AWSPREVIOUS).
+   * `switched`: the fetch signals at the switch (data-plane.ts); without it, any switch record is emptied.
    */
-  async recordOrder(target: RotationTarget, order: OrderReference, heldAccessKeyId: string): Promise<void> {
+  async recordOrder(target: RotationTarget, order: OrderReference, heldAccessKeyId: string, switched: DirectorSwitch | null = null): Promise<void> {
     try {
       await tagAccountSecret(
         this.run.context.secretsManager,
         target.accountId,
-        { lastOrder: order.requestId, directorKey: heldAccessKeyId, directorWrite: '' },
+        {
+          lastOrder: order.requestId,
+          directorKey: heldAccessKeyId,
+          directorWrite: '',
+          directorSwitch: switched === null ? '' : directorSwitchValue(switched),
+        },
         target.description,
       );
     } catch (error) {
       this.run.log('warn', `Could not record order ${order.requestId} on ${target.secretName}`, { awsError: describeAwsError(error) });
     }
+  }
+
+  /** Best effort, as {@link recordOrder}: the fetch signals at a switch whose order was recorded without them. */
+  async recordSwitch(target: RotationTarget, switched: DirectorSwitch): Promise<void> {
+    try {
+      await tagAccountSecret(this.run.context.secretsManager, target.accountId, { directorSwitch: directorSwitchValue(switched) }, target.description);
+    } catch (error) {
+      this.run.log('warn', `Could not record the switch to ${switched.accessKeyId} on ${target.secretName}`, { awsError: describeAwsError(error) });
+    }
+  }
+
+  /** Director's read-back of the source as it is now (not the copy this invocation found), for its fetch signals. */
+  readBack(source: OwnedLogSource): Promise<LogSourceRecord> {
+    return this.director().getLogSource(source.id);
   }
 
   /**

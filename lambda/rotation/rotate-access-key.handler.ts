@@ -49,12 +49,17 @@ const SAFETY_MARGIN_MS = 5_000;
 
 /**
  * Fits the waits into the invocation: an order wait or the propagation retries may take at most
- * half of what is left, so a rollback (another Director edit) still has the other half.
+ * half of what is left, so a rollback (another Director edit) still has the other half. testSecret
+ * waits for the data plane after its propagation retries and before a possible rollback, so that
+ * wait gets only what those two cannot use (85 s of a 5-minute invocation).
  */
 export function timeoutsWithin(remainingMs: number, configured: Partial<RotationTimeouts> = {}): RotationTimeouts {
   const base = { ...DEFAULT_ROTATION_TIMEOUTS, ...configured };
   const half = Math.max(1_000, Math.floor((remainingMs - SAFETY_MARGIN_MS) / 2));
-  return { ...base, orderDeadlineMs: Math.min(base.orderDeadlineMs, half), propagationBudgetMs: Math.min(base.propagationBudgetMs, half) };
+  const orderDeadlineMs = Math.min(base.orderDeadlineMs, half);
+  const propagationBudgetMs = Math.min(base.propagationBudgetMs, half);
+  const leftMs = Math.max(0, remainingMs - SAFETY_MARGIN_MS - orderDeadlineMs - propagationBudgetMs);
+  return { ...base, orderDeadlineMs, propagationBudgetMs, dataPlaneBudgetMs: Math.min(base.dataPlaneBudgetMs, leftMs) };
 }
 
 export const createHandler = (dependencies: RotationDependenciesProvider = awsRotationDependencies) =>

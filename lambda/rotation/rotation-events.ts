@@ -4,13 +4,14 @@ import { TagKey } from '../contract/names.js';
 import { EVENT_SOURCE, KeyRotationEventType } from '../contract/events.js';
 import type { RotationRun } from './rotation-run.js';
 import type { RotationTarget } from './rotation-target.js';
+import type { RotationDataPlane } from './rotation-types.js';
 
 /** The rotation's EventBridge notifications, their details redacted against every key the run read. */
 
 export async function publishSucceeded(
   run: RotationRun,
   target: RotationTarget,
-  facts: { accessKeyId: string; retiredAccessKeyIds: string[]; logSourceId: string | null },
+  facts: { accessKeyId: string; retiredAccessKeyIds: string[]; logSourceId: string | null; dataPlane: RotationDataPlane },
 ): Promise<void> {
   await publishRotationEvent(run, KeyRotationEventType.Succeeded, {
     accountId: target.accountId,
@@ -19,6 +20,7 @@ export async function publishSucceeded(
     accessKeyId: facts.accessKeyId,
     retiredAccessKeyIds: facts.retiredAccessKeyIds,
     logSourceId: facts.logSourceId ?? target.description.tags[TagKey.logSourceId] ?? null,
+    dataPlane: { outcome: facts.dataPlane.outcome, lastLogReceived: facts.dataPlane.lastLogReceived, fetchStatus: facts.dataPlane.fetchStatus },
   });
 }
 

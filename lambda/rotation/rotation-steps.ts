@@ -9,12 +9,13 @@ import { connectorAccessKey } from './director-log-source.js';
 import { directorKeyRecordOf } from '../shared/director-key-record.js';
 import type { LogSourceRecord } from '../director/index.js';
 import { bucketFacts, verifyDuringPropagation } from './key-verification.js';
+import { awaitFetchSinceSwitch, dataPlaneWithoutSource, ensureSwitchRecorded, lookBeforeRetiring, signalsAtSwitch } from './data-plane.js';
 import { RotationAbandonedError } from './rotation-errors.js';
 import { publishSucceeded } from './rotation-events.js';
 import type { RotationRun } from './rotation-run.js';
 import type { RotationTarget } from './rotation-target.js';
 import { RotationStep } from './rotation-types.js';
-import type { KeyRotationContext, RotationRequest, RotationStepRequest, RotationStepResult } from './rotation-types.js';
+import type { KeyRotationContext, RotationDataPlane, RotationRequest, RotationStepRequest, RotationStepResult } from './rotation-types.js';
 import { executeStep } from './step-execution.js';
 
 /**
@@ -26,9 +27,11 @@ import { executeStep } from './step-execution.js';
  * 2. setSecret — `PUT` of the account's log source in Director with the pending key (the same edit
  *    body the onboarding sends, keeping the source's name and filter date), waiting for its order.
  * 3. testSecret — with the pending key, list and read one CloudTrail log object, retrying for a
- *    bounded time while IAM propagates the new key.
- * 4. finishSecret — only when Director uses the pending key: AWSCURRENT moves to it (AWSPREVIOUS
- *    follows), then the old IAM key is deleted. `Key Rotation Succeeded` is published.
+ *    bounded time while IAM propagates the new key; then wait, bounded, for Director to report a
+ *    fetch with it since the switch (data-plane.ts): a failed fetch fails the step (FETCH_FAILED).
+ * 4. finishSecret — only when Director uses the pending key and reports no failed fetch with it:
+ *    AWSCURRENT moves to it (AWSPREVIOUS follows), then the old IAM key is deleted.
+ *    `Key Rotation Succeeded` is published, with the data plane's outcome.
  *
  * Every step may be invoked again with the same token (Secrets Manager retries after a failure or
  * a timeout) and then finds its work done. A version that already carries AWSCURRENT makes
@@ -103,18 +106,20 @@ export function setSecretStep(context: KeyRotationContext, request: RotationRequ
     await run.requireKeyOnUser(target, pending.accessKeyId);
     const source = await run.logSource.require(target);
     if (directorHolds(target, source, pending.accessKeyId)) {
+      await ensureSwitchRecorded(run, target, source, pending.accessKeyId);
       return { action: 'director-already-updated', accessKeyId: pending.accessKeyId, logSourceId: source.id };
     }
     const order = await run.logSource.edit(target, source, pending, 'switch');
-    await run.logSource.recordOrder(target, order, pending.accessKeyId);
+    await run.logSource.recordOrder(target, order, pending.accessKeyId, await signalsAtSwitch(run, source, pending.accessKeyId));
     return { action: 'director-updated', accessKeyId: pending.accessKeyId, logSourceId: source.id, orderRequestId: order.requestId };
   });
 }
 
 /**
- * testSecret: the pending key lists and reads one log object. Without a pending value (Secrets
- * Manager testing the configuration after RotateSecret with RotateImmediately=false) the current
- * key is tested instead, which proves the same set-up.
+ * testSecret: the pending key lists and reads one log object, then Director is given a bounded
+ * time to report a fetch with it. Without a pending value (Secrets Manager testing the
+ * configuration after RotateSecret with RotateImmediately=false) the current key is tested
+ * instead, which proves the same set-up; nothing was switched, so there is no data plane to watch.
  */
 export function testSecretStep(context: KeyRotationContext, request: RotationRequest): Promise<RotationStepResult> {
   return executeStep(context, request, RotationStep.TestSecret, 'roll-back', async (run, target) => {
@@ -124,24 +129,34 @@ export function testSecretStep(context: KeyRotationContext, request: RotationReq
     const key = pending ?? (await run.currentKey());
     const facts = await bucketFacts(run, target);
     const access = await verifyDuringPropagation(run, key, facts);
-    return { action: 'verified', accessKeyId: key.accessKeyId, objectKey: access.objectKey, testedCurrentKey: pending === null };
+    const dataPlane = pending === null ? undefined : await dataPlaneAfterSwitch(run, target, pending.accessKeyId);
+    return {
+      action: 'verified',
+      accessKeyId: key.accessKeyId,
+      objectKey: access.objectKey,
+      testedCurrentKey: pending === null,
+      ...(dataPlane === undefined ? {} : { dataPlane }),
+    };
   });
 }
 
 /**
- * finishSecret: once Director is proven to use the pending key, AWSCURRENT moves to it, the old
- * key is deleted and the AWSPENDING label is taken off. Called again after that, it only makes
- * sure the old (AWSPREVIOUS) key is gone.
+ * finishSecret: once Director is proven to use the pending key, and reports no failed fetch with it
+ * since the switch, AWSCURRENT moves to it, the old key is deleted and the AWSPENDING label is
+ * taken off. Called again after that, it only makes sure the old (AWSPREVIOUS) key is gone, after
+ * the same look at the data plane.
  */
 export function finishSecretStep(context: KeyRotationContext, request: RotationRequest): Promise<RotationStepResult> {
   return executeStep(context, request, RotationStep.FinishSecret, 'report-only', async (run, target) => {
     const { iam, secretsManager } = context;
     if (target.isCurrent) {
       const current = await run.currentKey();
+      const found = await run.logSource.find(target);
+      const dataPlane = found === null ? dataPlaneWithoutSource() : await lookBeforeRetiring(run, target, found, current.accessKeyId, 'The AWSPREVIOUS key');
       const retired = await retirePreviousKey(run, target, current.accessKeyId);
       await removePendingLabel(secretsManager, target.accountId, target.versionId, { evenIfCurrent: true }, target.description);
-      await publishSucceeded(run, target, { accessKeyId: current.accessKeyId, retiredAccessKeyIds: retired, logSourceId: null });
-      return { action: 'already-current', accessKeyId: current.accessKeyId, retiredAccessKeyIds: retired };
+      await publishSucceeded(run, target, { accessKeyId: current.accessKeyId, retiredAccessKeyIds: retired, logSourceId: found?.id ?? null, dataPlane });
+      return { action: 'already-current', accessKeyId: current.accessKeyId, retiredAccessKeyIds: retired, dataPlane };
     }
     const pending = await run.requirePendingKey(target);
     const current = await run.currentKey();
@@ -158,6 +173,8 @@ export function finishSecretStep(context: KeyRotationContext, request: RotationR
         { details: { logSourceId: source.id, directorAccessKeyId: directorKey ?? null, pendingAccessKeyId: pending.accessKeyId } },
       );
     }
+    // Before anything moves: a failed fetch with the new key keeps the old one current and in place.
+    const dataPlane = await lookBeforeRetiring(run, target, source, pending.accessKeyId, `The old key ${current.accessKeyId}`);
     await run.promotePendingKey(target, pending);
     const retired: string[] = [];
     if (current.accessKeyId !== pending.accessKeyId) {
@@ -167,9 +184,16 @@ export function finishSecretStep(context: KeyRotationContext, request: RotationR
     // The description predates the promotion, but the AWSPENDING label it shows on the version has
     // not moved, and with evenIfCurrent the version's new AWSCURRENT label does not matter.
     await removePendingLabel(secretsManager, target.accountId, target.versionId, { evenIfCurrent: true }, target.description);
-    await publishSucceeded(run, target, { accessKeyId: pending.accessKeyId, retiredAccessKeyIds: retired, logSourceId: source.id });
-    return { action: 'promoted', accessKeyId: pending.accessKeyId, logSourceId: source.id, retiredAccessKeyIds: retired };
+    await publishSucceeded(run, target, { accessKeyId: pending.accessKeyId, retiredAccessKeyIds: retired, logSourceId: source.id, dataPlane });
+    return { action: 'promoted', accessKeyId: pending.accessKeyId, logSourceId: source.id, retiredAccessKeyIds: retired, dataPlane };
   });
+}
+
+/** testSecret's look at the data plane, once Director holds the pending key (setSecret completed); undefined before. */
+async function dataPlaneAfterSwitch(run: RotationRun, target: RotationTarget, accessKeyId: string): Promise<RotationDataPlane | undefined> {
+  const source = await run.logSource.find(target);
+  if (source === null || !directorHolds(target, source, accessKeyId)) return undefined;
+  return awaitFetchSinceSwitch(run, target, source, accessKeyId);
 }
 
 /** Deletes the key of the AWSPREVIOUS version, unless it is the current key or already gone. */

@@ -29,6 +29,13 @@ export interface RotationTimeouts {
   propagationBudgetMs: number;
   propagationInitialDelayMs: number;
   propagationMaxDelayMs: number;
+  /**
+   * The most testSecret may wait for Director to report a fetch with the new key; the setting
+   * `dataFlow.rotationWaitSeconds` applies below it. The handler fits it into the invocation.
+   */
+  dataPlaneBudgetMs: number;
+  dataPlaneInitialDelayMs: number;
+  dataPlaneMaxDelayMs: number;
 }
 
 export const DEFAULT_ROTATION_TIMEOUTS: RotationTimeouts = {
@@ -38,7 +45,20 @@ export const DEFAULT_ROTATION_TIMEOUTS: RotationTimeouts = {
   propagationBudgetMs: 90_000,
   propagationInitialDelayMs: 2_000,
   propagationMaxDelayMs: 15_000,
+  dataPlaneBudgetMs: Number.POSITIVE_INFINITY,
+  dataPlaneInitialDelayMs: 2_000,
+  dataPlaneMaxDelayMs: 15_000,
 };
+
+/**
+ * What Director reported about the data plane after the switch to the new key (lambda/rotation/data-plane.ts):
+ * ONBOARDED once it fetched with it, REGISTERED_NO_DATA_YET when it reported no fetch within the wait.
+ */
+export interface RotationDataPlane {
+  outcome: 'ONBOARDED' | 'REGISTERED_NO_DATA_YET';
+  lastLogReceived: string | null;
+  fetchStatus: string | null;
+}
 
 export interface KeyRotationContext {
   iam: IAMClient;
@@ -88,6 +108,8 @@ export interface RotationStepResult {
   retiredAccessKeyIds?: string[];
   /** testSecret found no pending value (Secrets Manager testing the configuration) and tested the current key. */
   testedCurrentKey?: boolean;
+  /** testSecret and finishSecret: what Director reported about fetching with the new key since the switch. */
+  dataPlane?: RotationDataPlane;
 }
 
 /** What a rollback did; `complete: false` leaves the new key and the AWSPENDING label in place. */

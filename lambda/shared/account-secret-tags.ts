@@ -15,6 +15,8 @@ export interface AccountSecretTags {
   directorKey?: string;
   /** A Director write carrying a key whose outcome is not known yet; '' once it is (director-key-record.ts). */
   directorWrite?: string;
+  /** Director's fetch signals when a rotation switched it to a key; '' once undone (director-key-record.ts). */
+  directorSwitch?: string;
 }
 
 const TAG_KEY_OF: Record<keyof AccountSecretTags, string> = {
@@ -22,6 +24,7 @@ const TAG_KEY_OF: Record<keyof AccountSecretTags, string> = {
   lastOrder: TagKey.lastOrder,
   directorKey: TagKey.directorKey,
   directorWrite: TagKey.directorWrite,
+  directorSwitch: TagKey.directorSwitch,
 };
 
 // Secrets Manager tag values: up to 256 of letters, digits, spaces and _ . : / = + - @

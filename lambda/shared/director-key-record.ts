@@ -2,6 +2,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { TagKey } from '../contract/names.js';
 import type { AccountSecretDescription } from './account-secret.js';
 import { tagAccountSecret } from './account-secret-tags.js';
+import type { FetchBaseline } from './fetch-signals.js';
 
 /**
  * What the account secret records about the keys Director holds or may hold. It lives on the
@@ -12,6 +13,10 @@ import { tagAccountSecret } from './account-secret-tags.js';
  *   carried it succeeded). Written by FinalizeOnboarding and by key rotation.
  * - `logpoint:director-write`: `<CREATE|EDIT> <accessKeyId> <ISO instant>`, written just BEFORE a
  *   write carrying that key is sent, and emptied once its outcome is known.
+ * - `logpoint:director-switch`: `<accessKeyId> <last_log_received|-> <last_fetch_attempt|->`,
+ *   Director's fetch signals as a key rotation read them once its switch to that key succeeded.
+ *   Only a fetch later than these used the key, so every step of the rotation (and each retry of
+ *   one) judges the data plane from the same point, in Director's own clock. Emptied on rollback.
  */
 
 type DirectorWriteOperation = 'CREATE' | 'EDIT';
@@ -23,6 +28,12 @@ export interface DirectorWrite {
   sentAt: string;
 }
 
+/** A rotation's switch of Director to `accessKeyId`, and the fetch signals Director reported then. */
+export interface DirectorSwitch {
+  accessKeyId: string;
+  baseline: FetchBaseline;
+}
+
 export interface DirectorKeyRecord {
   confirmedKeyId: string | null;
   /** A write whose outcome is not known yet: Director may hold its key. */
@@ -30,6 +41,8 @@ export interface DirectorKeyRecord {
 }
 
 const WRITE_VALUE = /^(CREATE|EDIT) (\S+) (\S+)$/;
+const SWITCH_VALUE = /^(\S+) (\S+) (\S+)$/;
+const NO_SIGNAL = '-';
 
 /** The record as the secret's tags hold it; anything malformed counts as absent. */
 export function directorKeyRecordOf(tags: Record<string, string>): DirectorKeyRecord {
@@ -41,6 +54,32 @@ export function directorKeyRecordOf(tags: Record<string, string>): DirectorKeyRe
       ? { operation: write[1] as DirectorWriteOperation, accessKeyId: write[2] ?? '', sentAt }
       : null;
   return { confirmedKeyId: confirmed ? confirmed : null, inFlight };
+}
+
+/** The last switch a rotation recorded on the secret's tags, or null (none, emptied or malformed). */
+export function lastDirectorSwitchOf(tags: Record<string, string>): DirectorSwitch | null {
+  return switchOf(tags[TagKey.directorSwitch] ?? '');
+}
+
+/** The tag value that records `recorded`. */
+export function directorSwitchValue(recorded: DirectorSwitch): string {
+  const { lastLogReceived, lastFetchAttempt } = recorded.baseline;
+  return `${recorded.accessKeyId} ${lastLogReceived ?? NO_SIGNAL} ${lastFetchAttempt ?? NO_SIGNAL}`;
+}
+
+function switchOf(value: string): DirectorSwitch | null {
+  const match = SWITCH_VALUE.exec(value.trim());
+  if (!match) return null;
+  const lastLogReceived = recordedInstant(match[2]);
+  const lastFetchAttempt = recordedInstant(match[3]);
+  if (lastLogReceived === undefined || lastFetchAttempt === undefined) return null;
+  return { accessKeyId: match[1] ?? '', baseline: { lastLogReceived, lastFetchAttempt } };
+}
+
+/** A recorded instant: `-` is none (null); anything unreadable is undefined, which makes the record malformed. */
+function recordedInstant(text: string | undefined): string | null | undefined {
+  if (text === NO_SIGNAL) return null;
+  return text !== undefined && !Number.isNaN(Date.parse(text)) ? text : undefined;
 }
 
 /** Records, before it is sent, a write that hands `write.accessKeyId` to Director. */

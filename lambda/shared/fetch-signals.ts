@@ -42,8 +42,43 @@ export function fetchSignalsOf(source: { config?: unknown; last_log_received?: u
   };
 }
 
+/** Signals a later look must beat: only a fetch after them counts (the source's earlier fetches used another key). */
+export interface FetchBaseline {
+  lastLogReceived: string | null;
+  lastFetchAttempt: string | null;
+}
+
+export function baselineOf(signals: FetchSignals): FetchBaseline {
+  return { lastLogReceived: signals.lastLogReceived, lastFetchAttempt: signals.lastFetchAttempt };
+}
+
+/** What the signals say about the fetches since a baseline. */
+export type FetchVerdict = { kind: 'fetch-failed' } | { kind: 'fetched'; note: string } | { kind: 'nothing-yet' };
+
+/**
+ * The one reading of the signals that the onboarding's data-plane watch and the key rotation
+ * share, counting only what is later than `baseline` (null: everything counts):
+ *
+ * - a fetch attempt that ended in an error: `fetch-failed`;
+ * - logs received, or a successful attempt while logs have been received: `fetched`;
+ * - neither: `nothing-yet`.
+ */
+export function fetchVerdictSince(signals: FetchSignals, baseline: FetchBaseline | null): FetchVerdict {
+  const attemptedSince = isLater(signals.lastFetchAttempt, baseline?.lastFetchAttempt ?? null);
+  const receivedSince = isLater(signals.lastLogReceived, baseline?.lastLogReceived ?? null);
+  if (attemptedSince && signals.fetchFailed) return { kind: 'fetch-failed' };
+  if (receivedSince) return { kind: 'fetched', note: `Logpoint received logs at ${signals.lastLogReceived ?? '?'}.` };
+  if (attemptedSince && signals.lastLogReceived !== null) {
+    return {
+      kind: 'fetched',
+      note: `Logpoint fetched at ${signals.lastFetchAttempt ?? '?'} with the new key; its last log arrived at ${signals.lastLogReceived}.`,
+    };
+  }
+  return { kind: 'nothing-yet' };
+}
+
 /** Whether instant `a` is strictly later than `b` (a missing `b` counts as the beginning of time). */
-export function isLater(a: string | null, b: string | null): boolean {
+function isLater(a: string | null, b: string | null): boolean {
   if (a === null) return false;
   if (b === null) return true;
   return Date.parse(a) > Date.parse(b);

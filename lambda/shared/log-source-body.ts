@@ -1,4 +1,5 @@
 import { OWNER_MARKER } from '../contract/names.js';
+import { isOrganizationSubject } from '../contract/collection.js';
 import type { LogSourceBody } from '../director/types.js';
 import type { RuntimeSettings } from '../contract/runtime-settings.js';
 import type { LogSourceDefaults } from '../contract/settings.js';
@@ -44,7 +45,8 @@ export function defaultLogSourceName(settings: Pick<RuntimeSettings, 'trail' | '
 /** Builds the `data` object of a LogSources create (no `id`) or edit (with `id`) request. */
 export function buildLogSourceBody(defaults: LogSourceDefaults, facts: LogSourceAccountFacts, options: BuildLogSourceOptions): S3FetcherLogSource {
   const markOwnership = options.markOwnership ?? true;
-  const description = expandPlaceholders(defaults.description, facts);
+  const template = isOrganizationSubject(facts.accountId) ? defaults.organizationDescription : defaults.description;
+  const description = expandPlaceholders(template, facts);
   const body: S3FetcherLogSource = {
     name: options.name,
     type: 'S3Fetcher',
@@ -127,7 +129,11 @@ export function redactLogSourceBody(body: S3FetcherLogSource): S3FetcherLogSourc
 }
 
 function expandPlaceholders(template: string, facts: Pick<LogSourceAccountFacts, 'accountId' | 'bucketName' | 'bucketRegion'>): string {
-  return template.replaceAll('{accountId}', facts.accountId).replaceAll('{bucket}', facts.bucketName).replaceAll('{region}', facts.bucketRegion);
+  return template
+    .replaceAll('{accountId}', facts.accountId)
+    .replaceAll('{organizationId}', facts.accountId)
+    .replaceAll('{bucket}', facts.bucketName)
+    .replaceAll('{region}', facts.bucketRegion);
 }
 
 /** Resolves the configured filter-date policy to the instant sent as `filter_date`. */

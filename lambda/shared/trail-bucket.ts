@@ -1,4 +1,5 @@
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { isOrganizationSubject } from '../contract/collection.js';
 import type { HeadBucketCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { OnboardingError } from './errors.js';
 import { awsErrorHeader, awsHttpStatus, describeAwsError, isAwsError } from './ownership.js';
@@ -85,9 +86,19 @@ export async function checkTrailBucket(s3: S3Client, request: CheckTrailBucketRe
     );
   }
   const objectKey = await objectKmsKey(client, bucketName, sampleObjectKey);
-  const ownerAccountId = request.bucketOwnerAccountId ?? request.accountId;
-  const kmsKeyArn = objectKey === null ? defaultKey : kmsKeyArnFor(objectKey, bucketRegion, ownerAccountId);
+  const kmsKeyArn = objectKey === null ? defaultKey : qualifiedKmsKey(objectKey, bucketRegion, request);
   return { bucketName, bucketRegion, logPrefix, kmsKeyArn, sampleObjectKey };
+}
+
+/**
+ * A key id from the bucket's settings as an ARN. A bare id belongs to the bucket's owner: the given
+ * owner, else the account itself. The organization's source has no account of its own, so without
+ * a given owner a bare id stays unqualified (null); a log object's own key, always a full ARN, decides.
+ */
+function qualifiedKmsKey(keyIdOrArn: string, bucketRegion: string, request: CheckTrailBucketRequest): string | null {
+  const owner = request.bucketOwnerAccountId ?? (isOrganizationSubject(request.accountId) ? undefined : request.accountId);
+  if (owner === undefined && !keyIdOrArn.startsWith('arn:')) return null;
+  return kmsKeyArnFor(keyIdOrArn, bucketRegion, owner ?? '');
 }
 
 function assertExpectedRegion(request: CheckTrailBucketRequest, actualRegion: string): void {
@@ -172,7 +183,7 @@ async function bucketDefaultKmsKey(s3: S3Client, request: CheckTrailBucketReques
   for (const rule of rules) {
     const byDefault = rule.ApplyServerSideEncryptionByDefault;
     if (byDefault?.SSEAlgorithm?.startsWith('aws:kms') && byDefault.KMSMasterKeyID) {
-      return kmsKeyArnFor(byDefault.KMSMasterKeyID, bucketRegion, request.bucketOwnerAccountId ?? request.accountId);
+      return qualifiedKmsKey(byDefault.KMSMasterKeyID, bucketRegion, request);
     }
   }
   return null;

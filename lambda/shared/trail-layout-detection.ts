@@ -1,4 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { describeSubject } from '../contract/collection.js';
 import type { ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { OnboardingError } from './errors.js';
 import { cloudTrailLogPrefix, isCloudTrailLogKey, trailLayoutOf, trailSettingChanges, type TrailLayoutKind, type TrailLocation } from './trail-layout.js';
@@ -165,7 +166,7 @@ export function trailLayoutMismatch(bucketName: string, expected: TrailLocation,
   const edits = changes.map(({ setting, value }) => (value === null ? `remove trail.${setting}` : `set trail.${setting} to "${value}"`));
   return new OnboardingError(
     ErrorCode.TRAIL_LAYOUT_MISMATCH,
-    `No CloudTrail log files (*.json.gz) in s3://${bucketName}/${expectedPrefix}, but account ${expected.accountId}'s logs are in ` +
+    `No CloudTrail log files (*.json.gz) in s3://${bucketName}/${expectedPrefix}, but ${describeSubject(expected.accountId)}'s logs are in ` +
       `s3://${bucketName}/${found.logPrefix}: ${describeLayout(found)}. In the stack config, ${edits.join(' and ')}; ` +
       `an onboarding input that sets ${changes.map(({ setting }) => setting).join(' or ')} itself needs the same change.`,
     {

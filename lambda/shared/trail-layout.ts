@@ -1,8 +1,10 @@
 import { partitionForRegion } from './reader-policy.js';
+import { isOrganizationSubject } from '../contract/collection.js';
 
 /** Where CloudTrail puts an account's logs in its bucket, and how S3 names regions and keys: pure helpers. */
 
 export interface TrailLocation {
+  /** The account, or the organization id for the organization's own source (its prefix is then the whole organization's). */
   accountId: string;
   /** Set for an organization trail: its logs sit under `AWSLogs/<o-id>/<account>/`. */
   organizationId?: string | undefined;
@@ -10,9 +12,10 @@ export interface TrailLocation {
   trailPrefix?: string | undefined;
 }
 
-/** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/` */
+/** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/`, or `[prefix/]AWSLogs/<o-id>/` for the organization's own source. */
 export function cloudTrailLogPrefix(location: TrailLocation): string {
   const head = location.trailPrefix ? `${location.trailPrefix}/` : '';
+  if (isOrganizationSubject(location.accountId)) return `${head}AWSLogs/${location.accountId}/`;
   const org = location.organizationId ? `${location.organizationId}/` : '';
   return `${head}AWSLogs/${org}${location.accountId}/CloudTrail/`;
 }

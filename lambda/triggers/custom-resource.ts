@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { collectionSubjectSchema } from '../contract/collection.js';
 import { OnboardingError, describeError } from '../shared/errors.js';
-import { accountIdSchema } from '../contract/settings.js';
 import { WorkflowKind } from '../contract/account-events.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import { startWorkflow, type WorkflowStarterDependencies } from './start-workflow.js';
@@ -25,7 +25,7 @@ export type CustomResourceRequest = z.infer<typeof customResourceRequestSchema>;
 
 /** Reads the deploy trigger's custom resource properties (../contract/account-events.ts). */
 const deployTriggerPropertiesSchema = z.looseObject({
-  AccountId: accountIdSchema,
+  AccountId: collectionSubjectSchema,
   /** Changes on every synth, so every `cdk deploy` updates the resource and starts one onboarding. */
   DeployNonce: z.string().min(1).max(200),
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { collectionSubjectSchema } from '../contract/collection.js';
 import { onboardingInputSchema } from '../onboarding/workflow-contract.js';
-import { accountIdSchema, logSourceNameSchema } from '../contract/settings.js';
+import { logSourceNameSchema } from '../contract/settings.js';
 import { WorkflowKind } from '../contract/account-events.js';
 import { invalidEvent, type StartRequest } from './start-request.js';
 
@@ -15,7 +16,7 @@ const manualStartSchema = z.union([
   onboardingInputSchema.extend({ action: z.literal(WorkflowKind.Onboard).optional(), idempotencyKey: idempotencyKeySchema.optional() }),
   z.strictObject({
     action: z.literal(WorkflowKind.Offboard),
-    accountId: accountIdSchema,
+    accountId: collectionSubjectSchema,
     /** Passed through; the offboarding workflow's own input schema decides what it accepts. */
     reason: z.string().min(1).max(50).optional(),
     logSourceName: logSourceNameSchema.optional(),

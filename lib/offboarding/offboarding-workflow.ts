@@ -12,6 +12,7 @@ import { absentReaderUsersArn, accountSecretsArn, grantDirectorSecret, readerUse
 import { failurePath } from '../shared/failure-path.js';
 import { accountLockStates } from '../shared/account-lock-states.js';
 import type { AccountLockTable } from '../shared/account-lock-table.js';
+import type { AccountRegistryTable } from '../registry/account-registry-table.js';
 import { orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
 import { TagKey, OWNER_MARKER, DEFAULT_SECRET_RECOVERY_WINDOW_DAYS } from '../../lambda/contract/names.js';
 import { EVENT_SOURCE, OffboardingEventType } from '../../lambda/contract/events.js';
@@ -36,6 +37,8 @@ export interface OffboardingWorkflowProps {
   logRetention?: RetentionDays;
   /** The per-account lock table: a run holds its account's lock from validation to its end. */
   accountLocks: AccountLockTable;
+  /** Where the offboarded account is recorded. */
+  accountRegistry: AccountRegistryTable;
 }
 
 /** The Lambdas that talk to Director: the only ones that may read (and refresh) the Director secret. */
@@ -70,6 +73,7 @@ export class OffboardingWorkflow extends Construct {
         CheckOrder: { description: 'Reads the Director order of the log source deletion and reports its state.', timeout: Duration.minutes(1) },
         RemoveReader: { description: "Deletes the reader user's access keys, inline policy and the user.", timeout: Duration.minutes(1) },
         ScheduleSecretDeletion: { description: "Schedules the account secret's deletion with a recovery window.", timeout: Duration.minutes(1) },
+        RecordOffboarded: { description: 'Records the account as offboarded in the account registry.' },
         DescribeOffboardingFailure: { description: 'Describes a failed offboarding and what was left in place.' },
         AcquireLock: { description: "Takes the account's lock: one onboarding, offboarding or rotation per account at a time." },
         ReleaseLock: { description: "Releases the account's lock when the offboarding ends." },
@@ -77,9 +81,10 @@ export class OffboardingWorkflow extends Construct {
       { handlerFiles: OffboardingTask, settings: props.settings, directorTasks: DIRECTOR_CALLING_TASKS, directorCaBundleFile: props.directorCaBundleFile },
     );
     this.functions = functions;
-    this.grantPermissions(functions, props.directorSecret);
+    this.grantPermissions(functions, props.directorSecret, props.settings.trail.organizationId);
     props.accountLocks.grantLocking(functions.AcquireLock, ['acquire']);
     props.accountLocks.grantLocking(functions.ReleaseLock, ['release']);
+    props.accountRegistry.grantRecording(functions.RecordOffboarded);
 
     const request = { payload: TaskInput.fromObject({ 'request.$': '$.request', 'inventory.$': '$.inventory' }) };
     const directorRetries = [RetryPolicy.directorUnavailable];
@@ -100,6 +105,10 @@ export class OffboardingWorkflow extends Construct {
     const removeReader = step('RemoveReader', { input: { inputPath: '$.request' }, resultPath: '$.reader' });
     const scheduleSecretDeletion = step('ScheduleSecretDeletion', {
       input: { payload: TaskInput.fromObject({ 'state.$': '$', recoveryWindowDays }) },
+      resultPath: '$.result',
+    });
+    const recordOffboarded = step('RecordOffboarded', {
+      input: { payload: TaskInput.fromObject({ 'request.$': '$.request', 'summary.$': '$.result', 'runId.$': '$$.Execution.Id' }) },
       resultPath: '$.result',
     });
 
@@ -123,6 +132,7 @@ export class OffboardingWorkflow extends Construct {
           'secretDeletionDate',
           'neverOnboarded',
           'alreadyGone',
+          'coverage',
         ]),
         'executionId.$': '$$.Execution.Id',
       }),
@@ -148,7 +158,7 @@ export class OffboardingWorkflow extends Construct {
     const describeFailure = step('DescribeOffboardingFailure', { resultPath: '$.failure' });
     describeFailure.addRetry(RetryPolicy.anyError);
     failurePath(this, {
-      catchFrom: [validateInput, acquireLock, findLogSource, deleteLogSource, checkOrder, removeReader, scheduleSecretDeletion],
+      catchFrom: [validateInput, acquireLock, findLogSource, deleteLogSource, checkOrder, removeReader, scheduleSecretDeletion, recordOffboarded],
       describeFailure,
       publishFailed,
       afterDescribe: lock.beforeFailure,
@@ -162,7 +172,7 @@ export class OffboardingWorkflow extends Construct {
     publishOffboarded.addCatch(offboarded, { errors: ['States.ALL'], resultPath: '$.eventError' });
     publishOffboarded.next(offboarded);
 
-    removeReader.next(scheduleSecretDeletion).next(lock.beforeSuccess);
+    removeReader.next(scheduleSecretDeletion).next(recordOffboarded).next(lock.beforeSuccess);
     const polling = props.settings.orderPolling;
     const pollDeletionOrder = orderPollingLoop(this, {
       stateNames: OffboardingState,
@@ -196,44 +206,42 @@ export class OffboardingWorkflow extends Construct {
     });
   }
 
-  private grantPermissions(fns: Record<OffboardingTaskName, OnboardingFunction>, directorSecret: ISecret): void {
+  private grantPermissions(fns: Record<OffboardingTaskName, OnboardingFunction>, directorSecret: ISecret, organizationId: string | undefined): void {
     const stack = Stack.of(this);
-    const readerUsers = readerUsersArn(stack);
-    const absentReaderUsers = absentReaderUsersArn(stack);
-    const accountSecrets = accountSecretsArn(stack);
+    const readerUsers = readerUsersArn(stack, organizationId);
+    const absentReaderUsers = absentReaderUsersArn(stack, organizationId);
+    const accountSecrets = accountSecretsArn(stack, organizationId);
 
+    fns.FindLogSource.addToRolePolicy(new PolicyStatement({ sid: 'InspectReaderUser', actions: ['iam:GetUser', 'iam:ListUserTags'], resources: readerUsers }));
+    fns.FindLogSource.addToRolePolicy(new PolicyStatement({ sid: 'LookUpAbsentReaderUser', actions: ['iam:GetUser'], resources: absentReaderUsers }));
     fns.FindLogSource.addToRolePolicy(
-      new PolicyStatement({ sid: 'InspectReaderUser', actions: ['iam:GetUser', 'iam:ListUserTags'], resources: [readerUsers] }),
-    );
-    fns.FindLogSource.addToRolePolicy(new PolicyStatement({ sid: 'LookUpAbsentReaderUser', actions: ['iam:GetUser'], resources: [absentReaderUsers] }));
-    fns.FindLogSource.addToRolePolicy(
-      new PolicyStatement({ sid: 'InspectAccountSecret', actions: ['secretsmanager:DescribeSecret'], resources: [accountSecrets] }),
+      new PolicyStatement({ sid: 'InspectAccountSecret', actions: ['secretsmanager:DescribeSecret'], resources: accountSecrets }),
     );
     fns.RemoveReader.addToRolePolicy(
       new PolicyStatement({
         sid: 'InspectReaderUser',
         actions: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:ListUserPolicies'],
-        resources: [readerUsers],
+        resources: readerUsers,
       }),
     );
-    fns.RemoveReader.addToRolePolicy(new PolicyStatement({ sid: 'LookUpAbsentReaderUser', actions: ['iam:GetUser'], resources: [absentReaderUsers] }));
+    fns.RemoveReader.addToRolePolicy(new PolicyStatement({ sid: 'LookUpAbsentReaderUser', actions: ['iam:GetUser'], resources: absentReaderUsers }));
     // The handler checks ownership itself; the tag condition makes IAM refuse a foreign user too.
     fns.RemoveReader.addToRolePolicy(
       new PolicyStatement({
         sid: 'DeleteOwnedReaderUser',
         actions: ['iam:DeleteAccessKey', 'iam:DeleteUserPolicy', 'iam:DeleteUser'],
-        resources: [readerUsers],
+        resources: readerUsers,
         conditions: { StringEquals: { [`iam:ResourceTag/${TagKey.managedBy}`]: OWNER_MARKER } },
       }),
     );
     fns.ScheduleSecretDeletion.addToRolePolicy(
-      new PolicyStatement({ sid: 'InspectAccountSecret', actions: ['secretsmanager:DescribeSecret'], resources: [accountSecrets] }),
+      new PolicyStatement({ sid: 'InspectAccountSecret', actions: ['secretsmanager:DescribeSecret'], resources: accountSecrets }),
     );
     fns.ScheduleSecretDeletion.addToRolePolicy(
       new PolicyStatement({
         sid: 'DeleteOwnedAccountSecret',
         actions: ['secretsmanager:DeleteSecret'],
-        resources: [accountSecrets],
+        resources: accountSecrets,
         conditions: { StringEquals: { [`secretsmanager:ResourceTag/${TagKey.managedBy}`]: OWNER_MARKER } },
       }),
     );

@@ -27,7 +27,7 @@ export interface OnboardingGrantsProps {
 }
 
 /** The steps that call Director: the only ones that read the Director secret or get the CA bundle. */
-export const DIRECTOR_TASKS: readonly OnboardingTaskName[] = ['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow'];
+export const DIRECTOR_TASKS: readonly OnboardingTaskName[] = ['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow', 'ConfirmCoverage'];
 
 /** Reads a reader user, its tags, keys and inline policies: nothing that changes anything. */
 const READ_READER_USER = ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:ListUserPolicies'];
@@ -41,8 +41,8 @@ export function grantOnboardingPermissions(fns: Record<OnboardingTaskName, Onboa
   const stack = Stack.of(fns.CheckBucket);
   const { trail } = props.settings;
   const bucketArn = trailBucketArn(stack, trail.bucketName);
-  const readerUsers = readerUsersArn(stack);
-  const accountSecrets = accountSecretsArn(stack);
+  const readerUsers = readerUsersArn(stack, trail.organizationId);
+  const accountSecrets = accountSecretsArn(stack, trail.organizationId);
   const logObjects = trailLogObjectsArn(stack, trail);
 
   fns.CheckBucket.addToRolePolicy(
@@ -58,17 +58,17 @@ export function grantOnboardingPermissions(fns: Record<OnboardingTaskName, Onboa
   const boundary = { StringEquals: { 'iam:PermissionsBoundary': props.readerBoundary.arn } };
   fns.ProvisionReader.addEnvironment(EnvName.READER_PERMISSIONS_BOUNDARY_ARN, props.readerBoundary.arn);
   fns.ProvisionReader.addToRolePolicy(
-    new PolicyStatement({ sid: 'InspectReaderUsers', actions: [...READ_READER_USER, 'iam:GetAccessKeyLastUsed'], resources: [readerUsers] }),
+    new PolicyStatement({ sid: 'InspectReaderUsers', actions: [...READ_READER_USER, 'iam:GetAccessKeyLastUsed'], resources: readerUsers }),
   );
   fns.ProvisionReader.addToRolePolicy(
-    new PolicyStatement({ sid: 'LookUpAbsentReaderUsers', actions: ['iam:GetUser'], resources: [absentReaderUsersArn(stack)] }),
+    new PolicyStatement({ sid: 'LookUpAbsentReaderUsers', actions: ['iam:GetUser'], resources: absentReaderUsersArn(stack, trail.organizationId) }),
   );
   fns.ProvisionReader.addToRolePolicy(
     new PolicyStatement({
       sid: 'CreateBoundedReaderUsers',
       // Only with the reader boundary: a reader can never be more than a log reader, whatever its inline policy says.
       actions: ['iam:CreateUser', 'iam:PutUserPolicy', 'iam:PutUserPermissionsBoundary'],
-      resources: [readerUsers],
+      resources: readerUsers,
       conditions: boundary,
     }),
   );
@@ -77,7 +77,7 @@ export function grantOnboardingPermissions(fns: Record<OnboardingTaskName, Onboa
       sid: 'TagNewReaderUsers',
       // CreateUser with tags needs iam:TagUser; the ownership tag must be among them.
       actions: ['iam:TagUser'],
-      resources: [readerUsers],
+      resources: readerUsers,
       conditions: { StringEquals: { [`aws:RequestTag/${TagKey.managedBy}`]: OWNER_MARKER } },
     }),
   );
@@ -86,7 +86,7 @@ export function grantOnboardingPermissions(fns: Record<OnboardingTaskName, Onboa
       sid: 'ManageOwnedReaderKeys',
       // Undoing its own half-finished work too (policy and user), when a later call of the step fails.
       actions: ['iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:DeleteUserPolicy', 'iam:DeleteUser'],
-      resources: [readerUsers],
+      resources: readerUsers,
       conditions: OWNED_READER_USER,
     }),
   );
@@ -102,39 +102,46 @@ export function grantOnboardingPermissions(fns: Record<OnboardingTaskName, Onboa
         'secretsmanager:RestoreSecret',
         'secretsmanager:UpdateSecret',
       ],
-      resources: [accountSecrets],
+      resources: accountSecrets,
     }),
   );
-  fns.VerifyAccess.addToRolePolicy(new PolicyStatement({ sid: 'ReadAccountSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [accountSecrets] }));
+  fns.VerifyAccess.addToRolePolicy(new PolicyStatement({ sid: 'ReadAccountSecrets', actions: ['secretsmanager:GetSecretValue'], resources: accountSecrets }));
   // DescribeSecret: the log source id and the write record on the secret's tags; TagResource: the write record, before each write.
   fns.RegisterLogSource.addToRolePolicy(
     new PolicyStatement({
       sid: 'ReadAccountSecretsAndRecordWrites',
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:TagResource'],
-      resources: [accountSecrets],
+      resources: accountSecrets,
     }),
   );
   fns.FinalizeOnboarding.addToRolePolicy(
-    new PolicyStatement({ sid: 'InspectReaderUsers', actions: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys'], resources: [readerUsers] }),
+    new PolicyStatement({ sid: 'InspectReaderUsers', actions: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys'], resources: readerUsers }),
   );
   fns.FinalizeOnboarding.addToRolePolicy(
-    new PolicyStatement({ sid: 'RetireSupersededKeys', actions: ['iam:DeleteAccessKey'], resources: [readerUsers], conditions: OWNED_READER_USER }),
+    new PolicyStatement({ sid: 'RetireSupersededKeys', actions: ['iam:DeleteAccessKey'], resources: readerUsers, conditions: OWNED_READER_USER }),
   );
   fns.FinalizeOnboarding.addToRolePolicy(
     new PolicyStatement({
       sid: 'RecordLogSourceOnSecret',
       actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:TagResource'],
-      resources: [accountSecrets],
+      resources: accountSecrets,
     }),
   );
-  fns.Compensate.addToRolePolicy(new PolicyStatement({ sid: 'InspectReaderUsers', actions: READ_READER_USER, resources: [readerUsers] }));
+  // The organization source's id is recorded on the organization's secret.
+  fns.ConfirmCoverage.addToRolePolicy(
+    new PolicyStatement({ sid: 'ReadOrganizationSourceRecord', actions: ['secretsmanager:DescribeSecret'], resources: accountSecrets }),
+  );
+  // CheckAccountLogs runs the CheckBucket function: its grants above cover it.
+  fns.Compensate.addToRolePolicy(new PolicyStatement({ sid: 'InspectReaderUsers', actions: READ_READER_USER, resources: readerUsers }));
   // Compensation reads what the account holds, whatever the run got to: often there is no reader yet.
-  fns.Compensate.addToRolePolicy(new PolicyStatement({ sid: 'LookUpAbsentReaderUsers', actions: ['iam:GetUser'], resources: [absentReaderUsersArn(stack)] }));
+  fns.Compensate.addToRolePolicy(
+    new PolicyStatement({ sid: 'LookUpAbsentReaderUsers', actions: ['iam:GetUser'], resources: absentReaderUsersArn(stack, trail.organizationId) }),
+  );
   fns.Compensate.addToRolePolicy(
     new PolicyStatement({
       sid: 'RemoveCreatedReader',
       actions: ['iam:DeleteAccessKey', 'iam:DeleteUserPolicy', 'iam:DeleteUser'],
-      resources: [readerUsers],
+      resources: readerUsers,
       conditions: OWNED_READER_USER,
     }),
   );
@@ -142,14 +149,14 @@ export function grantOnboardingPermissions(fns: Record<OnboardingTaskName, Onboa
     new PolicyStatement({
       sid: 'RollBackAccountSecret',
       actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
-      resources: [accountSecrets],
+      resources: accountSecrets,
     }),
   );
   fns.Compensate.addToRolePolicy(
     new PolicyStatement({
       sid: 'RemoveCreatedSecret',
       actions: ['secretsmanager:DeleteSecret'],
-      resources: [accountSecrets],
+      resources: accountSecrets,
       conditions: OWNED_ACCOUNT_SECRET,
     }),
   );

@@ -1,16 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Condition, Pass, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Pass, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
-import { OnboardingState, OnboardingTask, type OnboardingTaskName } from '../../lambda/contract/onboarding-states.js';
+import { OnboardingState, OnboardingTask, OnboardingTaskAlias, type OnboardingTaskName } from '../../lambda/contract/onboarding-states.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { ReaderPermissionsBoundary } from '../shared/reader-boundary.js';
 import { DIRECTOR_TASKS, grantOnboardingPermissions } from './onboarding-grants.js';
 import { failurePath } from '../shared/failure-path.js';
 import { accountLockStates } from '../shared/account-lock-states.js';
 import type { AccountLockTable } from '../shared/account-lock-table.js';
+import type { AccountRegistryTable } from '../registry/account-registry-table.js';
 import { orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
 import { dataFlowWatch } from './data-flow-watch.js';
 import { EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/events.js';
@@ -30,6 +31,8 @@ export interface OnboardingWorkflowProps {
   directorCaBundleFile?: string;
   /** The per-account lock table: a run holds its account's lock from ValidateInput to its end. */
   accountLocks: AccountLockTable;
+  /** Where a covered account is recorded (organization mode). */
+  accountRegistry: AccountRegistryTable;
 }
 
 /**
@@ -55,6 +58,10 @@ export class OnboardingWorkflow extends Construct {
         CheckOrder: { description: 'Reads the Director order of the registration and reports its state.', timeout: Duration.minutes(1) },
         FinalizeOnboarding: { description: 'Records the log source on the account secret and retires superseded keys.', timeout: Duration.minutes(1) },
         CheckDataFlow: { description: 'Reads what Director reports about fetching: proof that Logpoint reads the logs.', timeout: Duration.minutes(1) },
+        ConfirmCoverage: {
+          description: "Confirms that the organization's log source collects an account, and records the account as covered.",
+          timeout: Duration.minutes(1),
+        },
         Compensate: { description: 'Removes what a failed onboarding created and reports the failure.', timeout: Duration.minutes(2) },
         AcquireLock: { description: "Takes the account's lock: one onboarding, offboarding or rotation per account at a time." },
         ReleaseLock: { description: "Releases the account's lock when the onboarding ends." },
@@ -67,6 +74,7 @@ export class OnboardingWorkflow extends Construct {
     grantOnboardingPermissions(functions, { ...props, readerBoundary: boundary });
     props.accountLocks.grantLocking(functions.AcquireLock, ['acquire']);
     props.accountLocks.grantLocking(functions.ReleaseLock, ['release']);
+    props.accountRegistry.grantRecording(functions.ConfirmCoverage);
 
     // The raw input is kept at $.input (whatever it is, even an array): Compensate reports the account id even when the input was invalid.
     const readInput = new Pass(this, OnboardingState.ReadInput, { stateName: OnboardingState.ReadInput, parameters: { 'input.$': '$' } });
@@ -134,6 +142,7 @@ export class OnboardingWorkflow extends Construct {
         'readerUserName.$': '$.reader.userName',
         'accessKeyId.$': '$.reader.accessKeyId',
         'keyRotation.$': '$.result.keyRotation',
+        'coverage.$': '$.request.coverage',
         'warnings.$': '$.result.warnings',
         dataPlane: {
           'outcome.$': '$.result.dataPlane.outcome',
@@ -148,6 +157,33 @@ export class OnboardingWorkflow extends Construct {
     // The onboarding stands even when its event cannot be published; the error stays in the history.
     publishSucceeded.addCatch(succeeded, { errors: ['States.ALL'], resultPath: '$.eventError' });
     publishSucceeded.next(succeeded);
+    // Organization mode: an account the organization's source collects has no source, reader or key of its own to report.
+    const publishCovered = publishEvent(this, OnboardingState.PublishCovered, {
+      source: EVENT_SOURCE,
+      detailType: OnboardingEventType.Succeeded,
+      detail: TaskInput.fromObject({
+        'accountId.$': '$.result.accountId',
+        'coverage.$': '$.result.coverage',
+        'organizationId.$': '$.result.organizationId',
+        'logSourceName.$': '$.result.logSourceName',
+        'logSourceId.$': '$.result.logSourceId',
+        'logPrefix.$': '$.result.logPrefix',
+        'warnings.$': '$.result.warnings',
+        dataPlane: {
+          'outcome.$': '$.result.dataPlane.outcome',
+          'lastLogReceived.$': '$.result.dataPlane.lastLogReceived',
+          'fetchStatus.$': '$.result.dataPlane.fetchStatus',
+          'note.$': '$.result.dataPlane.note',
+        },
+        'executionId.$': '$$.Execution.Id',
+      }),
+    });
+    publishCovered.addCatch(succeeded, { errors: ['States.ALL'], resultPath: '$.eventError' });
+    publishCovered.next(succeeded);
+    const isCovered = Condition.stringEquals('$.request.coverage', 'organization-source');
+    const publishOutcome = new Choice(this, OnboardingState.PublishOutcome, { stateName: OnboardingState.PublishOutcome })
+      .when(isCovered, publishCovered)
+      .otherwise(publishSucceeded);
     const publishFailed = publishEvent(this, OnboardingState.PublishFailed, {
       source: EVENT_SOURCE,
       detailType: OnboardingEventType.Failed,
@@ -161,10 +197,36 @@ export class OnboardingWorkflow extends Construct {
         'executionId.$': '$$.Execution.Id',
       }),
     });
-    const lock = accountLockStates(this, { release: releaseLock, stateNames: OnboardingState, publishSucceeded, publishFailed });
+    const lock = accountLockStates(this, { release: releaseLock, stateNames: OnboardingState, publishSucceeded: publishOutcome, publishFailed });
+
+    // The coverage path: wait for the account's logs under the organization prefix, then confirm and record.
+    const checkAccountLogs = step(OnboardingTaskAlias.CheckAccountLogs, {
+      stateName: 'CheckAccountLogs' satisfies keyof typeof OnboardingTaskAlias,
+      input: { inputPath: '$.request' },
+      resultPath: '$.bucket',
+      retries: [RetryPolicy.noLogsYet],
+    });
+    const confirmCoverage = step('ConfirmCoverage', {
+      input: { payload: TaskInput.fromObject({ 'request.$': '$.request', 'bucket.$': '$.bucket', 'runId.$': '$$.Execution.Id' }) },
+      resultPath: '$.result',
+      retries: [RetryPolicy.directorUnavailable],
+    });
+    checkAccountLogs.next(confirmCoverage).next(lock.beforeSuccess);
 
     failurePath(this, {
-      catchFrom: [validateInput, acquireLock, checkBucket, provisionReader, verifyAccess, registerLogSource, checkOrder, finalize, dataWatch.checkDataFlow],
+      catchFrom: [
+        validateInput,
+        acquireLock,
+        checkBucket,
+        provisionReader,
+        verifyAccess,
+        registerLogSource,
+        checkOrder,
+        finalize,
+        dataWatch.checkDataFlow,
+        checkAccountLogs,
+        confirmCoverage,
+      ],
       describeFailure: step('Compensate', { resultPath: '$.failure', finalRetry: RetryPolicy.anyError }),
       publishFailed,
       afterDescribe: lock.beforeFailure,
@@ -180,10 +242,7 @@ export class OnboardingWorkflow extends Construct {
     });
 
     const polling = props.settings.orderPolling;
-    const definition = readInput
-      .next(validateInput)
-      .next(acquireLock)
-      .next(checkBucket)
+    const ownSource = checkBucket
       .next(provisionReader)
       .next(verifyAccess)
       .next(registerLogSource)
@@ -196,6 +255,14 @@ export class OnboardingWorkflow extends Construct {
           whenDone: finalize.next(dataWatch.start.next(dataWatch.loop(lock.beforeSuccess))),
           resubmit: { when: Condition.stringEquals('$.order.status', 'RESUBMIT'), to: registerLogSource },
         }),
+      );
+    const definition = readInput
+      .next(validateInput)
+      .next(acquireLock)
+      .next(
+        new Choice(this, OnboardingState.IsCoveredByOrganization, { stateName: OnboardingState.IsCoveredByOrganization })
+          .when(isCovered, checkAccountLogs)
+          .otherwise(ownSource),
       );
 
     this.stateMachine = workflowStateMachine(this, {

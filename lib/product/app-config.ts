@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { dataFlowSchema, DEFAULT_DATA_FLOW, orderPollingSchema, trailSettingsSchema, type RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from '../../lambda/contract/settings.js';
 import { checkForwardFrom, forwardFromSchema } from './org-events-config.js';
+import { checkCollection, collectionConfigSchema, collectionSettingsOf, DEFAULT_COLLECTION_CONFIG } from './collection-config.js';
 
 /** What Secrets Manager allows in a secret name. */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -55,11 +56,16 @@ const appConfigSchema = z.strictObject({
     caBundleFile: z.string().min(1).optional(),
   }),
   trail: trailSettingsSchema,
+  /** One log source for the organization trail, or one per account (collection-config.ts). */
+  collection: collectionConfigSchema.default(DEFAULT_COLLECTION_CONFIG),
   logSource: logSourceDefaultsSchema.default(logSourceDefaultsSchema.parse({})),
   orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 }),
   /** How long an onboarding waits for Director to report that Logpoint fetched (see runtime-settings.ts). */
   dataFlow: dataFlowSchema.default(DEFAULT_DATA_FLOW),
-  /** The account `cdk deploy` onboards; omit to onboard only accounts that triggers report. */
+  /**
+   * The account `cdk deploy` onboards in per-account mode; omit to onboard only accounts that
+   * triggers report. In organization mode every deploy onboards the organization source instead.
+   */
   onboardAccountId: accountIdSchema.optional(),
   /** Which new-account events start an onboarding. */
   triggers: z
@@ -98,7 +104,10 @@ const appConfigSchema = z.strictObject({
   tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
 });
 /** The schema with the checks across fields. */
-const checkedAppConfigSchema = appConfigSchema.superRefine(checkForwardFrom);
+const checkedAppConfigSchema = appConfigSchema.superRefine((config, context) => {
+  checkForwardFrom(config, context);
+  checkCollection(config, context);
+});
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
 export const DEFAULT_CONFIG_PATH = path.join(import.meta.dirname, '..', '..', 'config', 'example.json');
@@ -153,7 +162,14 @@ export function parseAppConfig(raw: unknown, source = '<inline>'): LoadedConfig 
 /** The secret-free settings every workflow Lambda receives, derived from the config in one place. */
 export function runtimeSettingsFromConfig(config: AppConfig): RuntimeSettings {
   const { caBundleFile: _caBundleFile, ...director } = config.director;
-  return { director, trail: config.trail, logSource: config.logSource, orderPolling: config.orderPolling, dataFlow: config.dataFlow };
+  return {
+    director,
+    trail: config.trail,
+    collection: collectionSettingsOf(config),
+    logSource: config.logSource,
+    orderPolling: config.orderPolling,
+    dataFlow: config.dataFlow,
+  };
 }
 
 /**

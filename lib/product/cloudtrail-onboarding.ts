@@ -1,11 +1,12 @@
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AccountRegistryTable } from '../registry/account-registry-table.js';
+import { collectionSubjectSchema } from '../../lambda/contract/collection.js';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ZodType } from 'zod';
 import { runtimeSettingsSchema, type RuntimeSettings, type RuntimeSettingsInput } from '../../lambda/contract/runtime-settings.js';
-import { accountIdSchema } from '../../lambda/contract/settings.js';
 import { AccountTriggers } from '../triggers/account-triggers.js';
 import { DeployTrigger } from '../triggers/deploy-trigger.js';
 import { ExecutionStarter } from '../triggers/execution-starter.js';
@@ -50,7 +51,8 @@ export interface CloudTrailOnboardingProps {
    */
   directorCaBundleFile?: string;
   /**
-   * The account to onboard on every deployment; its execution ARN is {@link CloudTrailOnboarding.deployExecutionArn}.
+   * The account to onboard on every deployment (or, in organization mode, the organization id: its
+   * one source); its execution ARN is {@link CloudTrailOnboarding.deployExecutionArn}.
    * @default no onboarding on deploy
    */
   onboardAccountId?: string;
@@ -126,13 +128,15 @@ export class CloudTrailOnboarding extends Construct {
   readonly offboardingWorkflow?: OffboardingWorkflow;
   /** The per-account lock every workflow run holds while it touches the account. */
   readonly accountLocks: AccountLockTable;
+  /** One item per account: how its logs are collected and what its last run left. */
+  readonly accountRegistry: AccountRegistryTable;
   /** The execution the current deployment started; present when `onboardAccountId` is set. */
   readonly deployExecutionArn?: string;
 
   constructor(scope: Construct, id: string, props: CloudTrailOnboardingProps) {
     super(scope, id);
     this.settings = parseProps(runtimeSettingsSchema, props.settings, 'settings');
-    const onboardAccountId = props.onboardAccountId === undefined ? undefined : parseProps(accountIdSchema, props.onboardAccountId, 'onboardAccountId');
+    const onboardAccountId = props.onboardAccountId === undefined ? undefined : parseProps(collectionSubjectSchema, props.onboardAccountId, 'onboardAccountId');
 
     const secretId = this.settings.director.credentialSecretId;
     this.directorSecret =
@@ -143,8 +147,10 @@ export class CloudTrailOnboarding extends Construct {
 
     // One run per account at a time, whichever workflow it is: the lock all of them take.
     this.accountLocks = new AccountLockTable(this, 'AccountLocks');
+    this.accountRegistry = new AccountRegistryTable(this, 'AccountRegistry');
     this.workflow = new OnboardingWorkflow(this, 'Workflow', {
       accountLocks: this.accountLocks,
+      accountRegistry: this.accountRegistry,
       settings: this.settings,
       directorSecret: this.directorSecret,
       ...(props.directorCaBundleFile === undefined ? {} : { directorCaBundleFile: props.directorCaBundleFile }),
@@ -186,6 +192,7 @@ export class CloudTrailOnboarding extends Construct {
     if (props.offboarding !== false) {
       this.offboardingWorkflow = new OffboardingWorkflow(this, 'Offboarding', {
         accountLocks: this.accountLocks,
+        accountRegistry: this.accountRegistry,
         settings: this.settings,
         directorSecret: this.directorSecret,
         ...caBundle,

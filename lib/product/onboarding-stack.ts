@@ -1,4 +1,6 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { collectionNotices, deploySubjectOf } from './collection-config.js';
+import { describeSubject } from '../../lambda/contract/collection.js';
 import type { Construct } from 'constructs';
 import { runtimeSettingsFromConfig, type AppConfig } from './app-config.js';
 import { CloudTrailOnboarding } from './cloudtrail-onboarding.js';
@@ -13,7 +15,7 @@ const DEPLOY_NONCE_CONTEXT = 'deployNonce';
 export interface OnboardingStackProps extends StackProps {
   config: AppConfig;
   /**
-   * Makes each deployment start one onboarding of `config.onboardAccountId`.
+   * Makes each deployment start one onboarding of `config.onboardAccountId` (the organization source in organization mode).
    * @default context `deployNonce`, else the time of synthesis
    */
   deployNonce?: string;
@@ -37,12 +39,14 @@ export class OnboardingStack extends Stack {
     const contextNonce = this.node.tryGetContext(DEPLOY_NONCE_CONTEXT) as unknown;
     const deployNonce = props.deployNonce ?? (typeof contextNonce === 'string' || typeof contextNonce === 'number' ? String(contextNonce) : undefined);
     const { caBundleFile } = config.director;
+    const deploySubject = deploySubjectOf(config);
+    for (const notice of collectionNotices(config)) Annotations.of(this).addWarningV2('logpoint:collection-mode', `collection.mode is ${notice}`);
 
     this.onboarding = new CloudTrailOnboarding(this, 'Onboarding', {
       settings: runtimeSettingsFromConfig(config),
       triggers: config.triggers,
       ...(caBundleFile === undefined ? {} : { directorCaBundleFile: caBundleFile }),
-      ...(config.onboardAccountId === undefined ? {} : { onboardAccountId: config.onboardAccountId }),
+      ...(deploySubject === undefined ? {} : { onboardAccountId: deploySubject }),
       ...(deployNonce === undefined ? {} : { deployNonce }),
       ...(config.notifications.email === undefined ? {} : { notificationEmail: config.notifications.email }),
       keyRotation: config.keyRotation.enabled ? { scheduleDays: config.keyRotation.scheduleDays } : false,
@@ -74,7 +78,7 @@ export class OnboardingStack extends Stack {
     });
     if (this.onboarding.deployExecutionArn !== undefined) {
       new CfnOutput(this, 'OnboardingExecutionArn', {
-        description: `The onboarding of account ${config.onboardAccountId} started by this deployment.`,
+        description: `The onboarding of ${describeSubject(deploySubject ?? '')} started by this deployment.`,
         value: this.onboarding.deployExecutionArn,
       });
     }

@@ -56,6 +56,8 @@ export class KeyRotation extends Construct {
   readonly rotationFunction: OnboardingFunction;
   readonly errorsAlarm: Alarm;
   readonly scheduleDays: number;
+  /** The organization whose own source's secret rotates too (organization mode). */
+  private readonly organizationId: string | undefined;
 
   constructor(scope: Construct, id: string, props: KeyRotationProps) {
     super(scope, id);
@@ -64,6 +66,7 @@ export class KeyRotation extends Construct {
       throw new Error(`KeyRotation: scheduleDays must be a whole number from 1 to 1000, got ${scheduleDays}.`);
     }
     this.scheduleDays = scheduleDays;
+    this.organizationId = props.settings.trail.organizationId;
 
     const fn = new OnboardingFunction(this, 'RotateAccessKeyFunction', {
       handlerFile: 'rotation/rotate-access-key',
@@ -81,14 +84,14 @@ export class KeyRotation extends Construct {
       new PolicyStatement({
         sid: 'InspectReaderUsers',
         actions: ['iam:GetUser', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed'],
-        resources: [scopes.readerUsers],
+        resources: scopes.readerUsers,
       }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({
         sid: 'RotateOwnedReaderKeys',
         actions: ['iam:CreateAccessKey', 'iam:DeleteAccessKey'],
-        resources: [scopes.readerUsers],
+        resources: scopes.readerUsers,
         conditions: OWNED_READER_USER,
       }),
     );
@@ -103,7 +106,7 @@ export class KeyRotation extends Construct {
           // Records the last Director order on the secret.
           'secretsmanager:TagResource',
         ],
-        resources: [scopes.accountSecrets],
+        resources: scopes.accountSecrets,
       }),
     );
     // testSecret reads the bucket's facts with the function's role, as CheckBucket does.
@@ -119,12 +122,14 @@ export class KeyRotation extends Construct {
     props.accountLocks.grantLocking(fn, ['acquire', 'release']);
     fn.addToRolePolicy(new PolicyStatement({ sid: 'PublishRotationEvents', actions: ['events:PutEvents'], resources: [scopes.defaultEventBus] }));
 
-    fn.addPermission('AllowSecretsManagerInvoke', {
-      principal: new ServicePrincipal('secretsmanager.amazonaws.com'),
-      action: 'lambda:InvokeFunction',
-      sourceAccount: stack.account,
-      sourceArn: scopes.accountSecrets,
-    });
+    scopes.accountSecrets.forEach((sourceArn, index) =>
+      fn.addPermission(index === 0 ? 'AllowSecretsManagerInvoke' : `AllowSecretsManagerInvoke${index}`, {
+        principal: new ServicePrincipal('secretsmanager.amazonaws.com'),
+        action: 'lambda:InvokeFunction',
+        sourceAccount: stack.account,
+        sourceArn,
+      }),
+    );
 
     const policy = defaultPolicyOf(fn);
     acknowledgeWildcardResource(policy, scopes.logObjects, NagReason.TRAIL_LOG_OBJECTS);
@@ -154,7 +159,7 @@ export class KeyRotation extends Construct {
       new PolicyStatement({
         sid: 'EnableAccountSecretRotation',
         actions: ['secretsmanager:RotateSecret', 'secretsmanager:DescribeSecret'],
-        resources: [accountSecretsArn(Stack.of(this))],
+        resources: accountSecretsArn(Stack.of(this), this.organizationId),
       }),
     );
     this.rotationFunction.grantInvoke(fn);
@@ -166,10 +171,10 @@ export class KeyRotation extends Construct {
 function resourceScopes(
   stack: Stack,
   trail: RuntimeSettings['trail'],
-): { readerUsers: string; accountSecrets: string; bucket: string; logObjects: string; defaultEventBus: string } {
+): { readerUsers: string[]; accountSecrets: string[]; bucket: string; logObjects: string; defaultEventBus: string } {
   return {
-    readerUsers: readerUsersArn(stack),
-    accountSecrets: accountSecretsArn(stack),
+    readerUsers: readerUsersArn(stack, trail.organizationId),
+    accountSecrets: accountSecretsArn(stack, trail.organizationId),
     bucket: trailBucketArn(stack, trail.bucketName),
     logObjects: trailLogObjectsArn(stack, trail),
     defaultEventBus: stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }),

@@ -13,14 +13,20 @@ import { ACCOUNT_SECRET_PREFIX, OWNER_MARKER, READER_USER_PATH, READER_USER_PREF
 /** Twelve `?`: an account id, exactly, so that no pattern can match a longer name or a deeper path. */
 const ACCOUNT_ID_PATTERN = '?'.repeat(12);
 
-/** Every reader user of the product, `user/logpoint/cloudtrail-reader-<12 characters>`. */
-export function readerUsersArn(stack: Stack): string {
-  return stack.formatArn({
-    service: 'iam',
-    region: '',
-    resource: 'user',
-    resourceName: `${READER_USER_PATH.slice(1)}${READER_USER_PREFIX}${ACCOUNT_ID_PATTERN}`,
-  });
+/**
+ * The subjects' names a grant covers: every account id (twelve `?`), and the organization's own
+ * source when the stack collects by organization. An organization id of twelve characters
+ * (`o-` and ten, as AWS assigns them today) already fits the pattern; a longer one is named exactly.
+ */
+function subjectPatterns(organizationId: string | undefined): string[] {
+  return organizationId === undefined || organizationId.length === ACCOUNT_ID_PATTERN.length ? [ACCOUNT_ID_PATTERN] : [ACCOUNT_ID_PATTERN, organizationId];
+}
+
+/** Every reader user of the product, `user/logpoint/cloudtrail-reader-<12 characters>` (and the organization's, see {@link subjectPatterns}). */
+export function readerUsersArn(stack: Stack, organizationId?: string): string[] {
+  return subjectPatterns(organizationId).map((subject) =>
+    stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PATH.slice(1)}${READER_USER_PREFIX}${subject}` }),
+  );
 }
 
 /**
@@ -28,18 +34,22 @@ export function readerUsersArn(stack: Stack): string {
  * exist (yet) against `user/<name>`: there is no path to match. Only read-only look-ups (GetUser,
  * which answers NoSuchEntity) are ever granted on it.
  */
-export function absentReaderUsersArn(stack: Stack): string {
-  return stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PREFIX}${ACCOUNT_ID_PATTERN}` });
+export function absentReaderUsersArn(stack: Stack, organizationId?: string): string[] {
+  return subjectPatterns(organizationId).map((subject) =>
+    stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: `${READER_USER_PREFIX}${subject}` }),
+  );
 }
 
-/** Every per-account reader secret, `logpoint/cloudtrail/<12 characters>-<Secrets Manager's 6-character suffix>`. */
-export function accountSecretsArn(stack: Stack): string {
-  return stack.formatArn({
-    service: 'secretsmanager',
-    resource: 'secret',
-    resourceName: `${ACCOUNT_SECRET_PREFIX}${ACCOUNT_ID_PATTERN}-??????`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
+/** Every reader secret, `logpoint/cloudtrail/<12 characters>-<Secrets Manager's 6-character suffix>` (and the organization's). */
+export function accountSecretsArn(stack: Stack, organizationId?: string): string[] {
+  return subjectPatterns(organizationId).map((subject) =>
+    stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${ACCOUNT_SECRET_PREFIX}${subject}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  );
 }
 
 /** Limits a grant on reader users to those that carry this product's ownership tag. */

@@ -99,7 +99,7 @@ export interface StepFunctionsOptions<Name extends string> {
 /** A workflow's step functions, and how to invoke one of them as a state. */
 export interface WorkflowSteps<Name extends string> {
   functions: Record<Name, OnboardingFunction>;
-  /** The state that invokes the function of `name` (its state name too), see {@link invokeStep}. */
+  /** The state that invokes the function of `name` (its state name too, unless `stateName` says otherwise), see {@link invokeStep}. */
   step: (name: Name, options: InvokeStepOptions) => LambdaInvoke;
 }
 
@@ -122,10 +122,12 @@ export function workflowSteps<Name extends string>(
     }),
   ]);
   const functions = Object.fromEntries(entries) as Record<Name, OnboardingFunction>;
-  return { functions, step: (name, stepOptions) => invokeStep(scope, name, functions[name], stepOptions) };
+  return { functions, step: (name, stepOptions) => invokeStep(scope, stepOptions.stateName ?? name, functions[name], stepOptions) };
 }
 
 interface InvokeStepOptions {
+  /** @default the step's name: set it when one function runs as a second state of the same workflow. */
+  stateName?: string;
   /**
    * What the Lambda receives: a path of the state (InputPath) or a built payload.
    * @default the whole state

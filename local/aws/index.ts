@@ -4,6 +4,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AccountLockAttribute } from '../../lambda/contract/account-lock.js';
+import { RegistryAttribute } from '../../lambda/contract/account-registry.js';
 import { buildTrailObjects, cloudTrailLogPrefix } from './cloudtrail-fixtures.js';
 import { FakeDynamoDb } from './fake-dynamodb.js';
 import { FakeIam } from './fake-iam.js';
@@ -68,6 +69,8 @@ export interface AwsSandbox {
   dynamo: DynamoDBClient;
   /** The account lock table, created empty: the table the stack deploys, keyed the same way. */
   accountLockTable: string;
+  /** The account registry table's name. */
+  accountRegistryTable: string;
   s3ForProduct(options?: { region?: string }): S3Client;
   s3ForCredentials(credentials: AwsCredentials, options?: { region?: string }): S3Client;
   fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; dynamo: FakeDynamoDb; s3: S3Sandbox };
@@ -83,6 +86,8 @@ const UNUSED_CREDENTIALS = { accessKeyId: 'AKIASANDBOXNOTUSED00', secretAccessKe
 /** CloudFormation names the deployed table; the sandbox has no stack, so it picks a name of that shape. */
 /** The lock table's name in the sandbox (the role conformance test maps it to the synthesized table). */
 export const ACCOUNT_LOCK_TABLE = 'CloudTrailOnboarding-AccountLocks';
+/** The account registry's name in the sandbox. */
+export const ACCOUNT_REGISTRY_TABLE = 'CloudTrailOnboarding-AccountRegistry';
 
 /** Starts IAM, Secrets Manager, DynamoDB and S3 stand-ins that behave like one AWS account. */
 export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsSandbox> {
@@ -92,7 +97,12 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
   const fakeIam = new FakeIam(iam, { accountId: options.accountId, propagationDelayMs: options.propagationDelayMs, clock });
   const fakeSecrets = new FakeSecretsManager(secretsManager, { accountId: options.accountId, region: options.region, clock });
   const dynamo = new DynamoDBClient({ region: options.region, credentials: UNUSED_CREDENTIALS });
-  const fakeDynamo = new FakeDynamoDb(dynamo, { tables: [{ name: ACCOUNT_LOCK_TABLE, partitionKey: AccountLockAttribute.accountId }] });
+  const fakeDynamo = new FakeDynamoDb(dynamo, {
+    tables: [
+      { name: ACCOUNT_LOCK_TABLE, partitionKey: AccountLockAttribute.accountId },
+      { name: ACCOUNT_REGISTRY_TABLE, partitionKey: RegistryAttribute.accountId },
+    ],
+  });
   const s3 = await S3Sandbox.start({ iam: fakeIam, defaultRegion: options.region });
   let stopped = false;
 
@@ -134,6 +144,7 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
     secretsManager,
     dynamo,
     accountLockTable: ACCOUNT_LOCK_TABLE,
+    accountRegistryTable: ACCOUNT_REGISTRY_TABLE,
     s3ForProduct: (clientOptions) => s3.clientForProduct(clientOptions),
     s3ForCredentials: (credentials, clientOptions) => s3.clientForCredentials(credentials, clientOptions),
     fakes: { iam: fakeIam, secretsManager: fakeSecrets, dynamo: fakeDynamo, s3 },

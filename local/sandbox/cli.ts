@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { collectionNotices } from '../../lib/product/collection-config.js';
 import { SANDBOX_ACCOUNT_ID } from './constants.js';
 import { findScenario, playScenario, scenarioSandboxOptions, scenarios } from './scenarios.js';
 
@@ -86,7 +87,9 @@ async function main(): Promise<number> {
   print('Starting the sandbox: simulated AWS account, S3 (s3rver), Director simulator, synthesized state machine…');
   const sandbox = await startSandbox(scenarioSandboxOptions(scenario, profile));
   try {
-    print(`Director simulator (profile ${profile ?? 'default'}) at ${sandbox.director.baseUrl}; account ${scenario.accountId ?? SANDBOX_ACCOUNT_ID}.\n`);
+    print(`Director simulator (profile ${profile ?? 'default'}) at ${sandbox.director.baseUrl}; account ${scenario.accountId ?? SANDBOX_ACCOUNT_ID}.`);
+    for (const notice of collectionNotices(sandbox.config)) print(`Note: collection.mode is ${notice}`);
+    print('');
     const runs = await playScenario(scenario, sandbox, { onEvent: createProgressPrinter(print), say: (line) => print(`\n${line}`) });
     const summary = summarize(scenario, sandbox, runs, scenario.accountId ?? SANDBOX_ACCOUNT_ID);
     for (const line of humanSummary(summary)) print(line);

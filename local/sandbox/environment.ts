@@ -4,7 +4,8 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { overlayConfig, parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/product/app-config.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { OffboardingState, OffboardingTask } from '../../lambda/contract/offboarding-states.js';
-import { OnboardingState, OnboardingTask } from '../../lambda/contract/onboarding-states.js';
+import { OnboardingState, OnboardingTask, OnboardingTaskAlias } from '../../lambda/contract/onboarding-states.js';
+import { isOrganizationSubject } from '../../lambda/contract/collection.js';
 import { cloudTrailLogPrefix, type TrailLayout } from '../aws/cloudtrail-fixtures.js';
 import { createAwsSandbox, type AwsSandbox, type TrailBucketSpec } from '../aws/index.js';
 import {
@@ -145,15 +146,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const provider = () => dependencies;
     const workflow = (
       tasks: Record<string, string>,
+      taskAliases: Record<string, string>,
       publishStates: string[],
       waitStates: Record<string, (input: unknown) => number>,
       prefix: string,
       definitionOf: () => Record<string, unknown> | null,
-    ) => workflowRunner({ tasks, publishStates, waitStates, prefix, definitionOf, provider, events, clock, waitMs, executions, accountId, region });
+    ) =>
+      workflowRunner({ tasks, taskAliases, publishStates, waitStates, prefix, definitionOf, provider, events, clock, waitMs, executions, accountId, region });
 
     const onboard = await workflow(
       OnboardingTask,
-      [OnboardingState.PublishSucceeded, OnboardingState.PublishFailed],
+      OnboardingTaskAlias,
+      [OnboardingState.PublishSucceeded, OnboardingState.PublishCovered, OnboardingState.PublishFailed],
       {
         [OnboardingState.WaitForOrder]: secondsAt('order', 'nextWaitSeconds'),
         [OnboardingState.WaitForData]: secondsAt('result', 'dataPlane', 'watch', 'nextWaitSeconds'),
@@ -163,6 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
     const offboard = await workflow(
       OffboardingTask,
+      {},
       [OffboardingState.PublishOffboarded, OffboardingState.PublishOffboardingFailed],
       { [OffboardingState.WaitForOrder]: secondsAt('order', 'nextWaitSeconds') },
       'offboard',
@@ -232,6 +237,8 @@ function sandboxFetcher(
     const accountId = accountIdOf(source);
     const bucket = connector?.bucket_name;
     if (accountId === undefined || typeof bucket !== 'string') return undefined;
+    // The organization's own source reads the whole organization trail.
+    if (isOrganizationSubject(accountId)) return `${layout.prefix ? `${layout.prefix}/` : ''}AWSLogs/${accountId}/`;
     if (bucket === bucketName) return cloudTrailLogPrefix(layout, accountId);
     const region = typeof connector?.region_name === 'string' ? connector.region_name : undefined;
     const prefix = found.get(`${bucket}/${accountId}`) ?? (await accountLogPrefixIn(aws, bucket, region, accountId));
@@ -262,10 +269,15 @@ async function accountLogPrefixIn(aws: AwsSandbox, bucket: string, region: strin
   }
 }
 
-/** `dc_metadata.awsAccountId`, or the `account=<id>` of the description's ownership tag (which survives a Director that drops dc_metadata keys). */
+/**
+ * `dc_metadata.awsAccountId`, or the `account=<id>` of the description's ownership tag (which
+ * survives a Director that drops dc_metadata keys): an account id, or the organization id of the
+ * organization's own source.
+ */
 function accountIdOf(source: JsonObject): string | undefined {
   const fromMetadata = (source.dc_metadata as { awsAccountId?: unknown } | undefined)?.awsAccountId;
-  if (typeof fromMetadata === 'string' && /^\d{12}$/.test(fromMetadata)) return fromMetadata;
+  if (typeof fromMetadata === 'string' && SUBJECT_ID.test(fromMetadata)) return fromMetadata;
   const description = typeof source.description === 'string' ? source.description : '';
-  return /\baccount=(\d{12})\]/.exec(description)?.[1];
+  return /\baccount=(\d{12}|o-[a-z0-9]{10,32})\]/.exec(description)?.[1];
 }
+const SUBJECT_ID = /^(\d{12}|o-[a-z0-9]{10,32})$/;

@@ -57,6 +57,7 @@ export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDepe
     },
     dynamo: callLog.recording(aws.dynamo, 'DynamoDB'),
     accountLockTable: aws.accountLockTable,
+    accountRegistryTable: aws.accountRegistryTable,
     sfn: callLog.recording(spec.executions.client, 'SFN'),
     now: () => spec.clock.now(),
     eventBridge: callLog.recording(capturingEventBridge(region, spec.events), 'EventBridge'),

@@ -29,6 +29,8 @@ export interface ScenarioSummary {
    */
   dataPlane: { outcome: DataPlaneOutcome | null; lastLogReceived: string | null; fetchStatus: string | null };
   runs: { status: string; error: { code: string; message: string } | null; transitions: number; output: unknown }[];
+  /** How the mode in force collects logs, and the account registry's items (account, mode, state, coverage, source). */
+  collection: { mode: string; registry: Record<string, string>[] };
 }
 
 export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunResult[], accountId: string): ScenarioSummary {
@@ -51,7 +53,16 @@ export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunRe
     events: sandbox.events.map(({ detailType, detail }) => ({ detailType, detail })),
     dataPlane: dataPlaneOf(runs, sandbox.director.logSources(), accountId),
     runs: runs.map(({ status, error, transitions, output }) => ({ status, error, transitions, output })),
+    collection: { mode: sandbox.settings.collection.mode, registry: registryOf(sandbox) },
   };
+}
+
+/** The registry's items with their string attributes, in account order. */
+function registryOf(sandbox: Sandbox): Record<string, string>[] {
+  return sandbox.aws.fakes.dynamo
+    .items(sandbox.aws.accountRegistryTable)
+    .map((item) => Object.fromEntries(Object.entries(item).flatMap(([name, value]) => (value.S === undefined ? [] : [[name, value.S]]))))
+    .sort((a, b) => String(a.accountId).localeCompare(String(b.accountId)));
 }
 
 type DataPlaneOutcome = 'ONBOARDED' | 'REGISTERED_NO_DATA_YET' | 'FETCH_FAILED';
@@ -176,6 +187,8 @@ export function humanSummary(summary: ScenarioSummary): string[] {
   lines.push(`  events:      ${summary.events.map((event) => event.detailType).join(', ') || 'none'}`);
   const { outcome, lastLogReceived, fetchStatus } = summary.dataPlane;
   lines.push(`  data plane:  ${outcome ?? 'not checked'} (last log received ${lastLogReceived ?? 'never'}, fetch status ${fetchStatus ?? 'none'})`);
+  const registry = summary.collection.registry.map((item) => `${item.accountId ?? '?'} ${item.state ?? '?'}`);
+  lines.push(`  collection:  ${summary.collection.mode}; registry ${registry.join(', ') || 'empty'}`);
   return lines;
 }
 

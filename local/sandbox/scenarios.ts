@@ -1,50 +1,18 @@
 import type { JsonObject } from '../director-simulator/index.js';
 import type { Sandbox, SandboxOptions } from './environment.js';
-import { SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID } from './constants.js';
+import { SANDBOX_ACCOUNT_ID } from './constants.js';
+import { organizationScenarios } from './organization-scenarios.js';
+import { sampleInput, type Scenario, type ScenarioContext } from './scenario-types.js';
 import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
 
-interface ScenarioContext {
-  sandbox: Sandbox;
-  /** Runs one onboarding execution, reporting its events as they happen. */
-  onboard: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
-  /** Runs one offboarding execution. */
-  offboard: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
-  /** Rotates the account secret's key now, the four Secrets Manager steps in order. */
-  rotate: (accountId?: string) => Promise<LocalRunResult>;
-  /** Tells the person watching what the scenario does next. */
-  say: (line: string) => void;
-}
-
-export interface Scenario {
-  name: string;
-  summary: string;
-  /** What the scenario is expected to end in; the CLI exits 1 whenever the last run failed. */
-  expected: 'SUCCEEDED' | 'FAILED';
-  /** The error code a FAILED scenario ends with. */
-  expectedError?: string;
-  /** The account the scenario is about. @default the sandbox's sample account */
-  accountId?: string;
-  sandbox?: SandboxOptions;
-  /** The runs of the scenario; by default one onboarding of the sample account. */
-  play?: (context: ScenarioContext) => Promise<LocalRunResult[]>;
-}
-
-const sampleInput = { accountId: SANDBOX_ACCOUNT_ID, trigger: 'sandbox' };
+export type { Scenario } from './scenario-types.js';
 const NEVER_ONBOARDED_ACCOUNT_ID = '444455556666';
-/** Another member account of the organization trail; its id sorts first, so a walk of AWSLogs/<o-id>/ reaches it first. */
-const SIBLING_ACCOUNT_ID = '000011112222';
 
-export const scenarios: Scenario[] = [
+const accountScenarios: Scenario[] = [
   {
     name: 'onboard',
     summary: 'Onboards the sample account: bucket in the account layout, SSE-S3, a healthy Director.',
     expected: 'SUCCEEDED',
-  },
-  {
-    name: 'org-trail',
-    summary: `Organization trail: logs under AWSLogs/${SANDBOX_ORGANIZATION_ID}/<account>/, stack in organization mode.`,
-    expected: 'SUCCEEDED',
-    sandbox: { trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, prefix: 'org-trail' } },
   },
   {
     name: 'no-data-yet',
@@ -52,18 +20,6 @@ export const scenarios: Scenario[] = [
       'Director registers the source, but Logpoint never fetches (no fetcher runs): the run succeeds as REGISTERED_NO_DATA_YET, with a notification and an alarm.',
     expected: 'SUCCEEDED',
     sandbox: { fetcher: false },
-  },
-  {
-    name: 'fetch-refused',
-    summary:
-      `A per-account reader on an organization bucket, and a fetcher that walks down from AWSLogs/: the walk into account ${SIBLING_ACCOUNT_ID}'s folder ` +
-      'is refused, and the run fails with FETCH_FAILED naming that listing; Director keeps the key it holds.',
-    expected: 'FAILED',
-    expectedError: 'FETCH_FAILED',
-    sandbox: {
-      trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, accountIds: [SIBLING_ACCOUNT_ID, SANDBOX_ACCOUNT_ID] },
-      fetcher: { strategy: 'walk-from-awslogs' },
-    },
   },
   {
     name: 'kms',
@@ -191,19 +147,10 @@ export const scenarios: Scenario[] = [
       return [await onboard(sampleInput)];
     },
   },
-  {
-    name: 'control-tower-layout',
-    summary:
-      `Control Tower log archive: logs under ${SANDBOX_ORGANIZATION_ID}/AWSLogs/${SANDBOX_ORGANIZATION_ID}/<account>/, the stack configured with ` +
-      'trail.organizationId and trail.trailPrefix both set to the organization id.',
-    expected: 'SUCCEEDED',
-    sandbox: {
-      trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, prefix: SANDBOX_ORGANIZATION_ID },
-      // What the README's organization setup asks for on a Control Tower bucket, spelled out.
-      config: { trail: { organizationId: SANDBOX_ORGANIZATION_ID, trailPrefix: SANDBOX_ORGANIZATION_ID } },
-    },
-  },
 ];
+
+/** Every scenario: the account-level ones first, then the organization trail's. */
+export const scenarios: Scenario[] = [...accountScenarios, ...organizationScenarios];
 
 /** The sandbox a scenario runs in, against the named Director profile (its own simulator settings kept). */
 export function scenarioSandboxOptions(scenario: Scenario, directorProfile?: string): SandboxOptions | undefined {
@@ -226,7 +173,16 @@ export async function playScenario(
   sandbox.resetAwsCalls();
   const context: ScenarioContext = {
     sandbox,
-    onboard: (input = sampleInput) => sandbox.run(input, runOptions),
+    onboard: (input = sampleInput, options = {}) => {
+      const { onEvent } = options;
+      if (onEvent === undefined) return sandbox.run(input, runOptions);
+      return sandbox.run(input, {
+        onEvent: (event) => {
+          hooks.onEvent?.(event);
+          onEvent(event);
+        },
+      });
+    },
     offboard: (input = { accountId: SANDBOX_ACCOUNT_ID, trigger: 'sandbox' }) => sandbox.offboard(input, runOptions),
     rotate: (accountId = SANDBOX_ACCOUNT_ID) => sandbox.rotate(accountId, runOptions),
     say: hooks.say ?? (() => undefined),

@@ -21,6 +21,8 @@ export interface RunOptions {
 export interface WorkflowRunnerSpec {
   /** Task state name → entry point `lambda/<file>.handler.ts`. */
   tasks: Record<string, string>;
+  /** Further task states → the task (of `tasks`) whose function they run. */
+  taskAliases?: Record<string, string>;
   /** EventBridge PutEvents task states: recorded into `events`. */
   publishStates: string[];
   /** Each Wait state of the workflow → the seconds it waits in the definition, read from its input. */
@@ -45,10 +47,17 @@ export type WorkflowRun = (input: Record<string, unknown>, options?: RunOptions)
 /** Maps a workflow's task states to the real handlers and runs its current definition locally. */
 export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<WorkflowRun> {
   const taskHandlers: Record<string, LocalTaskHandler> = {};
-  for (const [state, file] of Object.entries(spec.tasks)) {
+  // A state that runs another task's function (`taskAliases`) is that function here too, and its calls are recorded as that task's.
+  const aliased = Object.entries(spec.taskAliases ?? {}).map(([state, task]): [string, string] => {
+    if (spec.tasks[task] === undefined) throw new Error(`Task state ${state} runs ${task}, which is not a task of the ${spec.prefix} workflow.`);
+    return [state, task];
+  });
+  for (const [state, task] of [...Object.keys(spec.tasks).map((name): [string, string] => [name, name]), ...aliased]) {
     // The handler files are known only at run time; Vite must leave this import to Node.
-    const module = (await import(/* @vite-ignore */ `../../lambda/${file}.handler.js`)) as { createHandler: (deps: DependenciesProvider) => StepHandler };
-    taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), { workflow: spec.prefix, task: state });
+    const module = (await import(/* @vite-ignore */ `../../lambda/${spec.tasks[task]}.handler.js`)) as {
+      createHandler: (deps: DependenciesProvider) => StepHandler;
+    };
+    taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), { workflow: spec.prefix, task });
   }
   // Only the Lambda tasks can crash: the PutEvents states are EventBridge, not Lambda.
   const crashable = { ...taskHandlers };
@@ -69,7 +78,7 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
       executionName,
       executionArn,
       waitOverridesMs: Object.fromEntries(Object.keys(spec.waitStates).map((name) => [name, spec.waitMs])),
-      retryOverridesMs: Object.fromEntries(Object.keys(spec.tasks).map((name) => [name, spec.waitMs])),
+      retryOverridesMs: Object.fromEntries(Object.keys(crashable).map((name) => [name, spec.waitMs])),
       onEvent: (event) => {
         // The deadline is measured in the definition's seconds: advance time as if each Wait had
         // lasted that long, so a 30-minute deadline passes in a moment here.

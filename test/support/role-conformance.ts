@@ -13,7 +13,7 @@ import {
   type PolicyStatement,
   workflowStateMachineNames,
 } from './template-roles.js';
-import { ACCOUNT_LOCK_TABLE } from '../../local/aws/index.js';
+import { ACCOUNT_LOCK_TABLE, ACCOUNT_REGISTRY_TABLE } from '../../local/aws/index.js';
 
 /**
  * Evaluates the calls the sandbox recorded against the synthesized roles with iam-simulate (an
@@ -148,11 +148,17 @@ export class ConformanceCheck {
     const rotationArn = functionArnOf(roles, 'rotate/KeyRotation');
     const aliases: Record<string, string> = rotationArn ? { [ROTATION_FUNCTION_ARN]: rotationArn } : {};
     const resources = (run.template.Resources ?? {}) as Record<string, { Type?: string }>;
-    const lockTable = Object.entries(resources).find(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')?.[0];
     const { partition, region, account } = this.env;
-    if (lockTable)
-      aliases[`arn:${partition}:dynamodb:${region}:${account}:table/${ACCOUNT_LOCK_TABLE}`] =
-        `arn:${partition}:dynamodb:${region}:${account}:table/${lockTable}`;
+    // The sandbox's tables by name, the stack's by logical id (`…AccountLocksTable…`, `…AccountRegistryTable…`).
+    const tables = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table');
+    for (const [sandboxName, construct] of [
+      [ACCOUNT_LOCK_TABLE, 'AccountLocks'],
+      [ACCOUNT_REGISTRY_TABLE, 'AccountRegistry'],
+    ] as const) {
+      const table = tables.find(([logicalId]) => logicalId.includes(construct))?.[0];
+      if (table)
+        aliases[`arn:${partition}:dynamodb:${region}:${account}:table/${sandboxName}`] = `arn:${partition}:dynamodb:${region}:${account}:table/${table}`;
+    }
     // The sandbox names an execution's state machine after its workflow (`…:execution:onboard:<name>`).
     for (const [workflow, name] of Object.entries(workflowStateMachineNames(run.template, this.env))) {
       aliases[`arn:${partition}:states:${region}:${account}:execution:${workflow}`] = `arn:${partition}:states:${region}:${account}:execution:${name}`;

@@ -1,4 +1,5 @@
 import { EnvName } from '../../lambda/contract/env-names.js';
+import { OnboardingTaskAlias } from '../../lambda/contract/onboarding-states.js';
 import { OFFBOARDING_START_STATE, ONBOARDING_START_STATE } from '../../local/sandbox/definition.js';
 
 /**
@@ -164,7 +165,8 @@ function workflowTasks(resources: Resources, env: ArnEnvironment, functionIdByAr
     for (const [state, spec] of Object.entries(definition.States)) {
       const target = spec.Type === 'Task' ? (spec.Parameters?.FunctionName ?? spec.Resource ?? '') : '';
       const functionId = functionIdByArn.get(target.replace(/:\$LATEST$/, ''));
-      if (functionId) labels.set(functionId, `${workflow}/${state}`);
+      // A state that runs another task's function (CheckAccountLogs runs CheckBucket's) is recorded under that task.
+      if (functionId && !(state in OnboardingTaskAlias)) labels.set(functionId, `${workflow}/${state}`);
     }
   }
   return labels;

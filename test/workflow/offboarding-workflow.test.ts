@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { logSourceUuid } from '../../lambda/director/index.js';
 import { buildLogSourceBody } from '../../lambda/shared/log-source-body.js';
-import { offboardingSummarySchema, type OffboardingSummary } from '../../lambda/offboarding/workflow-contract.js';
+import { recordedOffboardingSchema, type OffboardingSummary } from '../../lambda/offboarding/workflow-contract.js';
 import { OffboardingState } from '../../lambda/contract/offboarding-states.js';
 import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
 import { startSandbox, type Sandbox } from '../../local/sandbox/environment.js';
@@ -145,7 +145,7 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
 
     // Assess
     expect(result.status, `${JSON.stringify(result.error)}`).toBe('SUCCEEDED');
-    const summary = offboardingSummarySchema.parse(result.output);
+    const summary = recordedOffboardingSchema.parse(result.output);
     expect(summary).toMatchObject({
       accountId: account.accountId,
       reason: 'account-closed',
@@ -156,7 +156,8 @@ describe('offboarding workflow (synthesized definition, run locally)', () => {
       deletedUser: true,
       neverOnboarded: false,
       alreadyGone: [],
-    } satisfies Partial<OffboardingSummary>);
+      coverage: 'account-source',
+    } satisfies Partial<OffboardingSummary> & { coverage: string });
     const director = directorStateOf(sandbox, account, account.logSourceId);
     expect(director.logSources).toEqual([]);
     expect(director.deletes).toEqual([

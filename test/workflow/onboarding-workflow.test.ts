@@ -115,10 +115,11 @@ describe('onboarding workflow: happy paths', () => {
 
     // Assess
     expectOnboarded(box, result);
-    expect(enteredStates(result).slice(0, 8)).toEqual([
+    expect(enteredStates(result).slice(0, 9)).toEqual([
       'ReadOnboardingInput',
       'ValidateInput',
       'AcquireLock',
+      'IsCoveredByOrganization',
       'CheckBucket',
       'ProvisionReader',
       'VerifyAccess',
@@ -127,7 +128,7 @@ describe('onboarding workflow: happy paths', () => {
     ]);
     const ending = enteredStates(result).slice(enteredStates(result).indexOf('FinalizeOnboarding'));
     expect(ending.slice(0, 4)).toEqual(['FinalizeOnboarding', 'StartDataWatch', 'WaitForData', 'CheckDataFlow']);
-    expect(ending.slice(-5)).toEqual(['IsDataFlowing', 'ReleaseLock', 'AfterLockRelease', 'PublishSucceeded', 'Onboarded']);
+    expect(ending.slice(-6)).toEqual(['IsDataFlowing', 'ReleaseLock', 'AfterLockRelease', 'PublishOutcome', 'PublishSucceeded', 'Onboarded']);
     expect(result.output).toMatchObject({ dataPlane: { outcome: 'ONBOARDED', fetchStatus: 'ok', lastLogReceived: expect.any(String) } });
     expect(exitOutputOf(result, 'CheckBucket').bucket).toMatchObject({
       bucketName: BUCKET,
@@ -165,6 +166,7 @@ describe('onboarding workflow: happy paths', () => {
     const otherAccount = '444455556666';
     const box = await start({
       trail: { layout: 'organization', organizationId: SANDBOX_ORGANIZATION_ID, prefix: 'org-trail', accountIds: [ACCOUNT, otherAccount] },
+      config: { collection: { mode: 'per-account', perAccountOnOrganizationTrail: true } },
     });
     const prefix = `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${ACCOUNT}/CloudTrail/`;
     const accountFolder = `org-trail/AWSLogs/${SANDBOX_ORGANIZATION_ID}/${ACCOUNT}/`;

@@ -38,6 +38,8 @@ export interface WorkflowDependencies {
   dynamo: DynamoDBClient;
   /** The account lock table (set on the functions granted the lock only); null elsewhere. */
   accountLockTable: string | null;
+  /** The account registry table (set on the functions that record accounts only); null elsewhere. */
+  accountRegistryTable: string | null;
   /** Step Functions, to tell whether the run holding an account's lock still runs (AcquireLock). */
   sfn: SFNClient;
   now: () => Date;
@@ -93,6 +95,7 @@ export const awsDependencies: DependenciesProvider = () => {
     rotation: rotationSettingsFromEnv(process.env),
     dynamo: new DynamoDBClient({}),
     accountLockTable: process.env[EnvName.ACCOUNT_LOCK_TABLE] || null,
+    accountRegistryTable: process.env[EnvName.ACCOUNT_REGISTRY_TABLE] || null,
     sfn: new SFNClient({}),
     now: () => new Date(),
   };

@@ -40,6 +40,7 @@ function dependencies(overrides: Partial<WorkflowDependencies> = {}): () => Work
     rotation: null,
     dynamo: aws.dynamo,
     accountLockTable: aws.accountLockTable,
+    accountRegistryTable: null,
     sfn: executions.client,
     now: () => NOW,
     ...overrides,

@@ -24,7 +24,13 @@ export const settings: RuntimeSettings = runtimeSettingsSchema.parse({
   logSource: {},
   orderPolling: { initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 120 },
 });
-export const request: OffboardingRequest = { accountId: ACCOUNT, reason: 'account-closed', logSourceName: `CloudTrail-${ACCOUNT}`, trigger: null };
+export const request: OffboardingRequest = {
+  accountId: ACCOUNT,
+  reason: 'account-closed',
+  logSourceName: `CloudTrail-${ACCOUNT}`,
+  trigger: null,
+  coverage: 'account-source',
+};
 
 let nowMs: number;
 let current: Harness | undefined;

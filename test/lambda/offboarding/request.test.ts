@@ -9,7 +9,7 @@ describe('resolveOffboardingRequest', () => {
     const resolved = resolveOffboardingRequest({ accountId: ACCOUNT }, settings);
 
     // Assess
-    expect(resolved).toEqual({ accountId: ACCOUNT, reason: 'manual', logSourceName: `CloudTrail-${ACCOUNT}`, trigger: null });
+    expect(resolved).toEqual({ accountId: ACCOUNT, reason: 'manual', logSourceName: `CloudTrail-${ACCOUNT}`, trigger: null, coverage: 'account-source' });
   });
 
   it('keeps an explicit reason, log source name and trigger', () => {
@@ -20,6 +20,12 @@ describe('resolveOffboardingRequest', () => {
     );
 
     // Assess
-    expect(resolved).toEqual({ accountId: ACCOUNT, reason: 'removed-from-organization', logSourceName: 'legacy', trigger: 'eventbridge' });
+    expect(resolved).toEqual({
+      accountId: ACCOUNT,
+      reason: 'removed-from-organization',
+      logSourceName: 'legacy',
+      trigger: 'eventbridge',
+      coverage: 'account-source',
+    });
   });
 });

@@ -25,7 +25,11 @@ interface TaskStateView {
 describe('CheckBucket on a Control Tower bucket configured as a plain organization trail', () => {
   it('fails at once with TRAIL_LAYOUT_MISMATCH naming Control Tower and trail.trailPrefix, creating nothing', async () => {
     // Arrange: the stack knows the organization but not the prefix Control Tower puts in front.
-    sandbox = await startSandbox({ waitMs: 20, trail: null, config: { trail: { organizationId: ORG } } });
+    sandbox = await startSandbox({
+      waitMs: 20,
+      trail: null,
+      config: { trail: { organizationId: ORG }, collection: { mode: 'per-account', perAccountOnOrganizationTrail: true } },
+    });
     await sandbox.aws.createTrailBucket({ name: BUCKET, layout: 'organization', organizationId: ORG, prefix: ORG, accountIds: [SANDBOX_ACCOUNT_ID] });
 
     // Act

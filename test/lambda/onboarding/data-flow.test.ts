@@ -11,7 +11,7 @@ import { OnboardingError } from '../../../lambda/shared/errors.js';
  * ends as REGISTERED_NO_DATA_YET. An edited source's earlier signals never count for the new key.
  */
 
-const SETTINGS = { initialWaitSeconds: 30, maxWaitSeconds: 120, deadlineSeconds: 600 };
+const SETTINGS = { initialWaitSeconds: 30, maxWaitSeconds: 120, deadlineSeconds: 600, rotationWaitSeconds: 60 };
 const NOW = new Date('2026-12-01T12:00:00.000Z');
 const LOG_SOURCE_ID = 'LogSources/5f0c4b6e-1d2a-4b8e-9a51-1b7c8d9e0f12';
 

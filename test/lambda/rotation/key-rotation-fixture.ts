@@ -13,7 +13,8 @@ import type { RuntimeSettings } from '../../../lambda/contract/runtime-settings.
 import { createAwsSandbox } from '../../../local/aws/index.js';
 import type { AwsSandbox } from '../../../local/aws/index.js';
 import { startDirectorSimulator } from '../../../local/director-simulator/index.js';
-import type { DirectorSimulator, DirectorSimulatorOptions, JsonObject } from '../../../local/director-simulator/index.js';
+import type { DirectorSimulator, DirectorSimulatorOptions, FetcherCredentials, FetchRoundResult, JsonObject } from '../../../local/director-simulator/index.js';
+import { cloudTrailLogPrefix } from '../../../local/aws/cloudtrail-fixtures.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 import { accountSecretName, readerUserName } from '../../../lambda/contract/names.js';
@@ -41,6 +42,9 @@ export const TEST_TIMEOUTS: RotationTimeouts = {
   propagationBudgetMs: 60_000,
   propagationInitialDelayMs: 1_000,
   propagationMaxDelayMs: 8_000,
+  dataPlaneBudgetMs: 60_000,
+  dataPlaneInitialDelayMs: 2_000,
+  dataPlaneMaxDelayMs: 15_000,
 };
 
 interface PublishedEvent {
@@ -59,6 +63,8 @@ export interface RotationFixture {
   logger: RecordingLogger;
   /** Every pause the rotation asked for (virtual: IAM's clock moves by it). */
   sleeps: number[];
+  /** One round of Director's simulated fetcher (`fetcher` option); the rotation's pauses run one each too. */
+  fetchRound(): Promise<FetchRoundResult[]>;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
   context(overrides?: Partial<KeyRotationContext>): KeyRotationContext;
@@ -81,22 +87,45 @@ export interface RotationFixtureOptions {
   /** Virtual milliseconds during which S3 refuses a new key. */
   propagationDelayMs?: number;
   director?: DirectorSimulatorOptions;
+  /**
+   * Director's simulated S3 fetcher over the account's log prefix, signing with each source's own
+   * key against the S3 stand-in. It runs a round on `fetchRound()` and after every pause the
+   * rotation takes (Director keeps fetching while the rotation waits), never by itself.
+   * `signWith` is what Director signs with, given the pair the source was sent (default: that pair).
+   */
+  fetcher?: { signWith?: (sent: FetcherCredentials) => FetcherCredentials };
 }
 
 export async function startRotationFixture(options: RotationFixtureOptions = {}): Promise<RotationFixture> {
   let offsetMs = 0;
   const clock = (): number => Date.now() + offsetMs;
   const sleeps: number[] = [];
-  const sleep = (ms: number): Promise<void> => {
+  let fetchRound = (): Promise<FetchRoundResult[]> => Promise.resolve([]);
+  const sleep = async (ms: number): Promise<void> => {
     sleeps.push(ms);
     offsetMs += ms;
-    return Promise.resolve();
+    await fetchRound();
   };
   const now = (): Date => new Date(clock());
 
   const aws = await createAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, propagationDelayMs: options.propagationDelayMs ?? 0, clock });
   await aws.createTrailBucket({ name: BUCKET, layout: 'account', accountIds: [ACCOUNT], region: REGION });
-  const director = await startDirectorSimulator({ orderDelayMs: 20, ...options.director });
+  const fetcher = options.fetcher;
+  const director = await startDirectorSimulator({
+    orderDelayMs: 20,
+    ...(fetcher === undefined
+      ? {}
+      : {
+          fetcher: {
+            strategy: 'prefix-only' as const,
+            s3ClientFor: (sent: FetcherCredentials, region: string) => aws.s3ForCredentials(fetcher.signWith?.(sent) ?? sent, { region }),
+            scopePrefixOf: () => cloudTrailLogPrefix({}, ACCOUNT),
+          },
+        }),
+    ...options.director,
+  });
+  const simulatedFetcher = director.fetcher;
+  if (simulatedFetcher !== undefined) fetchRound = () => simulatedFetcher.runOnce();
   const directorClient = new DirectorClient({
     baseUrl: director.baseUrl,
     poolUuid: director.poolUuid,
@@ -108,7 +137,9 @@ export async function startRotationFixture(options: RotationFixtureOptions = {})
   const settings = runtimeSettingsSchema.parse({
     director: { baseUrl: director.baseUrl, poolUuid: director.poolUuid, logpointId: director.logpointId, credentialSecretId: 'logpoint/director' },
     trail: { bucketName: BUCKET, bucketRegion: REGION },
-    logSource: {},
+    // With a fetcher, as in the sandbox: the trail delivered its files before the source was
+    // registered, and fetching from a day back lets Director find them.
+    logSource: fetcher === undefined ? {} : { filterDate: { policy: 'days-ago', days: 1 } },
   });
   const eventBridge = new EventBridgeClient({ region: REGION });
   const eventBridgeMock = mockClient(eventBridge);
@@ -125,6 +156,7 @@ export async function startRotationFixture(options: RotationFixtureOptions = {})
     eventBridgeMock,
     logger,
     sleeps,
+    fetchRound: () => fetchRound(),
     sleep,
     now,
     context: (overrides = {}) => ({

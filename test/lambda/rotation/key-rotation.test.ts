@@ -101,6 +101,8 @@ describe('full rotation', () => {
           accessKeyId: newKeyId,
           retiredAccessKeyIds: [onboarded.accessKeyId],
           logSourceId: onboarded.logSourceId,
+          // No fetcher runs in this fixture by default (rotation-data-plane.test.ts covers the data plane).
+          dataPlane: { outcome: 'REGISTERED_NO_DATA_YET', lastLogReceived: null, fetchStatus: null },
         },
       },
     ]);
@@ -500,9 +502,11 @@ describe('testSecretStep', () => {
     const request = rotation();
     await createSecretStep(fixture.context(), request);
     await setSecretStep(fixture.context(), request);
+    // Only the IAM wait is measured here: no wait for the data plane afterwards.
+    const settings = { ...fixture.settings, dataFlow: { ...fixture.settings.dataFlow, rotationWaitSeconds: 0 } };
 
     // Act
-    const result = await testSecretStep(fixture.context(), request);
+    const result = await testSecretStep(fixture.context({ settings }), request);
 
     // Assess
     expect(result.action).toBe('verified');

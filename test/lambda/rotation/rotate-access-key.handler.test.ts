@@ -39,6 +39,7 @@ function dependencies(): RotationDependencies {
     rotation: null,
     dynamo: fixture.aws.dynamo,
     accountLockTable: fixture.aws.accountLockTable,
+    accountRegistryTable: null,
     sfn: new ExecutionRegistry('eu-west-1').client,
     now: fixture.now,
     eventBridge: fixture.eventBridge,

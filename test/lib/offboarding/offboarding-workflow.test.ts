@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { AccountRegistryTable } from '../../../lib/registry/account-registry-table.js';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -33,7 +34,8 @@ function synthesize(props: Partial<OffboardingWorkflowProps> = {}): Synthesized 
   const stack = new Stack(app, 'OffboardingTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const directorSecret = Secret.fromSecretNameV2(stack, 'DirectorSecret', DIRECTOR_SECRET);
   const accountLocks = new AccountLockTable(stack, 'AccountLocks');
-  const workflow = new OffboardingWorkflow(stack, 'Offboarding', { settings, directorSecret, accountLocks, ...props });
+  const accountRegistry = new AccountRegistryTable(stack, 'AccountRegistry');
+  const workflow = new OffboardingWorkflow(stack, 'Offboarding', { settings, directorSecret, accountLocks, accountRegistry, ...props });
   const template = Template.fromStack(stack);
   return { stack, workflow, template, definition: extractDefinition(template.toJSON()) };
 }

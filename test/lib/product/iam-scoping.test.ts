@@ -203,7 +203,7 @@ describe('IAM policies of the stack', () => {
   it('let only the Lambdas that call Director read the Director secret: onboarding, offboarding and key rotation', () => {
     // Prepare
     const directorCalling = [
-      ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow'].map((task) => `Workflow/${task}`),
+      ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow', 'ConfirmCoverage'].map((task) => `Workflow/${task}`),
       ...DIRECTOR_CALLING_TASKS.map((task) => `Offboarding/${task}`),
       'KeyRotation/RotateAccessKey',
     ];

@@ -461,7 +461,7 @@ describe('Lambda functions', () => {
       .sort();
     expect(withBundle).toEqual(
       [
-        ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow'].map((task) => `Workflow/${task}`),
+        ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow', 'ConfirmCoverage'].map((task) => `Workflow/${task}`),
         ...DIRECTOR_CALLING_TASKS.map((task) => `Offboarding/${task}`),
         'KeyRotation/RotateAccessKey',
       ].sort(),

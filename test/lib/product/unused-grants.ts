@@ -105,12 +105,18 @@ export const REVIEWED_UNUSED_GRANTS: readonly ReviewedUnusedGrant[] = [
     actions: ['secretsmanager:DescribeSecret'],
     reason: "CDK's secret.grantRead() always adds DescribeSecret; the Director client only reads (GetSecretValue) and writes (PutSecretValue) the secret.",
   },
-  ...['onboard/CheckOrder', 'onboard/FinalizeOnboarding', 'onboard/CheckDataFlow', 'offboard/DeleteLogSource', 'offboard/CheckOrder', 'rotate/KeyRotation'].map(
-    (fn) => ({
-      function: fn,
-      statement: 'StoreRefreshedDirectorToken',
-      actions: ['secretsmanager:PutSecretValue'],
-      reason: 'Stores a refreshed Director token; in the scenarios the first Director call of a run (RegisterLogSource, FindLogSource) refreshes it.',
-    }),
-  ),
+  ...[
+    'onboard/CheckOrder',
+    'onboard/FinalizeOnboarding',
+    'onboard/CheckDataFlow',
+    'onboard/ConfirmCoverage',
+    'offboard/DeleteLogSource',
+    'offboard/CheckOrder',
+    'rotate/KeyRotation',
+  ].map((fn) => ({
+    function: fn,
+    statement: 'StoreRefreshedDirectorToken',
+    actions: ['secretsmanager:PutSecretValue'],
+    reason: 'Stores a refreshed Director token; in the scenarios the first Director call of a run (RegisterLogSource, FindLogSource) refreshes it.',
+  })),
 ];

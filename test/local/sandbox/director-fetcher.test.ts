@@ -19,12 +19,15 @@ afterEach(async () => {
 const FROM_YESTERDAY = { logSource: { filterDate: { policy: 'days-ago', days: 1 } } };
 
 async function onboarded(options: SandboxOptions): Promise<{ box: Sandbox; source: () => JsonObject | undefined }> {
-  const box = await startSandbox({ waitMs: 20, config: FROM_YESTERDAY, ...options });
+  const box = await startSandbox({ waitMs: 20, ...options, config: { ...FROM_YESTERDAY, ...options.config } });
   sandbox = box;
   const result = await box.run({ accountId: SANDBOX_ACCOUNT_ID });
   expect(result.status).toBe('SUCCEEDED');
   return { box, source: () => box.director.logSources()[0] };
 }
+
+/** One source per account on an organization trail: what these tests look at the fetcher through. */
+const PER_ACCOUNT = { collection: { mode: 'per-account', perAccountOnOrganizationTrail: true } };
 
 const connectorOf = (source: JsonObject | undefined): JsonObject => (source?.config as { Connector: JsonObject }).Connector;
 
@@ -55,7 +58,7 @@ describe('the sandbox Director fetcher', () => {
       prefix: 'org-logs',
       accountIds: [SANDBOX_ACCOUNT_ID, '444455556666'],
     };
-    const { box } = await onboarded({ trail, fetcher: { intervalMs: 60_000 } });
+    const { box } = await onboarded({ trail, config: PER_ACCOUNT, fetcher: { intervalMs: 60_000 } });
 
     // Act
     const [round] = (await box.director.fetcher?.runOnce()) ?? [];
@@ -81,7 +84,7 @@ describe('the sandbox Director fetcher', () => {
   it("shows a refused walk (into another member account's folder) as the source fetch error, and runs without a fetcher when told to", async () => {
     // Arrange: a member account whose id sorts first, so the walk of the organization folder reaches it first.
     const trail = { layout: 'organization' as const, organizationId: SANDBOX_ORGANIZATION_ID, accountIds: ['000011112222', SANDBOX_ACCOUNT_ID] };
-    const { box, source } = await onboarded({ trail, fetcher: { strategy: 'walk-from-awslogs', intervalMs: 60_000 } });
+    const { box, source } = await onboarded({ trail, config: PER_ACCOUNT, fetcher: { strategy: 'walk-from-awslogs', intervalMs: 60_000 } });
     const plain = await startSandbox({ waitMs: 20, fetcher: false });
 
     try {

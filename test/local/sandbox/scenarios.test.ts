@@ -123,26 +123,4 @@ describe('sandbox scenarios', () => {
     expect(summary.aws.users).toEqual([]);
     expect(summary.aws.secrets).not.toContain(SECRET);
   });
-
-  it("control-tower-layout: succeeds, CheckBucket uses <o-id>/AWSLogs/<o-id>/<account>/CloudTrail/ and the reader reaches that account's folder", async () => {
-    // Arrange
-    const scenario = findScenario('control-tower-layout');
-    if (!scenario) throw new Error('no scenario control-tower-layout');
-    const organizationId = scenario.sandbox?.trail?.organizationId ?? 'no organization';
-    const controlTowerPrefix = `${organizationId}/AWSLogs/${organizationId}/${ACCOUNT}/CloudTrail/`;
-    sandbox = await startSandbox({ waitMs: 20, ...scenario.sandbox });
-
-    // Act
-    const runs = await playScenario(scenario, sandbox);
-    const summary = summarize(scenario, sandbox, runs, ACCOUNT);
-
-    // Assess
-    expect(sandbox.settings.trail).toMatchObject({ organizationId, trailPrefix: organizationId });
-    expect(summary.status).toBe('SUCCEEDED');
-    expect(summary.dataPlane.outcome).toBe('ONBOARDED');
-    const checked = runs[0]?.events.find((event) => event.kind === 'exited' && event.state === 'CheckBucket');
-    expect(checked).toMatchObject({ output: { bucket: { logPrefix: controlTowerPrefix } } });
-    const [policy] = sandbox.aws.fakes.iam.policies(USER);
-    expect(JSON.stringify(policy?.document)).toContain(`${organizationId}/AWSLogs/${organizationId}/${ACCOUNT}/*`);
-  });
 });
