@@ -1,4 +1,4 @@
-import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AccountLockAttribute as A, type LockWorkflow } from '../contract/account-lock.js';
 import { ErrorCode } from '../contract/error-codes.js';
@@ -113,6 +113,32 @@ export async function releaseAccountLock(dynamo: DynamoDBClient, request: Releas
     if (isAwsError(error, 'ConditionalCheckFailedException')) return 'not-held';
     throw lockFailure(error, `Releasing the lock of account ${accountId}`, tableName);
   }
+}
+
+/** Who holds an account's lock, as the table has it (the execution ARN of a workflow run, or a rotation's owner). */
+export interface AccountLockHolder {
+  owner: string;
+  workflow: string | null;
+  /** Epoch seconds after which the lock counts as free. */
+  expiresAt: number;
+}
+
+/**
+ * The account's lock as it stands at `now`: its holder, or null when there is none or it expired.
+ * One strongly consistent GetItem: what the starter asks before it starts a run.
+ */
+export async function readAccountLock(dynamo: DynamoDBClient, request: { tableName: string; accountId: string; now: Date }): Promise<AccountLockHolder | null> {
+  const { tableName, accountId, now } = request;
+  let item: Record<string, AttributeValue> | undefined;
+  try {
+    ({ Item: item } = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { [A.accountId]: { S: accountId } }, ConsistentRead: true })));
+  } catch (error) {
+    throw lockFailure(error, `Reading the lock of account ${accountId}`, tableName);
+  }
+  const owner = item?.[A.owner]?.S;
+  const expiresAt = Number(item?.[A.expiresAt]?.N);
+  if (owner === undefined || !Number.isFinite(expiresAt) || expiresAt < Math.floor(now.getTime() / 1000)) return null;
+  return { owner, workflow: item?.[A.workflow]?.S ?? null, expiresAt };
 }
 
 /** The lock table's name from the function's environment; a function deployed without it is misconfigured. */

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { putCustomResourceResponse } from './custom-resource.js';
 import { handleStartEvent, type ExecutionStarterDependencies } from './start-event.js';
@@ -16,7 +17,7 @@ const starterLogger: StarterLogger = {
   error: (message, attributes) => logger.error(message, attributes ?? {}),
 };
 
-/** The real Step Functions client and the state machines the construct bound, built once per container. */
+/** The real Step Functions and DynamoDB clients, the state machines the construct bound and the lock table, built once per container. */
 export const awsStarterDependencies: StarterDependenciesProvider = () => {
   if (awsCache) return awsCache;
   const dependencies: ExecutionStarterDependencies = {
@@ -25,6 +26,8 @@ export const awsStarterDependencies: StarterDependenciesProvider = () => {
       onboard: requireEnv(EnvName.ONBOARDING_STATE_MACHINE_ARN),
       offboard: process.env[EnvName.OFFBOARDING_STATE_MACHINE_ARN] || undefined,
     },
+    locks: { dynamo: new DynamoDBClient({}), tableName: requireEnv(EnvName.ACCOUNT_LOCK_TABLE) },
+    now: () => new Date(),
     sendCustomResourceResponse: (url, body) => putCustomResourceResponse(fetch, url, body),
     logger: starterLogger,
   };

@@ -1,4 +1,8 @@
-import { ExecutionAlreadyExists, ListExecutionsCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { readAccountLock } from '../locking/account-lock.js';
+import { awsUnavailable } from '../shared/aws-transient.js';
+import { isAwsError } from '../shared/ownership.js';
 import { createHash } from 'node:crypto';
 import { OnboardingError } from '../shared/errors.js';
 import type { WorkflowKind } from '../contract/account-events.js';
@@ -8,7 +12,10 @@ import type { StartRequest } from './start-request.js';
 /**
  * Starts one workflow execution under a name derived from the account and the request, which
  * makes a duplicate delivery of the same request collapse into the execution it already started,
- * and starts nothing while another run for the same account is in progress.
+ * and starts nothing while another run of the same workflow holds the account's lock. The check
+ * costs one GetItem and, when the account is locked, one DescribeExecution, whatever the number of
+ * executions: no listing of running executions (ListExecutions is throttled tightly, and a fleet
+ * has thousands).
  */
 
 type StartStatus = 'STARTED' | 'ALREADY_STARTED' | 'ALREADY_RUNNING';
@@ -31,6 +38,9 @@ export interface WorkflowStarterDependencies {
   sfn: SFNClient;
   /** State machine ARN per workflow; offboarding is absent until the stack wires it. */
   stateMachines: { onboard: string; offboard?: string | undefined };
+  /** The per-account lock table every run takes (lambda/locking/): where a run in progress is found. */
+  locks: { dynamo: DynamoDBClient; tableName: string };
+  now: () => Date;
   logger?: StarterLogger;
 }
 
@@ -78,7 +88,7 @@ export async function startWorkflow(deps: WorkflowStarterDependencies, request: 
   const executionName = executionNameFor(request.kind, request.accountId, request.idempotencyKey);
   const base = { kind: request.kind, accountId: request.accountId };
 
-  const running = await findRunningExecution(deps.sfn, stateMachineArn, executionNamePrefix(request.kind, request.accountId));
+  const running = await runInProgress(deps, stateMachineArn, request.accountId);
   if (running !== undefined) {
     const outcome: StartedExecution = {
       ...base,
@@ -108,13 +118,26 @@ export async function startWorkflow(deps: WorkflowStarterDependencies, request: 
   }
 }
 
-async function findRunningExecution(sfn: SFNClient, stateMachineArn: string, namePrefix: string): Promise<{ name: string; arn: string } | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1000, nextToken }));
-    const match = (page.executions ?? []).find((execution) => execution.name?.startsWith(namePrefix) === true);
-    if (match?.name !== undefined && match.executionArn !== undefined) return { name: match.name, arn: match.executionArn };
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
-  return undefined;
+/**
+ * The run of this workflow that holds the account's lock and still runs, if any. A lock held by
+ * another workflow (an offboarding, a rotation) does not stop the start: the new run meets the
+ * lock itself and fails with ACCOUNT_BUSY, which says what holds the account, instead of the
+ * request vanishing. A run that has just started and not yet taken the lock is not seen; a second
+ * one started in that second fails the same way.
+ */
+async function runInProgress(
+  deps: WorkflowStarterDependencies,
+  stateMachineArn: string,
+  accountId: string,
+): Promise<{ name: string; arn: string } | undefined> {
+  const holder = await readAccountLock(deps.locks.dynamo, { tableName: deps.locks.tableName, accountId, now: deps.now() });
+  if (holder === null || !holder.owner.startsWith(`${executionArnFor(stateMachineArn, '')}`)) return undefined;
+  try {
+    const execution = await deps.sfn.send(new DescribeExecutionCommand({ executionArn: holder.owner }));
+    if (execution.status !== 'RUNNING') return undefined;
+  } catch (error) {
+    if (isAwsError(error, 'ExecutionDoesNotExist')) return undefined;
+    throw awsUnavailable(error, `Reading the run that holds account ${accountId}'s lock`) ?? error;
+  }
+  return { name: holder.owner.slice(holder.owner.lastIndexOf(':') + 1), arn: holder.owner };
 }

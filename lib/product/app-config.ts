@@ -76,8 +76,13 @@ const appConfigSchema = z.strictObject({
       controlTower: z.boolean().default(true),
       /** The management account whose events are forwarded to this stack (org-events-config.ts). */
       forwardFrom: forwardFromSchema.optional(),
+      /**
+       * Concurrent executions reserved for the starter, so a burst of events cannot take the
+       * account's Lambda pool; `null` reserves none (an account whose quota leaves no room).
+       */
+      starterReservedConcurrency: z.int().min(1).max(100).nullable().default(5),
     })
-    .default({ organizations: true, controlTower: true }),
+    .default({ organizations: true, controlTower: true, starterReservedConcurrency: 5 }),
   /** Zero-downtime rotation of every account's reader key through Secrets Manager. */
   keyRotation: z
     .strictObject({

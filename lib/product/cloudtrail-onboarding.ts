@@ -67,6 +67,11 @@ export interface CloudTrailOnboardingProps {
    */
   triggers?: CloudTrailOnboardingTriggers;
   /**
+   * Concurrent executions reserved for the execution starter (see ExecutionStarterProps); `null` reserves none.
+   * @default 5
+   */
+  starterReservedConcurrency?: number | null;
+  /**
    * Where alarms and failure notifications go.
    * @default a new KMS-encrypted topic
    */
@@ -158,7 +163,11 @@ export class CloudTrailOnboarding extends Construct {
     });
     this.stateMachine = this.workflow.stateMachine;
 
-    this.starter = new ExecutionStarter(this, 'Starter', { onboarding: this.stateMachine });
+    this.starter = new ExecutionStarter(this, 'Starter', {
+      onboarding: this.stateMachine,
+      accountLocks: this.accountLocks,
+      ...(props.starterReservedConcurrency === undefined ? {} : { reservedConcurrency: props.starterReservedConcurrency }),
+    });
     this.starterFunction = this.starter.function;
     this.triggers = new AccountTriggers(this, 'Triggers', {
       starter: this.starter,
@@ -203,9 +212,10 @@ export class CloudTrailOnboarding extends Construct {
     }
 
     // A lock left by a run that has ended is taken over: AcquireLock asks Step Functions about its holder.
+    // The starter asks the same, to tell a run in progress from a lock left behind.
     const lockingWorkflows = [this.workflow, ...(this.offboardingWorkflow ? [this.offboardingWorkflow] : [])];
     this.accountLocks.grantHolderLookup(
-      lockingWorkflows.map((workflow) => workflow.functions.AcquireLock as LambdaFunction),
+      [...lockingWorkflows.map((workflow) => workflow.functions.AcquireLock as LambdaFunction), this.starterFunction],
       lockingWorkflows.map((workflow) => workflow.stateMachine),
     );
 

@@ -45,6 +45,7 @@ export class OnboardingStack extends Stack {
     this.onboarding = new CloudTrailOnboarding(this, 'Onboarding', {
       settings: runtimeSettingsFromConfig(config),
       triggers: config.triggers,
+      starterReservedConcurrency: config.triggers.starterReservedConcurrency,
       ...(caBundleFile === undefined ? {} : { directorCaBundleFile: caBundleFile }),
       ...(deploySubject === undefined ? {} : { onboardAccountId: deploySubject }),
       ...(deployNonce === undefined ? {} : { deployNonce }),

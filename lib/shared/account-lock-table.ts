@@ -8,12 +8,14 @@ import { Construct } from 'constructs';
 import { AccountLockAttribute } from '../../lambda/contract/account-lock.js';
 import { EnvName } from '../../lambda/contract/env-names.js';
 
-type LockUse = 'acquire' | 'release';
+type LockUse = 'acquire' | 'release' | 'inspect';
 
 /** The one DynamoDB call each use makes (lambda/locking/account-lock.ts), in a fixed order. */
 const LOCK_USE_ACTIONS: ReadonlyArray<readonly [LockUse, string]> = [
   ['acquire', 'dynamodb:PutItem'],
   ['release', 'dynamodb:DeleteItem'],
+  // The starter's look at who holds an account (readAccountLock).
+  ['inspect', 'dynamodb:GetItem'],
 ];
 
 /**

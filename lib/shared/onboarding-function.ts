@@ -21,6 +21,8 @@ export interface OnboardingFunctionProps {
   memorySize?: number;
   /** @default one year */
   logRetention?: RetentionDays;
+  /** @default none reserved */
+  reservedConcurrentExecutions?: number;
   /**
    * Absolute path of a PEM CA bundle to ship next to the handler bundle, for a Director behind a
    * private CA. Give it only to functions that call Director.
@@ -59,6 +61,7 @@ export class OnboardingFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 256,
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       tracing: Tracing.ACTIVE,
       role,
       logGroup,

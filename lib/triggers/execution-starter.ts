@@ -9,6 +9,7 @@ import { WorkflowKind } from '../../lambda/contract/account-events.js';
 import { acknowledgeFinding, NagReason } from '../shared/nag-acknowledgements.js';
 import { OnboardingFunction } from '../shared/onboarding-function.js';
 import { EnvName } from '../../lambda/contract/env-names.js';
+import type { AccountLockTable } from '../shared/account-lock-table.js';
 
 export interface ExecutionStarterProps {
   /** The onboarding workflow every trigger starts. */
@@ -26,7 +27,20 @@ export interface ExecutionStarterProps {
   maxEventAge?: Duration;
   /** @default one year */
   logRetention?: RetentionDays;
+  /** The per-account lock table: the starter reads it to find a run already in progress. */
+  accountLocks: AccountLockTable;
+  /**
+   * Concurrent executions reserved for the starter: a burst of account events (a fleet import, a
+   * Control Tower batch) then waits for these instead of taking the account's whole Lambda pool;
+   * throttled asynchronous invocations are retried by the Lambda service. `null`: none reserved
+   * (for an account whose concurrency quota leaves no room to reserve).
+   * @default 5
+   */
+  reservedConcurrency?: number | null;
 }
+
+/** Concurrent starter invocations reserved by default: far more than triggers need, far less than an account's pool. */
+const DEFAULT_STARTER_CONCURRENCY = 5;
 
 const ENV_BY_KIND: Record<WorkflowKind, string> = {
   [WorkflowKind.Onboard]: EnvName.ONBOARDING_STATE_MACHINE_ARN,
@@ -57,7 +71,9 @@ export class ExecutionStarter extends Construct {
       description: 'Starts the onboarding workflow for account events, the deploy trigger and manual requests.',
       timeout: Duration.seconds(30),
       ...(props.logRetention === undefined ? {} : { logRetention: props.logRetention }),
+      ...(props.reservedConcurrency === null ? {} : { reservedConcurrentExecutions: props.reservedConcurrency ?? DEFAULT_STARTER_CONCURRENCY }),
     });
+    props.accountLocks.grantLocking(this.function, ['inspect']);
     this.function.configureAsyncInvoke({
       retryAttempts: props.retryAttempts ?? 2,
       maxEventAge: props.maxEventAge ?? Duration.hours(6),
@@ -67,9 +83,9 @@ export class ExecutionStarter extends Construct {
   }
 
   /**
-   * Lets the starter start (and look for running) executions of a workflow: sets the state
-   * machine's ARN in the function's environment and grants exactly the two actions on exactly
-   * that state machine, together, so they cannot drift apart.
+   * Lets the starter start executions of a workflow: sets the state machine's ARN in the
+   * function's environment and grants StartExecution on exactly that state machine. (A run in
+   * progress is found through the lock table and DescribeExecution, see lambda/triggers/start-workflow.ts.)
    */
   bindWorkflow(kind: WorkflowKind, stateMachine: IStateMachine): void {
     if (this.bound.has(kind)) throw new Error(`The execution starter already starts the ${kind} workflow.`);
@@ -78,8 +94,7 @@ export class ExecutionStarter extends Construct {
     this.function.addToRolePolicy(
       new PolicyStatement({
         sid: kind === WorkflowKind.Onboard ? 'StartOnboarding' : 'StartOffboarding',
-        // ListExecutions finds a run already in progress for the account (see lambda/triggers/start-workflow.ts).
-        actions: ['states:StartExecution', 'states:ListExecutions'],
+        actions: ['states:StartExecution'],
         resources: [stateMachine.stateMachineArn],
       }),
     );

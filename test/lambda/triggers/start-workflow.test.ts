@@ -1,10 +1,23 @@
-import { ExecutionAlreadyExists, ListExecutionsCommand, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { ThrottlingException } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ListExecutionsCommand, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { handleStartEvent } from '../../../lambda/triggers/start-event.js';
 import { executionArnFor, executionNameFor, type StartedExecution } from '../../../lambda/triggers/start-workflow.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
-import { ACCOUNT, ONBOARDING_ARN, OTHER_ACCOUNT, closeAccountResult, createAccountResult, dependencies, installStarterFakes, sfnMock } from './support.js';
+import {
+  ACCOUNT,
+  OFFBOARDING_ARN,
+  ONBOARDING_ARN,
+  OTHER_ACCOUNT,
+  closeAccountResult,
+  createAccountResult,
+  dependencies,
+  holdLock,
+  installStarterFakes,
+  lockTable,
+  sfnMock,
+} from './support.js';
 
 installStarterFakes();
 
@@ -30,57 +43,71 @@ describe('execution names', () => {
 });
 
 describe('one run per account at a time', () => {
-  it('does not start a second onboarding while one for the same account is running, and reports the running one', async () => {
-    // Prepare: the running execution sits on the second page of ListExecutions.
-    const running = {
-      name: `onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa`,
-      executionArn: `${ONBOARDING_ARN.replace(':stateMachine:', ':execution:')}:onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa`,
-    };
+  it('does not start a second onboarding while a running one holds the account lock, and reports the running one', async () => {
+    // Prepare
+    const running = executionArnFor(ONBOARDING_ARN, `onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa`);
+    await holdLock(ACCOUNT, running);
     sfnMock
-      .on(ListExecutionsCommand, { stateMachineArn: ONBOARDING_ARN, statusFilter: 'RUNNING', nextToken: undefined })
-      .resolves({
-        executions: [
-          {
-            name: `onboard-${OTHER_ACCOUNT}-bbbbbbbbbbbbbbbb`,
-            executionArn: 'arn:other',
-            stateMachineArn: ONBOARDING_ARN,
-            status: 'RUNNING',
-            startDate: new Date(),
-          },
-        ],
-        nextToken: 'page-2',
-      })
-      .on(ListExecutionsCommand, { nextToken: 'page-2' })
-      .resolves({ executions: [{ ...running, stateMachineArn: ONBOARDING_ARN, status: 'RUNNING', startDate: new Date() }] });
+      .on(DescribeExecutionCommand, { executionArn: running })
+      .resolves({ executionArn: running, status: 'RUNNING', stateMachineArn: ONBOARDING_ARN, startDate: new Date() });
 
     // Act
     const outcome = (await handleStartEvent(createAccountResult(), dependencies())) as StartedExecution;
 
-    // Assess
-    expect(outcome).toMatchObject({ status: 'ALREADY_RUNNING', executionName: running.name, executionArn: running.executionArn });
-    expect(sfnMock).toHaveReceivedCommandTimes(ListExecutionsCommand, 2);
+    // Assess: one look at the lock and one at its holder, never a listing of executions.
+    expect(outcome).toMatchObject({ status: 'ALREADY_RUNNING', executionName: `onboard-${ACCOUNT}-aaaaaaaaaaaaaaaa`, executionArn: running });
+    expect(sfnMock).toHaveReceivedCommandTimes(DescribeExecutionCommand, 1);
+    expect(sfnMock).not.toHaveReceivedCommand(ListExecutionsCommand);
     expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
-  it('starts an onboarding when only other accounts have runs in progress', async () => {
+  it('starts an onboarding when only other accounts are locked, without asking Step Functions anything else', async () => {
     // Prepare
-    sfnMock.on(ListExecutionsCommand).resolves({
-      executions: [
-        {
-          name: `onboard-${OTHER_ACCOUNT}-bbbbbbbbbbbbbbbb`,
-          executionArn: 'arn:other',
-          stateMachineArn: ONBOARDING_ARN,
-          status: 'RUNNING',
-          startDate: new Date(),
-        },
-      ],
-    });
+    await holdLock(OTHER_ACCOUNT, executionArnFor(ONBOARDING_ARN, `onboard-${OTHER_ACCOUNT}-bbbbbbbbbbbbbbbb`));
 
     // Act
     const outcome = await handleStartEvent(createAccountResult(), dependencies());
 
     // Assess
     expect(outcome).toMatchObject({ status: 'STARTED' });
+    expect(sfnMock).not.toHaveReceivedCommand(DescribeExecutionCommand);
+  });
+
+  it('starts an onboarding when the lock holder has ended without releasing it (its run then takes the lock over)', async () => {
+    // Prepare
+    const ended = executionArnFor(ONBOARDING_ARN, `onboard-${ACCOUNT}-cccccccccccccccc`);
+    await holdLock(ACCOUNT, ended);
+    sfnMock.on(DescribeExecutionCommand).resolves({ executionArn: ended, status: 'FAILED', stateMachineArn: ONBOARDING_ARN, startDate: new Date() });
+
+    // Act
+    const outcome = await handleStartEvent(createAccountResult(), dependencies());
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'STARTED' });
+  });
+
+  it('starts an onboarding while another workflow holds the lock: the run then reports ACCOUNT_BUSY instead of the request vanishing', async () => {
+    // Prepare
+    await holdLock(ACCOUNT, `${OFFBOARDING_ARN.replace(':stateMachine:', ':execution:')}:offboard-${ACCOUNT}-dddddddddddddddd`, 'offboard');
+
+    // Act
+    const outcome = await handleStartEvent(createAccountResult(), dependencies());
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'STARTED' });
+    expect(sfnMock).not.toHaveReceivedCommand(DescribeExecutionCommand);
+  });
+
+  it('lets a failing lock read through as AWS_UNAVAILABLE when DynamoDB throttles, so the Lambda service retries', async () => {
+    // Prepare
+    lockTable.failNext('GetItem', new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+
+    // Act
+    const error = await onboardingErrorOf(handleStartEvent(createAccountResult(), dependencies()));
+
+    // Assess
+    expect(error.code).toBe(ErrorCode.AWS_UNAVAILABLE);
+    expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('treats ExecutionAlreadyExists (a duplicate delivery after the first run ended) as success', async () => {

@@ -1,8 +1,11 @@
-import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
 import type { CustomResourceResponse } from '../../../lambda/triggers/custom-resource.js';
 import type { ExecutionStarterDependencies } from '../../../lambda/triggers/start-event.js';
+import { AccountLockAttribute } from '../../../lambda/contract/account-lock.js';
+import { FakeDynamoDb } from '../../../local/aws/fake-dynamodb.js';
 
 /** Fixtures and fakes shared by the tests of lambda/triggers/. */
 
@@ -170,6 +173,26 @@ export function cloudFormationRequest(requestType: 'Create' | 'Update' | 'Delete
 }
 
 export const sfnMock = mockClient(SFNClient);
+const LOCK_TABLE = 'AccountLocks';
+/** The lock table the starter reads, a fresh one per test (installStarterFakes). */
+let lockDynamo = new DynamoDBClient({ region: 'us-east-1' });
+export let lockTable = new FakeDynamoDb(lockDynamo, { tables: [{ name: LOCK_TABLE, partitionKey: AccountLockAttribute.accountId }] });
+
+/** The account's lock as a run of `executionArn` holds it, for an hour from now. */
+export async function holdLock(accountId: string, executionArn: string, workflow = 'onboard'): Promise<void> {
+  await lockDynamo.send(
+    new PutItemCommand({
+      TableName: LOCK_TABLE,
+      Item: {
+        [AccountLockAttribute.accountId]: { S: accountId },
+        [AccountLockAttribute.owner]: { S: executionArn },
+        [AccountLockAttribute.workflow]: { S: workflow },
+        [AccountLockAttribute.acquiredAt]: { S: new Date().toISOString() },
+        [AccountLockAttribute.expiresAt]: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+      },
+    }),
+  );
+}
 /** Every custom resource response the starter sent in the current test. */
 export const responses: { url: string; body: CustomResourceResponse }[] = [];
 
@@ -177,6 +200,8 @@ export function dependencies(overrides: Partial<ExecutionStarterDependencies> = 
   return {
     sfn: new SFNClient({}),
     stateMachines: { onboard: ONBOARDING_ARN, offboard: OFFBOARDING_ARN },
+    locks: { dynamo: lockDynamo, tableName: LOCK_TABLE },
+    now: () => new Date(),
     sendCustomResourceResponse: (url, body) => {
       responses.push({ url, body: JSON.parse(body) as CustomResourceResponse });
       return Promise.resolve();
@@ -199,7 +224,8 @@ export function installStarterFakes(): void {
     sfnMock.reset();
     // Strict: a command the test did not expect fails loudly instead of resolving undefined.
     sfnMock.onAnyCommand().rejects(new Error('unexpected SFN command'));
-    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    lockDynamo = new DynamoDBClient({ region: 'us-east-1' });
+    lockTable = new FakeDynamoDb(lockDynamo, { tables: [{ name: LOCK_TABLE, partitionKey: AccountLockAttribute.accountId }] });
     sfnMock.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string }) => ({
       executionArn: startedExecutionArn(input.stateMachineArn, input.name),
       startDate: new Date(),

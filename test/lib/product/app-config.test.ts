@@ -37,7 +37,7 @@ describe('the bundled example config', () => {
 
     // Assess
     expect(config.onboardAccountId).toBe('111122223333');
-    expect(config.triggers).toEqual({ organizations: true, controlTower: true });
+    expect(config.triggers).toEqual({ organizations: true, controlTower: true, starterReservedConcurrency: 5 });
     expect(config.notifications).toEqual({});
     expect(config.orderPolling.deadlineSeconds).toBe(1800);
     expect(config.keyRotation).toEqual({ enabled: true, scheduleDays: 90 });

@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -58,6 +59,22 @@ describe('CloudTrailOnboarding embedded in another app', () => {
     expectResourceCount(template, 'AWS::StepFunctions::StateMachine', 1);
     expect(Object.keys(onboarding.triggers.rules).sort()).toEqual(['CreateAccountResult', 'CreateManagedAccount', 'UpdateManagedAccount']);
     expect(JSON.stringify(template.toJSON())).not.toContain('secretsmanager:RotateSecret');
+  });
+
+  it('reserves 5 concurrent executions for the starter by default, another number when asked, and none with null', () => {
+    // Act
+    const reservedOf = (props: Partial<CloudTrailOnboardingProps>) => {
+      const { stack, onboarding } = embed(props);
+      const starter = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(onboarding.starterFunction.node.defaultChild as CfnFunction)] as {
+        Properties: { ReservedConcurrentExecutions?: number };
+      };
+      return starter.Properties.ReservedConcurrentExecutions;
+    };
+
+    // Assess: a burst of account events waits for the starter's own share instead of taking the account's pool.
+    expect(reservedOf({})).toBe(5);
+    expect(reservedOf({ starterReservedConcurrency: 20 })).toBe(20);
+    expect(reservedOf({ starterReservedConcurrency: null })).toBeUndefined();
   });
 
   it('refuses a rotation schedule or secret recovery window out of range, naming the field', () => {
@@ -130,9 +147,7 @@ describe('addOffboarding', () => {
     });
     expectResource(template, 'AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'StartOffboarding', Action: ['states:StartExecution', 'states:ListExecutions'], Resource: OFFBOARDING_ARN }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'StartOffboarding', Action: 'states:StartExecution', Resource: OFFBOARDING_ARN })]),
       },
     });
     expectResource(template, 'AWS::CloudWatch::Alarm', {
@@ -156,7 +171,7 @@ describe('addOffboarding', () => {
     // Prepare
     const { stack, onboarding } = embed();
     const offboarding = StateMachine.fromStateMachineArn(stack, 'Offboarding', OFFBOARDING_ARN);
-    const starter = new ExecutionStarter(stack, 'SecondStarter', { onboarding: onboarding.stateMachine });
+    const starter = new ExecutionStarter(stack, 'SecondStarter', { onboarding: onboarding.stateMachine, accountLocks: onboarding.accountLocks });
 
     // Act
     const triggers = new AccountTriggers(stack, 'SecondTriggers', { starter, organizations: false, controlTower: false, offboarding });

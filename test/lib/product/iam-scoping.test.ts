@@ -232,14 +232,14 @@ describe('IAM policies of the stack', () => {
     // Assess
     expect(statesStatements.map(({ roles, statement, actions, resources: targets }) => ({ roles, sid: statement.Sid, actions, targets }))).toEqual(
       expect.arrayContaining([
-        { roles: [starterRole], sid: 'StartOnboarding', actions: ['states:StartExecution', 'states:ListExecutions'], targets: [`<${onboarding}>`] },
-        { roles: [starterRole], sid: 'StartOffboarding', actions: ['states:StartExecution', 'states:ListExecutions'], targets: [`<${offboarding}>`] },
+        { roles: [starterRole], sid: 'StartOnboarding', actions: ['states:StartExecution'], targets: [`<${onboarding}>`] },
+        { roles: [starterRole], sid: 'StartOffboarding', actions: ['states:StartExecution'], targets: [`<${offboarding}>`] },
       ]),
     );
     expect(statesStatements).toHaveLength(2);
   });
 
-  it("let only the lock steps describe executions, and only those of the product's two state machines", () => {
+  it("let only the lock steps and the starter describe executions, and only those of the product's two state machines", () => {
     // Prepare
     const onboarding = stateMachineStartingAt(ONBOARDING_START_STATE);
     const offboarding = stateMachineStartingAt(OFFBOARDING_START_STATE);
@@ -251,6 +251,7 @@ describe('IAM policies of the stack', () => {
     // Assess
     expect(describes.map(({ roles }) => pathBelowOnboarding(resourceById(resources, roles[0] ?? ''))).sort()).toEqual([
       'Offboarding/AcquireLockFunctionRole/Resource',
+      'Starter/FunctionRole/Resource',
       'Workflow/AcquireLockFunctionRole/Resource',
     ]);
     for (const { actions, resources: targets } of describes) {

@@ -34,14 +34,20 @@ export const REVIEWED_UNUSED_GRANTS: readonly ReviewedUnusedGrant[] = [
   {
     function: 'trigger/StartExecution',
     statement: 'StartOnboarding',
-    actions: ['states:StartExecution', 'states:ListExecutions'],
+    actions: ['states:StartExecution'],
     reason: 'The sandbox starts executions itself and never invokes the starter (its calls are covered by test/lambda/triggers).',
   },
   {
     function: 'trigger/StartExecution',
     statement: 'StartOffboarding',
-    actions: ['states:StartExecution', 'states:ListExecutions'],
+    actions: ['states:StartExecution'],
     reason: 'The sandbox starts executions itself and never invokes the starter (its calls are covered by test/lambda/triggers).',
+  },
+  {
+    function: 'trigger/StartExecution',
+    statement: 'HoldAccountLocks',
+    actions: ['dynamodb:GetItem'],
+    reason: "The starter's look for a run in progress; the sandbox never invokes the starter (test/lambda/triggers covers the call).",
   },
   {
     function: '*',
