@@ -7,10 +7,14 @@ import { performance } from 'node:perf_hooks';
  * `npm run bench`: the figures behind any performance statement about the product.
  * 1. Size of each Lambda bundle as the construct builds it (minified ESM, AWS SDK external).
  * 2. Wall time of complete onboardings in the local sandbox (median and spread over several runs).
- * Numbers depend on the machine; compare runs on the same machine only.
+ * 3. Director requests of one creating onboarding, per simulator profile.
+ * 4. Director rate governance: a fleet of onboardings against a rate-limited Director on a
+ *    simulated clock (bench/fleet-governance.ts); these figures do not depend on the machine.
+ * Numbers of 1 and 2 depend on the machine; compare runs on the same machine only.
  */
 const LAMBDA_DIR = path.join(import.meta.dirname, '..', 'lambda');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const FLEET_ACCOUNTS = Number(process.env.BENCH_FLEET_ACCOUNTS ?? 1000);
 
 async function bundleSizes(): Promise<void> {
   console.log('Lambda bundle sizes (minified, @aws-sdk/* and undici external):');
@@ -105,6 +109,45 @@ async function directorCallsPerProfile(): Promise<void> {
   }
 }
 
+/**
+ * The fleet of issue 13: many creating onboardings at once against a Director that allows the
+ * budget's rate, with the governor (every client shares the token bucket and the order slots)
+ * and, for comparison, without (each client paces only itself through its retries on 429; the
+ * workflow's own Retry is not simulated, so a call that runs out of retries fails its onboarding).
+ */
+async function fleetGovernance(): Promise<void> {
+  const { runFleetBench } = await import('./fleet-governance.js');
+  const fleet = { accounts: FLEET_ACCOUNTS, callers: 50, requestsPerSecond: 10, maxConcurrentOrders: 10 };
+  console.log(
+    `\nDirector rate governance, simulated clock: ${fleet.accounts} creating onboardings of 7 Director requests each, ${fleet.callers} at a time, ` +
+      `Director limited to ${fleet.requestsPerSecond} requests/s (sliding 1 s window, 429 + Retry-After above it), maxConcurrentOrders ${fleet.maxConcurrentOrders}:`,
+  );
+  const columns = ['accounts', 'failed', 'duplicates', 'admitted', '429s', 'rateUtilization', 'peak orders', 'simulated s'];
+  console.log(`  ${'run'.padEnd(34)}${columns.map((column) => column.padStart(16)).join('')}`);
+  for (const [label, governed] of [
+    ['governor (shared budget)', true],
+    ['no governor (own retries only)', false],
+  ] as const) {
+    const result = await runFleetBench({ ...fleet, governed });
+    const cells = [
+      result.accounts,
+      result.failed,
+      result.duplicates,
+      result.admitted,
+      result.refused,
+      result.rateUtilization.toFixed(3),
+      result.peakConcurrentOrders,
+      result.simulatedSeconds.toFixed(1),
+    ];
+    console.log(`  ${label.padEnd(34)}${cells.map((cell) => String(cell).padStart(16)).join('')}`);
+  }
+  console.log(
+    '  rateUtilization = requests Director admitted ÷ (limit × T), T = simulated seconds from the start (every onboarding queued) to the last admitted request, plus one interval (1/limit).\n' +
+      '  duplicates = requests admitted a second time for the same logical call (account, method, path); failed = onboardings that ended with an error.',
+  );
+}
+
 await bundleSizes();
 await sandboxOnboardings();
 await directorCallsPerProfile();
+await fleetGovernance();

@@ -105,7 +105,10 @@ export type AccountEventName = keyof typeof AccountEventRoutes;
 
 /** The properties the deploy trigger (lib/triggers/deploy-trigger.ts) gives its custom resource. */
 export interface DeployTriggerProperties {
-  AccountId: string;
+  /** The account (or organization source) to onboard; absent when the deployment starts a fleet run instead. */
+  AccountId?: string;
+  /** `true`: start a fleet run of the existing accounts (`fleet.onboardExisting`). */
+  Fleet?: 'true';
   /** Changes on every synth, so every `cdk deploy` updates the resource and starts one onboarding. */
   DeployNonce: string;
 }

@@ -15,6 +15,7 @@ export const EnvName = {
   /** The state machines the start-execution function starts. */
   ONBOARDING_STATE_MACHINE_ARN: 'ONBOARDING_STATE_MACHINE_ARN',
   OFFBOARDING_STATE_MACHINE_ARN: 'OFFBOARDING_STATE_MACHINE_ARN',
+  FLEET_STATE_MACHINE_ARN: 'FLEET_STATE_MACHINE_ARN',
   /** The DynamoDB table of per-account locks (lib/shared/account-lock-table.ts); set on the functions that take or release a lock. */
   ACCOUNT_LOCK_TABLE: 'ACCOUNT_LOCK_TABLE',
   /** The account registry (lib/registry/account-registry-table.ts); set on the functions that record accounts. */

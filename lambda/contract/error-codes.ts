@@ -41,6 +41,12 @@ export const ErrorCode = {
   DIRECTOR_ORDER_FAILED: 'DIRECTOR_ORDER_FAILED',
   DIRECTOR_ORDER_PENDING: 'DIRECTOR_ORDER_PENDING',
   DIRECTOR_ORDER_TIMEOUT: 'DIRECTOR_ORDER_TIMEOUT',
+  /**
+   * Every Director order slot (`director.maxConcurrentOrders`, lambda/governance/order-slots.ts) is
+   * held by another run: this run sent nothing and waits its turn (the step's own Retry). Not
+   * DIRECTOR_UNAVAILABLE, whose short Retry would give up while other runs' orders are still going.
+   */
+  DIRECTOR_ORDER_SLOTS_FULL: 'DIRECTOR_ORDER_SLOTS_FULL',
   LOG_SOURCE_NOT_FOUND: 'LOG_SOURCE_NOT_FOUND',
   ROTATION_FAILED: 'ROTATION_FAILED',
   /**
@@ -61,4 +67,9 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Codes worth retrying inside the workflow: the cause is expected to pass by itself. */
-export const TRANSIENT_ERROR_CODES: readonly ErrorCode[] = [ErrorCode.DIRECTOR_UNAVAILABLE, ErrorCode.ACCESS_NOT_YET_EFFECTIVE, ErrorCode.AWS_UNAVAILABLE];
+export const TRANSIENT_ERROR_CODES: readonly ErrorCode[] = [
+  ErrorCode.DIRECTOR_UNAVAILABLE,
+  ErrorCode.DIRECTOR_ORDER_SLOTS_FULL,
+  ErrorCode.ACCESS_NOT_YET_EFFECTIVE,
+  ErrorCode.AWS_UNAVAILABLE,
+];

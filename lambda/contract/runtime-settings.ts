@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { collectionSettingsSchema } from './collection.js';
+import { DEFAULT_FLEET_FILTERS, fleetFiltersSchema } from './fleet.js';
 import { awsRegionSchema, bucketNameSchema, directorSettingsSchema, logSourceDefaultsSchema, organizationIdSchema, trailPrefixSchema } from './settings.js';
 
 /** The stack's CloudTrail trail: the bucket every account's logs land in, unless an input overrides it. */
@@ -54,6 +55,8 @@ export const runtimeSettingsSchema = z.strictObject({
   logSource: logSourceDefaultsSchema,
   orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 }),
   dataFlow: dataFlowSchema.default(DEFAULT_DATA_FLOW),
+  /** Which accounts a fleet run onboards (lib/fleet/). */
+  fleet: fleetFiltersSchema.default(DEFAULT_FLEET_FILTERS),
 });
 export type RuntimeSettings = z.infer<typeof runtimeSettingsSchema>;
 export type RuntimeSettingsInput = z.input<typeof runtimeSettingsSchema>;

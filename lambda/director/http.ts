@@ -1,6 +1,7 @@
 import { DirectorOutcomeUnknownError, DirectorUnavailableError } from './errors.js';
 import { createDirectorFetch, isTlsErrorCode, networkErrorCode, type DirectorFetch, type FetchLike, type FetchRequestInit } from './fetch.js';
 import { collectSecretValues } from './redact.js';
+import type { DirectorRequestBudget } from './request-budget.js';
 import { directorMessageOf, errorForStatus, parseSuccessBody } from './responses.js';
 import type { HttpMethod } from './types.js';
 import { RETRYABLE_STATUSES, fullJitterDelay, parseRetryAfter, resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -29,6 +30,10 @@ import { RETRYABLE_STATUSES, fullJitterDelay, parseRetryAfter, resolveRetryPolic
  * made. A timeout, a dropped connection or a 5xx ends it with DIRECTOR_OUTCOME_UNKNOWN, and the
  * caller reads Director to find out what happened instead of sending it again. So a write that ends
  * with DIRECTOR_UNAVAILABLE provably never reached Director (callers rely on it).
+ *
+ * With a `budget`, every attempt (retries and token refreshes included) first takes its turn from
+ * the budget, within the call's `maxElapsedMs`; a budget that cannot grant one in time ends the call
+ * with its own DIRECTOR_UNAVAILABLE before the attempt is sent, so the rule above still holds.
  */
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -55,8 +60,10 @@ export interface DirectorTransportOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Uniform in [0, 1), for jitter. */
   random?: () => number;
-  /** Epoch milliseconds, for HTTP-date `Retry-After`. */
+  /** Epoch milliseconds, for HTTP-date `Retry-After` and the call's time budget. */
   now?: () => number;
+  /** Director requests shared with every other caller; without one, only this call's retries pace it. */
+  budget?: DirectorRequestBudget;
 }
 
 export interface DirectorRequest {
@@ -89,6 +96,7 @@ export class DirectorTransport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly budget: DirectorRequestBudget | undefined;
   private readonly fetchReady: Promise<DirectorFetch>;
 
   constructor(options: DirectorTransportOptions) {
@@ -99,6 +107,7 @@ export class DirectorTransport {
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.budget = options.budget;
     this.fetchReady = createDirectorFetch(options);
     // A failed undici import surfaces on the first request; this only prevents an unhandled rejection meanwhile.
     this.fetchReady.catch(() => undefined);
@@ -112,6 +121,7 @@ export class DirectorTransport {
     let lastProblem = '';
     const startedAt = this.now();
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt += 1) {
+      await this.budget?.acquire({ deadlineMs: startedAt + this.retry.maxElapsedMs });
       const outcome = await this.attempt(fetch, request, attempt);
       let retryAfterMs: number | undefined;
       if (outcome.kind === 'response') {

@@ -1,4 +1,4 @@
-import { doublingDelay } from '../shared/backoff.js';
+import { fullJitterBackoff } from '../shared/backoff.js';
 import { definedOnly } from '../shared/records.js';
 
 /**
@@ -51,8 +51,7 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
 
 /** Full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"): uniform in [0, min(cap, base·2^(n-1))). */
 export function fullJitterDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = doublingDelay(policy.baseDelayMs, attempt - 1, policy.maxDelayMs);
-  return Math.floor(random() * ceiling);
+  return fullJitterBackoff(policy.baseDelayMs, attempt - 1, policy.maxDelayMs, random);
 }
 
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {

@@ -4,6 +4,7 @@ import { OnboardingError, describeError } from '../shared/errors.js';
 import { WorkflowKind } from '../contract/account-events.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import { startWorkflow, type WorkflowStarterDependencies } from './start-workflow.js';
+import { startFleet } from './start-fleet.js';
 
 /**
  * The deploy-time custom resource (lib/triggers/deploy-trigger.ts): CloudFormation invokes the
@@ -25,7 +26,8 @@ export type CustomResourceRequest = z.infer<typeof customResourceRequestSchema>;
 
 /** Reads the deploy trigger's custom resource properties (../contract/account-events.ts). */
 const deployTriggerPropertiesSchema = z.looseObject({
-  AccountId: collectionSubjectSchema,
+  AccountId: collectionSubjectSchema.optional(),
+  Fleet: z.literal('true').optional(),
   /** Changes on every synth, so every `cdk deploy` updates the resource and starts one onboarding. */
   DeployNonce: z.string().min(1).max(200),
 });
@@ -57,7 +59,9 @@ const MAX_REASON_LENGTH = 1000;
  */
 export async function handleCustomResource(deps: CustomResourceDependencies, request: CustomResourceRequest): Promise<CustomResourceResponse> {
   const properties = deployTriggerPropertiesSchema.safeParse(request.ResourceProperties);
-  const physicalResourceId = properties.success ? `onboarding-on-deploy-${properties.data.AccountId}` : (request.PhysicalResourceId ?? 'onboarding-on-deploy');
+  const physicalResourceId = properties.success
+    ? `onboarding-on-deploy-${properties.data.AccountId ?? 'fleet'}`
+    : (request.PhysicalResourceId ?? 'onboarding-on-deploy');
   const envelope = {
     PhysicalResourceId: physicalResourceId,
     StackId: request.StackId,
@@ -73,13 +77,18 @@ export async function handleCustomResource(deps: CustomResourceDependencies, req
     response = { ...envelope, Status: 'FAILED', Reason: `Invalid deploy trigger properties: ${z.prettifyError(properties.error)}` };
   } else {
     try {
-      const { AccountId: accountId, DeployNonce: nonce } = properties.data;
-      const started = await startWorkflow(deps, {
-        kind: WorkflowKind.Onboard,
-        accountId,
-        idempotencyKey: `deploy:${nonce}`,
-        input: { accountId, trigger: `cdk deploy ${nonce}`.slice(0, 100) },
-      });
+      const { AccountId: accountId, DeployNonce: nonce, Fleet: fleet } = properties.data;
+      if (accountId === undefined && fleet === undefined)
+        throw new OnboardingError(ErrorCode.INVALID_INPUT, 'The deploy trigger names neither an account nor a fleet run.');
+      const started =
+        fleet === undefined && accountId !== undefined
+          ? await startWorkflow(deps, {
+              kind: WorkflowKind.Onboard,
+              accountId,
+              idempotencyKey: `deploy:${nonce}`,
+              input: { accountId, trigger: `cdk deploy ${nonce}`.slice(0, 100) },
+            })
+          : await startFleet(deps, nonce);
       response = {
         ...envelope,
         Status: 'SUCCESS',

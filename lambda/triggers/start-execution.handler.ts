@@ -25,6 +25,7 @@ export const awsStarterDependencies: StarterDependenciesProvider = () => {
     stateMachines: {
       onboard: requireEnv(EnvName.ONBOARDING_STATE_MACHINE_ARN),
       offboard: process.env[EnvName.OFFBOARDING_STATE_MACHINE_ARN] || undefined,
+      fleet: process.env[EnvName.FLEET_STATE_MACHINE_ARN] || undefined,
     },
     locks: { dynamo: new DynamoDBClient({}), tableName: requireEnv(EnvName.ACCOUNT_LOCK_TABLE) },
     now: () => new Date(),

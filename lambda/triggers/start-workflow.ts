@@ -3,11 +3,11 @@ import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand
 import { readAccountLock } from '../locking/account-lock.js';
 import { awsUnavailable } from '../shared/aws-transient.js';
 import { isAwsError } from '../shared/ownership.js';
-import { createHash } from 'node:crypto';
 import { OnboardingError } from '../shared/errors.js';
 import type { WorkflowKind } from '../contract/account-events.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import type { StartRequest } from './start-request.js';
+import { executionArnFor, executionNameFor } from '../shared/execution-names.js';
 
 /**
  * Starts one workflow execution under a name derived from the account and the request, which
@@ -36,40 +36,12 @@ export interface StarterLogger {
 
 export interface WorkflowStarterDependencies {
   sfn: SFNClient;
-  /** State machine ARN per workflow; offboarding is absent until the stack wires it. */
-  stateMachines: { onboard: string; offboard?: string | undefined };
+  /** State machine ARN per workflow; offboarding and the fleet run are absent until the stack wires them. */
+  stateMachines: { onboard: string; offboard?: string | undefined; fleet?: string | undefined };
   /** The per-account lock table every run takes (lambda/locking/): where a run in progress is found. */
   locks: { dynamo: DynamoDBClient; tableName: string };
   now: () => Date;
   logger?: StarterLogger;
-}
-
-/** Maximum length Step Functions allows for an execution name. */
-const MAX_EXECUTION_NAME = 80;
-
-/**
- * `onboard-<account>-<16 hex of sha256(key)>`: the prefix lets a look-up find every run for the
- * account; the hash makes one logical request map to exactly one name.
- */
-export function executionNameFor(kind: WorkflowKind, accountId: string, idempotencyKey: string): string {
-  const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16);
-  const name = `${executionNamePrefix(kind, accountId)}${hash}`;
-  if (name.length > MAX_EXECUTION_NAME) throw new OnboardingError(ErrorCode.INTERNAL, `Execution name ${name} is too long.`);
-  return name;
-}
-
-function executionNamePrefix(kind: WorkflowKind, accountId: string): string {
-  return `${kind}-${accountId}-`;
-}
-
-/** `arn:…:stateMachine:<machine>` → `arn:…:execution:<machine>:<name>` (the ARN StartExecution returns). */
-export function executionArnFor(stateMachineArn: string, executionName: string): string {
-  const parts = stateMachineArn.split(':');
-  if (parts.length !== 7 || parts[5] !== 'stateMachine') {
-    throw new OnboardingError(ErrorCode.CONFIG_INVALID, `${stateMachineArn} is not a state machine ARN.`);
-  }
-  parts[5] = 'execution';
-  return `${parts.join(':')}:${executionName}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { dataFlowSchema, DEFAULT_DATA_FLOW, orderPollingSchema, trailSettingsSch
 import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from '../../lambda/contract/settings.js';
 import { checkForwardFrom, forwardFromSchema } from './org-events-config.js';
 import { checkCollection, collectionConfigSchema, collectionSettingsOf, DEFAULT_COLLECTION_CONFIG } from './collection-config.js';
+import { DEFAULT_FLEET_CONFIG, fleetConfigSchema } from './fleet-config.js';
 
 /** What Secrets Manager allows in a secret name. */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -83,6 +84,8 @@ const appConfigSchema = z.strictObject({
       starterReservedConcurrency: z.int().min(1).max(100).nullable().default(5),
     })
     .default({ organizations: true, controlTower: true, starterReservedConcurrency: 5 }),
+  /** Onboarding the organization's existing accounts at a bounded pace (fleet-config.ts). */
+  fleet: fleetConfigSchema.default(DEFAULT_FLEET_CONFIG),
   /** Zero-downtime rotation of every account's reader key through Secrets Manager. */
   keyRotation: z
     .strictObject({
@@ -174,6 +177,7 @@ export function runtimeSettingsFromConfig(config: AppConfig): RuntimeSettings {
     logSource: config.logSource,
     orderPolling: config.orderPolling,
     dataFlow: config.dataFlow,
+    fleet: { include: config.fleet.include, exclude: config.fleet.exclude },
   };
 }
 

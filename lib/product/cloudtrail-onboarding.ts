@@ -1,4 +1,5 @@
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FleetWorkflow } from '../fleet/fleet-workflow.js';
 import { AccountRegistryTable } from '../registry/account-registry-table.js';
 import { collectionSubjectSchema } from '../../lambda/contract/collection.js';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -67,6 +68,12 @@ export interface CloudTrailOnboardingProps {
    */
   triggers?: CloudTrailOnboardingTriggers;
   /**
+   * Onboarding the existing organization (lib/fleet/): how many at once, on which schedule, and
+   * whether every deployment starts a run (instead of onboarding `onboardAccountId`).
+   * @default 10 at once, no schedule, not on deploy
+   */
+  fleet?: { maxConcurrency?: number; schedule?: string | undefined; onboardExisting?: boolean };
+  /**
    * Concurrent executions reserved for the execution starter (see ExecutionStarterProps); `null` reserves none.
    * @default 5
    */
@@ -133,6 +140,8 @@ export class CloudTrailOnboarding extends Construct {
   readonly offboardingWorkflow?: OffboardingWorkflow;
   /** The per-account lock every workflow run holds while it touches the account. */
   readonly accountLocks: AccountLockTable;
+  /** Onboards the organization's existing accounts, a bounded number at a time. */
+  readonly fleet: FleetWorkflow;
   /** One item per account: how its logs are collected and what its last run left. */
   readonly accountRegistry: AccountRegistryTable;
   /** The execution the current deployment started; present when `onboardAccountId` is set. */
@@ -219,10 +228,22 @@ export class CloudTrailOnboarding extends Construct {
       lockingWorkflows.map((workflow) => workflow.stateMachine),
     );
 
-    if (onboardAccountId !== undefined) {
+    this.fleet = new FleetWorkflow(this, 'Fleet', {
+      settings: this.settings,
+      onboarding: this.stateMachine,
+      maxConcurrency: props.fleet?.maxConcurrency ?? 10,
+      schedule: props.fleet?.schedule,
+      logRetention: props.logRetention,
+    });
+    this.alarms.watchStateMachine('Fleet', this.fleet.stateMachine);
+    this.starter.bindFleet(this.fleet.stateMachine);
+
+    // Every deployment starts a fleet run (fleet.onboardExisting), or one onboarding of the configured subject.
+    const deployStart = props.fleet?.onboardExisting ? { fleet: true as const } : onboardAccountId === undefined ? undefined : { accountId: onboardAccountId };
+    if (deployStart !== undefined) {
       this.deployTrigger = new DeployTrigger(this, 'DeployTrigger', {
         starter: this.starter,
-        accountId: onboardAccountId,
+        start: deployStart,
         deployNonce: props.deployNonce ?? new Date().toISOString(),
       });
       this.deployExecutionArn = this.deployTrigger.executionArn;

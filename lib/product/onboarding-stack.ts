@@ -46,6 +46,7 @@ export class OnboardingStack extends Stack {
       settings: runtimeSettingsFromConfig(config),
       triggers: config.triggers,
       starterReservedConcurrency: config.triggers.starterReservedConcurrency,
+      fleet: { maxConcurrency: config.fleet.maxConcurrency, schedule: config.fleet.schedule, onboardExisting: config.fleet.onboardExisting },
       ...(caBundleFile === undefined ? {} : { directorCaBundleFile: caBundleFile }),
       ...(deploySubject === undefined ? {} : { onboardAccountId: deploySubject }),
       ...(deployNonce === undefined ? {} : { deployNonce }),
@@ -65,6 +66,10 @@ export class OnboardingStack extends Stack {
         value: this.onboarding.offboardingWorkflow.stateMachine.stateMachineArn,
       });
     }
+    new CfnOutput(this, 'FleetStateMachineArn', {
+      description: 'The fleet workflow; start an execution (input {} or {"accountIds": [...]}) to onboard the existing organization.',
+      value: this.onboarding.fleet.stateMachine.stateMachineArn,
+    });
     new CfnOutput(this, 'StarterFunctionName', {
       description: 'Invoke with {"accountId": "<12 digits>"} to onboard an account by hand (refuses while a run for it is in progress).',
       value: this.onboarding.starterFunction.functionName,

@@ -21,6 +21,10 @@ export const NagReason = {
     'The product is built, bundled (target node22) and tested for the nodejs22.x runtime, which AWS supports until 2027; moving to a newer runtime is a deliberate, tested upgrade, not a lint fix.',
   LOCK_HOLDER_EXECUTIONS:
     "Taking over an account lock whose run has ended needs states:DescribeExecution on that run; a lock's holder is any execution of the product's own state machines, not known in advance.",
+  ORGANIZATIONS_LISTING:
+    "A fleet run lists the organization's accounts: organizations:ListAccounts accepts no resource, and the OU and tag listings name resources found only while listing; all are read-only.",
+  FLEET_CHILD_EXECUTIONS:
+    'StartExecution.sync of the onboarding workflow needs DescribeExecution/StopExecution on its executions (names not known in advance) and the rule Step Functions manages to watch them.',
   DLQ_IS_A_DLQ:
     'This queue is itself a dead-letter queue (of the triggers and the start-execution function, or of the rules forwarding the management account events); a dead-letter queue of a dead-letter queue adds nothing.',
 } as const;

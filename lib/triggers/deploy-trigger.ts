@@ -5,8 +5,8 @@ import type { ExecutionStarter } from './execution-starter.js';
 
 export interface DeployTriggerProps {
   starter: ExecutionStarter;
-  /** The account every deployment onboards. */
-  accountId: string;
+  /** What every deployment starts: one onboarding of an account (or the organization source), or a fleet run. */
+  start: { accountId: string } | { fleet: true };
   /**
    * A value that differs on every synth, so that CloudFormation updates the resource (and the
    * starter starts one onboarding) on every `cdk deploy`. It also names the execution, so a
@@ -21,7 +21,7 @@ export interface DeployTriggerProps {
 }
 
 /**
- * Starts one onboarding of the configured account on every deployment: a custom resource served
+ * Starts one onboarding of the configured account (or a fleet run) on every deployment: a custom resource served
  * directly by the execution starter. Its `ExecutionArn` attribute is the execution this deployment
  * started (or the one already running for the account). Deleting it does nothing.
  */
@@ -32,7 +32,8 @@ export class DeployTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployTriggerProps) {
     super(scope, id);
-    const properties: DeployTriggerProperties = { AccountId: props.accountId, DeployNonce: props.deployNonce };
+    const properties: DeployTriggerProperties =
+      'fleet' in props.start ? { Fleet: 'true', DeployNonce: props.deployNonce } : { AccountId: props.start.accountId, DeployNonce: props.deployNonce };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: props.starter.function.functionArn,
       resourceType: 'Custom::LogpointCloudTrailOnboarding',

@@ -100,6 +100,12 @@ export class ExecutionStarter extends Construct {
     );
   }
 
+  /** Lets the starter start the fleet workflow (a deployment's `fleet.onboardExisting` run). */
+  bindFleet(stateMachine: IStateMachine): void {
+    this.function.addEnvironment(EnvName.FLEET_STATE_MACHINE_ARN, stateMachine.stateMachineArn);
+    this.function.addToRolePolicy(new PolicyStatement({ sid: 'StartFleet', actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }));
+  }
+
   /** Whether a workflow of this kind is bound (the account triggers create its rules only then). */
   hasWorkflow(kind: WorkflowKind): boolean {
     return this.bound.has(kind);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { FakeOrganizations, type FakeOrganizationSpec } from './fake-organizations.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -16,6 +18,11 @@ import type { AwsCredentials } from './s3-sandbox.js';
 export interface AwsSandboxOptions {
   accountId: string;
   region: string;
+  /**
+   * The AWS Organization the account belongs to (the fleet run lists it).
+   * @default organization o-a1b2c3d4e5 with `accountId` as its management account and only member
+   */
+  organization?: FakeOrganizationSpec;
   /** How long S3 refuses a freshly created access key (IAM eventual consistency). Default 0. */
   propagationDelayMs?: number;
   /** Milliseconds since the epoch, for tests that move time instead of waiting. */
@@ -73,7 +80,8 @@ export interface AwsSandbox {
   accountRegistryTable: string;
   s3ForProduct(options?: { region?: string }): S3Client;
   s3ForCredentials(credentials: AwsCredentials, options?: { region?: string }): S3Client;
-  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; dynamo: FakeDynamoDb; s3: S3Sandbox };
+  organizations: OrganizationsClient;
+  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; dynamo: FakeDynamoDb; s3: S3Sandbox; organizations: FakeOrganizations };
   createTrailBucket(spec: TrailBucketSpec): Promise<TrailBucket>;
   summary(): AwsSandboxSummary;
   stop(): Promise<void>;
@@ -103,6 +111,11 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
       { name: ACCOUNT_REGISTRY_TABLE, partitionKey: RegistryAttribute.accountId },
     ],
   });
+  const organizations = new OrganizationsClient({ region: 'us-east-1', credentials: UNUSED_CREDENTIALS });
+  const fakeOrganizations = new FakeOrganizations(
+    organizations,
+    options.organization ?? { organizationId: 'o-a1b2c3d4e5', managementAccountId: options.accountId, accounts: [{ id: options.accountId }] },
+  );
   const s3 = await S3Sandbox.start({ iam: fakeIam, defaultRegion: options.region });
   let stopped = false;
 
@@ -147,7 +160,8 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
     accountRegistryTable: ACCOUNT_REGISTRY_TABLE,
     s3ForProduct: (clientOptions) => s3.clientForProduct(clientOptions),
     s3ForCredentials: (credentials, clientOptions) => s3.clientForCredentials(credentials, clientOptions),
-    fakes: { iam: fakeIam, secretsManager: fakeSecrets, dynamo: fakeDynamo, s3 },
+    organizations,
+    fakes: { iam: fakeIam, secretsManager: fakeSecrets, dynamo: fakeDynamo, s3, organizations: fakeOrganizations },
     createTrailBucket,
     summary: () => {
       const secrets = fakeSecrets.secrets();

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The services the handlers reach, named as the call log names them. */
-export type AwsService = 'IAM' | 'SecretsManager' | 'S3' | 'EventBridge' | 'DynamoDB' | 'SFN';
+export type AwsService = 'IAM' | 'SecretsManager' | 'S3' | 'EventBridge' | 'DynamoDB' | 'SFN' | 'Organizations';
 
 /** Which deployed function made a call: its workflow (`onboard`, `offboard`, `rotate`) and task state name. */
 export interface AwsCaller {

@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { collectionNotices } from '../../lib/product/collection-config.js';
 import { SANDBOX_ACCOUNT_ID } from './constants.js';
 import { findScenario, playScenario, scenarioSandboxOptions, scenarios } from './scenarios.js';
+import type { FleetScenarioParameters } from './fleet-scenario.js';
 
 /**
  * `npm start`: one complete onboarding in the local sandbox (or another scenario), printed as it
  * happens. Contract: `--json` ends the output with one JSON summary line; a failing run exits 1.
  */
 const USAGE = `Usage: npm start -- [--scenario <name>] [--director-profile <name>] [--json] [--verbose]
+       npm start -- --scenario fleet [--accounts N] [--director-rate R] [--json]
        npm start -- --matrix [--scenario <name>] [--director-profile <name>] [--json]
 
 Runs the real onboarding state machine (synthesized from the CDK app) against a simulated AWS
@@ -20,6 +22,8 @@ Options:
                      npm run director-sim -- --list-profiles lists them
   --json             end with one line of JSON: the summary (no secret is ever in it)
   --verbose          also print the Lambda handlers' structured logs
+  --accounts N       the fleet scenario: member accounts to onboard (default 25, at most 1000)
+  --director-rate R  the fleet scenario: Director's limit in requests per second (429 above it)
   --matrix           run every scenario against every Director profile (or the one named) and
                      print which ended as expected; exits 1 if any did not
   --list             list the scenarios and exit
@@ -30,7 +34,17 @@ ${scenarios.map((scenario) => `  ${scenario.name.padEnd(16)} ${scenario.summary}
 `;
 
 async function main(): Promise<number> {
-  let values: { scenario?: string; 'director-profile'?: string; json?: boolean; verbose?: boolean; help?: boolean; list?: boolean; matrix?: boolean };
+  let values: {
+    scenario?: string;
+    'director-profile'?: string;
+    json?: boolean;
+    verbose?: boolean;
+    help?: boolean;
+    list?: boolean;
+    matrix?: boolean;
+    accounts?: string;
+    'director-rate'?: string;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -41,6 +55,8 @@ async function main(): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         list: { type: 'boolean' },
         matrix: { type: 'boolean' },
+        accounts: { type: 'string' },
+        'director-rate': { type: 'string' },
       },
       strict: true,
     }));
@@ -56,7 +72,12 @@ async function main(): Promise<number> {
     process.stdout.write(`${scenarios.map((scenario) => scenario.name).join('\n')}\n`);
     return 0;
   }
-  const scenario = findScenario(values.scenario ?? 'onboard');
+  const fleet = fleetParameters(values.accounts, values['director-rate']);
+  if (typeof fleet === 'string') {
+    process.stderr.write(`${fleet}\n\n${USAGE}`);
+    return 2;
+  }
+  const scenario = findScenario(values.scenario ?? 'onboard', fleet);
   if (!scenario) {
     process.stderr.write(`Unknown scenario "${values.scenario}". Known: ${scenarios.map((s) => s.name).join(', ')}\n`);
     return 2;
@@ -98,6 +119,21 @@ async function main(): Promise<number> {
   } finally {
     await sandbox.stop();
   }
+}
+
+/** `--accounts N` and `--director-rate R` of the fleet scenario, or what is wrong with them. */
+function fleetParameters(accounts: string | undefined, rate: string | undefined): FleetScenarioParameters | string {
+  const parameters: FleetScenarioParameters = {};
+  if (accounts !== undefined) {
+    if (!/^\d+$/.test(accounts) || Number(accounts) < 1 || Number(accounts) > 1000)
+      return `--accounts must be a whole number from 1 to 1000, got "${accounts}"`;
+    parameters.accounts = Number(accounts);
+  }
+  if (rate !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(rate) || Number(rate) <= 0) return `--director-rate must be a positive number of requests per second, got "${rate}"`;
+    parameters.directorRate = Number(rate);
+  }
+  return parameters;
 }
 
 /** `--matrix`: scenarios × profiles, a line per combination as it ends, then the table (or one JSON line). */

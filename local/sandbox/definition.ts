@@ -6,12 +6,15 @@ import type { AppConfig } from '../../lib/product/app-config.js';
 import { OnboardingStack } from '../../lib/product/onboarding-stack.js';
 import { OnboardingState } from '../../lambda/contract/onboarding-states.js';
 import { OffboardingState } from '../../lambda/contract/offboarding-states.js';
+import type { FleetTaskName } from '../../lambda/contract/fleet-states.js';
 
 export interface SynthesizedWorkflows {
   /** The onboarding definition (Amazon States Language), references resolved to fake ARNs. */
   onboarding: Record<string, unknown>;
   /** The offboarding definition, when the config deploys it. */
   offboarding: Record<string, unknown> | null;
+  /** The fleet definition: onboarding the organization's existing accounts. */
+  fleet: Record<string, unknown> | null;
   /** The whole synthesized template, for callers that inspect more. */
   template: Record<string, unknown>;
 }
@@ -19,6 +22,7 @@ export interface SynthesizedWorkflows {
 /** The first state of each workflow tells the state machines of the template apart. */
 export const ONBOARDING_START_STATE = OnboardingState.ReadInput;
 export const OFFBOARDING_START_STATE = OffboardingState.ReadInput;
+export const FLEET_START_STATE: FleetTaskName = 'ListFleetAccounts';
 
 const FAKE_ACCOUNT = '000000000000';
 const FAKE_REGION = 'eu-west-1';
@@ -54,7 +58,8 @@ function synthesize(config: AppConfig): SynthesizedWorkflows {
     const definitions = extractDefinitions(template);
     const onboarding = definitions.find((definition) => definition.StartAt === ONBOARDING_START_STATE);
     if (!onboarding) throw new Error('The synthesized template has no onboarding state machine.');
-    return { onboarding, offboarding: definitions.find((definition) => definition.StartAt === OFFBOARDING_START_STATE) ?? null, template };
+    const startingAt = (state: string) => definitions.find((definition) => definition.StartAt === state) ?? null;
+    return { onboarding, offboarding: startingAt(OFFBOARDING_START_STATE), fleet: startingAt(FLEET_START_STATE), template };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,28 +1,23 @@
 import '../polyfills.js';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { overlayConfig, parseAppConfig, runtimeSettingsFromConfig, type AppConfig } from '../../lib/product/app-config.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { OffboardingState, OffboardingTask } from '../../lambda/contract/offboarding-states.js';
 import { OnboardingState, OnboardingTask, OnboardingTaskAlias } from '../../lambda/contract/onboarding-states.js';
-import { isOrganizationSubject } from '../../lambda/contract/collection.js';
-import { cloudTrailLogPrefix, type TrailLayout } from '../aws/cloudtrail-fixtures.js';
 import { createAwsSandbox, type AwsSandbox, type TrailBucketSpec } from '../aws/index.js';
-import {
-  startDirectorSimulator,
-  type DirectorSimulator,
-  type DirectorSimulatorOptions,
-  type FetchStrategy,
-  type JsonObject,
-} from '../director-simulator/index.js';
+import type { FakeOrganizationSpec } from '../aws/fake-organizations.js';
+import { startDirectorSimulator, type DirectorSimulator, type DirectorSimulatorOptions, type FetchStrategy } from '../director-simulator/index.js';
 import { accountStateOf, type AccountState } from './account-state.js';
 import { AwsCallLog, type AwsCallRecord } from './aws-call-log.js';
 import { DIRECTOR_SECRET_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from './constants.js';
 import { synthesizeWorkflows, type SynthesizedWorkflows } from './definition.js';
 import { sandboxDependencies } from './handler-dependencies.js';
 import { loadRotationHandler, rotateNow } from './rotation-driver.js';
-import type { LocalRunResult } from './state-machine-runner.js';
+import type { LocalRunResult, LocalTaskHandler } from './state-machine-runner.js';
+import { startExecutionSync } from './child-executions.js';
+import { FleetState, FleetTask } from '../../lambda/contract/fleet-states.js';
 import { VirtualClock } from './virtual-clock.js';
+import { sandboxFetcher } from './sandbox-fetcher.js';
 import { secondsAt, workflowRunner, type RunOptions } from './workflow-runner.js';
 import { ExecutionRegistry } from './execution-registry.js';
 import type { PublishedEvent } from './event-capture.js';
@@ -40,6 +35,8 @@ export interface SandboxOptions {
   director?: DirectorSimulatorOptions;
   /** How long S3 refuses a new key (IAM propagation). */
   propagationDelayMs?: number;
+  /** The AWS Organization the fleet run lists. @default the sample account alone */
+  organization?: FakeOrganizationSpec;
   /** Real milliseconds each Wait and Retry takes here, instead of the definition's seconds. */
   waitMs?: number;
   /**
@@ -64,6 +61,8 @@ export interface Sandbox {
   run(input: Record<string, unknown>, options?: RunOptions): Promise<LocalRunResult>;
   /** Runs one offboarding execution of the synthesized offboarding workflow. */
   offboard(input: Record<string, unknown>, options?: RunOptions): Promise<LocalRunResult>;
+  /** Runs one fleet execution: every account of the sandbox organization through the onboarding workflow. */
+  fleet(input: Record<string, unknown>, options?: RunOptions): Promise<LocalRunResult>;
   /**
    * Rotates the account's secret now, as Secrets Manager would: RotateSecret, then the rotation
    * function's four steps in order, stopping at the first failure. Reported like an execution.
@@ -100,7 +99,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
   const region = options.region ?? SANDBOX_REGION;
   const waitMs = options.waitMs ?? 100;
-  const aws = await createAwsSandbox({ accountId, region, propagationDelayMs: options.propagationDelayMs ?? 0 });
+  const aws = await createAwsSandbox({
+    accountId,
+    region,
+    propagationDelayMs: options.propagationDelayMs ?? 0,
+    ...(options.organization === undefined ? {} : { organization: options.organization }),
+  });
   const bucketName = options.trail?.name ?? 'sandbox-org-cloudtrail';
   const organizationId = options.trail?.layout === 'organization' ? (options.trail.organizationId ?? SANDBOX_ORGANIZATION_ID) : undefined;
   let director: DirectorSimulator | undefined;
@@ -151,8 +155,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       waitStates: Record<string, (input: unknown) => number>,
       prefix: string,
       definitionOf: () => Record<string, unknown> | null,
+      serviceTasks: Record<string, LocalTaskHandler> = {},
     ) =>
-      workflowRunner({ tasks, taskAliases, publishStates, waitStates, prefix, definitionOf, provider, events, clock, waitMs, executions, accountId, region });
+      workflowRunner({
+        tasks,
+        taskAliases,
+        serviceTasks,
+        publishStates,
+        waitStates,
+        prefix,
+        definitionOf,
+        provider,
+        events,
+        clock,
+        waitMs,
+        executions,
+        accountId,
+        region,
+      });
 
     const onboard = await workflow(
       OnboardingTask,
@@ -173,6 +193,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       'offboard',
       () => definitions.offboarding,
     );
+    const onboardChild = startExecutionSync(onboard);
+    const fleet = await workflow(FleetTask, {}, [FleetState.PublishFleetFinished], {}, 'fleet', () => definitions.fleet, {
+      [FleetState.OnboardAccount]: onboardChild,
+      [FleetState.OnboardOrganization]: onboardChild,
+    });
     const rotationHandler = await loadRotationHandler(provider);
 
     return {
@@ -193,6 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       events,
       run: onboard,
       offboard,
+      fleet,
       rotate: (rotatedAccountId, runOptions = {}) => rotateNow(aws, rotatedAccountId, rotationHandler, runOptions),
       reconfigure: (overrides) => {
         rawConfig = overlayConfig(rawConfig, overrides);
@@ -214,70 +240,3 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
 }
-
-const SANDBOX_FETCH_INTERVAL_MS = 25;
-
-/**
- * The fetcher Director runs here: it signs with each source's own key against the S3 stand-in,
- * which enforces the reader's IAM policy. Its clients are not the handlers' recording clients, so
- * its calls stay out of `awsCalls()`. The account comes from the ownership marker the product puts
- * on its sources (lambda/shared/log-source-body.ts); its prefix from the sandbox's trail layout, or,
- * for a bucket a test made itself, from where that account's files lie in it.
- */
-function sandboxFetcher(
-  requested: SandboxOptions['fetcher'],
-  aws: AwsSandbox,
-  bucketName: string,
-  layout: TrailLayout,
-): Pick<DirectorSimulatorOptions, 'fetcher'> {
-  if (requested === false) return {};
-  const found = new Map<string, string>();
-  const scopePrefixOf = async (source: JsonObject): Promise<string | undefined> => {
-    const connector = (source.config as { Connector?: { bucket_name?: unknown; region_name?: unknown } } | undefined)?.Connector;
-    const accountId = accountIdOf(source);
-    const bucket = connector?.bucket_name;
-    if (accountId === undefined || typeof bucket !== 'string') return undefined;
-    // The organization's own source reads the whole organization trail.
-    if (isOrganizationSubject(accountId)) return `${layout.prefix ? `${layout.prefix}/` : ''}AWSLogs/${accountId}/`;
-    if (bucket === bucketName) return cloudTrailLogPrefix(layout, accountId);
-    const region = typeof connector?.region_name === 'string' ? connector.region_name : undefined;
-    const prefix = found.get(`${bucket}/${accountId}`) ?? (await accountLogPrefixIn(aws, bucket, region, accountId));
-    if (prefix !== undefined) found.set(`${bucket}/${accountId}`, prefix);
-    // Nothing of the account there yet: where an account trail would put it.
-    return prefix ?? cloudTrailLogPrefix({}, accountId);
-  };
-  return {
-    fetcher: {
-      strategy: requested?.strategy ?? 'prefix-only',
-      intervalMs: requested?.intervalMs ?? SANDBOX_FETCH_INTERVAL_MS,
-      s3ClientFor: (credentials, region) => aws.s3ForCredentials(credentials, { region }),
-      scopePrefixOf,
-    },
-  };
-}
-
-/** `[prefix/]AWSLogs/[o-id/]<account>/CloudTrail/` as the bucket's keys show it, or undefined when none is the account's. */
-async function accountLogPrefixIn(aws: AwsSandbox, bucket: string, region: string | undefined, accountId: string): Promise<string | undefined> {
-  const root = new RegExp(`^(.*?AWSLogs/(?:o-[a-z0-9]+/)?${accountId}/)`);
-  try {
-    const listed = await aws.s3ForProduct(region === undefined ? {} : { region }).send(new ListObjectsV2Command({ Bucket: bucket }));
-    const accountRoot = (listed.Contents ?? []).map((entry) => root.exec(entry.Key ?? '')?.[1]).find((match) => match !== undefined);
-    return accountRoot === undefined ? undefined : `${accountRoot}CloudTrail/`;
-  } catch {
-    // A missing or shut bucket: the fetch itself will meet and report the same problem.
-    return undefined;
-  }
-}
-
-/**
- * `dc_metadata.awsAccountId`, or the `account=<id>` of the description's ownership tag (which
- * survives a Director that drops dc_metadata keys): an account id, or the organization id of the
- * organization's own source.
- */
-function accountIdOf(source: JsonObject): string | undefined {
-  const fromMetadata = (source.dc_metadata as { awsAccountId?: unknown } | undefined)?.awsAccountId;
-  if (typeof fromMetadata === 'string' && SUBJECT_ID.test(fromMetadata)) return fromMetadata;
-  const description = typeof source.description === 'string' ? source.description : '';
-  return /\baccount=(\d{12}|o-[a-z0-9]{10,32})\]/.exec(description)?.[1];
-}
-const SUBJECT_ID = /^(\d{12}|o-[a-z0-9]{10,32})$/;

@@ -59,6 +59,7 @@ export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDepe
     accountLockTable: aws.accountLockTable,
     accountRegistryTable: aws.accountRegistryTable,
     sfn: callLog.recording(spec.executions.client, 'SFN'),
+    organizations: callLog.recording(aws.organizations, 'Organizations'),
     now: () => spec.clock.now(),
     eventBridge: callLog.recording(capturingEventBridge(region, spec.events), 'EventBridge'),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, waitMs))),

@@ -4,6 +4,7 @@ import { isOwnedLogSource } from '../../lambda/shared/log-source-body.js';
 import { countAwsCalls } from './aws-call-log.js';
 import type { Sandbox } from './environment.js';
 import type { Scenario } from './scenarios.js';
+import { fleetFiguresOf, type FleetFigures } from './fleet-figures.js';
 import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
 
 /** The `--json` summary: a contract that checks outside the repository rely on. Never a secret. */
@@ -31,6 +32,8 @@ export interface ScenarioSummary {
   runs: { status: string; error: { code: string; message: string } | null; transitions: number; output: unknown }[];
   /** How the mode in force collects logs, and the account registry's items (account, mode, state, coverage, source). */
   collection: { mode: string; registry: Record<string, string>[] };
+  /** A fleet run's totals (the `fleet` scenario only). */
+  fleet?: FleetFigures;
 }
 
 export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunResult[], accountId: string): ScenarioSummary {
@@ -54,6 +57,7 @@ export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunRe
     dataPlane: dataPlaneOf(runs, sandbox.director.logSources(), accountId),
     runs: runs.map(({ status, error, transitions, output }) => ({ status, error, transitions, output })),
     collection: { mode: sandbox.settings.collection.mode, registry: registryOf(sandbox) },
+    ...(scenario.name === 'fleet' && last ? { fleet: fleetFiguresOf(last, sandbox, scenario.directorRate) } : {}),
   };
 }
 

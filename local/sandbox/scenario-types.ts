@@ -6,6 +6,8 @@ export interface ScenarioContext {
   sandbox: Sandbox;
   /** Runs one onboarding execution, reporting its events as they happen (to `onEvent` too, when given). */
   onboard: (input?: Record<string, unknown>, options?: { onEvent?: (event: ExecutionEvent) => void }) => Promise<LocalRunResult>;
+  /** Runs one fleet execution: the sandbox organization's accounts through the onboarding workflow. */
+  fleet: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
   /** Runs one offboarding execution. */
   offboard: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
   /** Rotates the account secret's key now, the four Secrets Manager steps in order. */
@@ -24,6 +26,8 @@ export interface Scenario {
   /** The account the scenario is about. @default the sandbox's sample account */
   accountId?: string;
   sandbox?: SandboxOptions;
+  /** Director's request limit the scenario sets (requests per second), for the fleet summary's utilization. */
+  directorRate?: number;
   /** The runs of the scenario; by default one onboarding of the sample account. */
   play?: (context: ScenarioContext) => Promise<LocalRunResult[]>;
 }

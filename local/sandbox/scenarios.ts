@@ -2,6 +2,7 @@ import type { JsonObject } from '../director-simulator/index.js';
 import type { Sandbox, SandboxOptions } from './environment.js';
 import { SANDBOX_ACCOUNT_ID } from './constants.js';
 import { organizationScenarios } from './organization-scenarios.js';
+import { fleetScenario, type FleetScenarioParameters } from './fleet-scenario.js';
 import { sampleInput, type Scenario, type ScenarioContext } from './scenario-types.js';
 import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
 
@@ -149,8 +150,8 @@ const accountScenarios: Scenario[] = [
   },
 ];
 
-/** Every scenario: the account-level ones first, then the organization trail's. */
-export const scenarios: Scenario[] = [...accountScenarios, ...organizationScenarios];
+/** Every scenario: the account-level ones first, then the organization trail's, then the fleet run (with its defaults). */
+export const scenarios: Scenario[] = [...accountScenarios, ...organizationScenarios, fleetScenario()];
 
 /** The sandbox a scenario runs in, against the named Director profile (its own simulator settings kept). */
 export function scenarioSandboxOptions(scenario: Scenario, directorProfile?: string): SandboxOptions | undefined {
@@ -158,7 +159,9 @@ export function scenarioSandboxOptions(scenario: Scenario, directorProfile?: str
   return { ...scenario.sandbox, director: { ...scenario.sandbox?.director, profile: directorProfile } };
 }
 
-export function findScenario(name: string): Scenario | undefined {
+/** The scenario of that name; `fleet` is built for the given parameters (`--accounts`, `--director-rate`). */
+export function findScenario(name: string, fleet: FleetScenarioParameters = {}): Scenario | undefined {
+  if (name === 'fleet') return fleetScenario(fleet);
   return scenarios.find((scenario) => scenario.name === name);
 }
 
@@ -184,6 +187,7 @@ export async function playScenario(
       });
     },
     offboard: (input = { accountId: SANDBOX_ACCOUNT_ID, trigger: 'sandbox' }) => sandbox.offboard(input, runOptions),
+    fleet: (input = { trigger: 'sandbox' }) => sandbox.fleet(input, runOptions),
     rotate: (accountId = SANDBOX_ACCOUNT_ID) => sandbox.rotate(accountId, runOptions),
     say: hooks.say ?? (() => undefined),
   };

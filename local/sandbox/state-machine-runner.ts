@@ -41,6 +41,8 @@ export interface LocalRunResult {
   events: ExecutionEvent[];
   /** How many state transitions (states entered) the execution made. */
   transitions: number;
+  /** The execution's ARN, when a workflow runner named it. */
+  executionArn?: string;
 }
 
 /** Runs an Amazon States Language definition locally and reports every state it passes. */

@@ -23,6 +23,8 @@ export interface WorkflowRunnerSpec {
   tasks: Record<string, string>;
   /** Further task states → the task (of `tasks`) whose function they run. */
   taskAliases?: Record<string, string>;
+  /** Task states that are no Lambda (a nested workflow's StartExecution.sync): their handlers as they are. */
+  serviceTasks?: Record<string, LocalTaskHandler>;
   /** EventBridge PutEvents task states: recorded into `events`. */
   publishStates: string[];
   /** Each Wait state of the workflow → the seconds it waits in the definition, read from its input. */
@@ -61,40 +63,43 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
   }
   // Only the Lambda tasks can crash: the PutEvents states are EventBridge, not Lambda.
   const crashable = { ...taskHandlers };
+  Object.assign(taskHandlers, spec.serviceTasks ?? {});
   for (const state of spec.publishStates) taskHandlers[state] = (input) => Promise.resolve(recordPutEvents(input, spec.events));
 
   // Async, so that a bad run option (a crash planned for a state that is no task) rejects the run.
-  return async (input, options = {}) => {
-    const definition = spec.definitionOf();
-    if (!definition) throw new Error(`The synthesized stack has no ${spec.prefix} workflow (is it disabled in the config?).`);
-    const crashes = options.crashes ?? [];
-    const executionName = `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`;
-    // The workflow's prefix stands for its state machine's name (the role conformance test maps it to the synthesized one).
-    const executionArn = `arn:aws:states:${spec.region}:${spec.accountId}:execution:${spec.prefix}:${executionName}`;
-    spec.executions.started(executionArn, spec.clock.now());
-    const result = await runLocally(definition, input, {
-      taskHandlers: crashes.length === 0 ? taskHandlers : { ...taskHandlers, ...withCrashes(crashable, crashes) },
-      startTime: spec.clock.now(),
-      executionName,
-      executionArn,
-      waitOverridesMs: Object.fromEntries(Object.keys(spec.waitStates).map((name) => [name, spec.waitMs])),
-      retryOverridesMs: Object.fromEntries(Object.keys(crashable).map((name) => [name, spec.waitMs])),
-      onEvent: (event) => {
-        // The deadline is measured in the definition's seconds: advance time as if each Wait had
-        // lasted that long, so a 30-minute deadline passes in a moment here.
-        if (event.kind === 'entered') {
-          const waitedSeconds = spec.waitStates[event.state];
-          if (waitedSeconds) spec.clock.advance(waitedSeconds(event.input) * 1000);
-        }
-        options.onEvent?.(event);
-      },
-    }).catch((error: unknown) => {
-      spec.executions.ended(executionArn, 'FAILED', spec.clock.now());
-      throw error;
+  // Each execution runs on its own clock: runs side by side must not age one another (see VirtualClock).
+  return (input, options = {}) =>
+    spec.clock.withOwnClock(async () => {
+      const definition = spec.definitionOf();
+      if (!definition) throw new Error(`The synthesized stack has no ${spec.prefix} workflow (is it disabled in the config?).`);
+      const crashes = options.crashes ?? [];
+      const executionName = `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`;
+      // The workflow's prefix stands for its state machine's name (the role conformance test maps it to the synthesized one).
+      const executionArn = `arn:aws:states:${spec.region}:${spec.accountId}:execution:${spec.prefix}:${executionName}`;
+      spec.executions.started(executionArn, spec.clock.now());
+      const result = await runLocally(definition, input, {
+        taskHandlers: crashes.length === 0 ? taskHandlers : { ...taskHandlers, ...withCrashes(crashable, crashes) },
+        startTime: spec.clock.now(),
+        executionName,
+        executionArn,
+        waitOverridesMs: Object.fromEntries(Object.keys(spec.waitStates).map((name) => [name, spec.waitMs])),
+        retryOverridesMs: Object.fromEntries(Object.keys(crashable).map((name) => [name, spec.waitMs])),
+        onEvent: (event) => {
+          // The deadline is measured in the definition's seconds: advance time as if each Wait had
+          // lasted that long, so a 30-minute deadline passes in a moment here.
+          if (event.kind === 'entered') {
+            const waitedSeconds = spec.waitStates[event.state];
+            if (waitedSeconds) spec.clock.advance(waitedSeconds(event.input) * 1000);
+          }
+          options.onEvent?.(event);
+        },
+      }).catch((error: unknown) => {
+        spec.executions.ended(executionArn, 'FAILED', spec.clock.now());
+        throw error;
+      });
+      spec.executions.ended(executionArn, result.status, spec.clock.now());
+      return { ...result, executionArn };
     });
-    spec.executions.ended(executionArn, result.status, spec.clock.now());
-    return result;
-  };
 }
 
 /** The seconds a Wait state's `SecondsPath` names, e.g. `secondsAt('order', 'nextWaitSeconds')` for `$.order.nextWaitSeconds`. */

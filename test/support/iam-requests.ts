@@ -276,7 +276,21 @@ const DYNAMODB: Record<string, Mapper> = {
   GetItem: onTable('dynamodb:GetItem'),
 };
 
-const MAPPERS: Record<string, Record<string, Mapper>> = { IAM, SecretsManager: SECRETS_MANAGER, S3, EventBridge: EVENT_BRIDGE, SFN, DynamoDB: DYNAMODB };
+// ---- AWS Organizations (the fleet run's listing; ListAccounts takes no resource) ----
+
+const ORGANIZATIONS: Record<string, Mapper> = {
+  ListAccounts: () => [{ action: 'organizations:ListAccounts', resource: '*', context: {} }],
+};
+
+const MAPPERS: Record<string, Record<string, Mapper>> = {
+  IAM,
+  SecretsManager: SECRETS_MANAGER,
+  S3,
+  EventBridge: EVENT_BRIDGE,
+  SFN,
+  DynamoDB: DYNAMODB,
+  Organizations: ORGANIZATIONS,
+};
 
 /** The IAM requests AWS evaluates for one recorded call. Throws UnmappedCallError for a call not mapped here. */
 export function iamRequestsFor(call: Pick<AwsCallRecord<AccountState>, 'service' | 'operation' | 'input' | 'state'>, env: RequestEnvironment): IamRequest[] {

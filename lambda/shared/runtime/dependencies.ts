@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -42,6 +43,8 @@ export interface WorkflowDependencies {
   accountRegistryTable: string | null;
   /** Step Functions, to tell whether the run holding an account's lock still runs (AcquireLock). */
   sfn: SFNClient;
+  /** AWS Organizations, for the fleet run's account listing (in the management or a delegated administrator account). */
+  organizations: OrganizationsClient;
   now: () => Date;
 }
 
@@ -97,6 +100,7 @@ export const awsDependencies: DependenciesProvider = () => {
     accountLockTable: process.env[EnvName.ACCOUNT_LOCK_TABLE] || null,
     accountRegistryTable: process.env[EnvName.ACCOUNT_REGISTRY_TABLE] || null,
     sfn: new SFNClient({}),
+    organizations: new OrganizationsClient({}),
     now: () => new Date(),
   };
   return awsCache;

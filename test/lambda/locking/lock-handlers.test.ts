@@ -41,6 +41,7 @@ function dependencies(overrides: Partial<WorkflowDependencies> = {}): () => Work
     dynamo: aws.dynamo,
     accountLockTable: aws.accountLockTable,
     accountRegistryTable: null,
+    organizations: aws.organizations,
     sfn: executions.client,
     now: () => NOW,
     ...overrides,

@@ -40,6 +40,7 @@ function dependencies(): RotationDependencies {
     dynamo: fixture.aws.dynamo,
     accountLockTable: fixture.aws.accountLockTable,
     accountRegistryTable: null,
+    organizations: fixture.aws.organizations,
     sfn: new ExecutionRegistry('eu-west-1').client,
     now: fixture.now,
     eventBridge: fixture.eventBridge,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { putCustomResourceResponse } from '../../../lambda/triggers/custom-resource.js';
 import { handleStartEvent } from '../../../lambda/triggers/start-event.js';
-import { executionNameFor } from '../../../lambda/triggers/start-workflow.js';
+import { executionNameFor } from '../../../lambda/shared/execution-names.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
 import {
   ACCOUNT,
@@ -54,6 +54,28 @@ describe('the deploy-time custom resource', () => {
     expect(names[0]).toBe(names[1]);
     expect(responses.map((response) => response.body.Status)).toEqual(['SUCCESS', 'SUCCESS']);
     expect(responses[1]?.body.Data).toMatchObject({ ExecutionArn: responses[0]?.body.Data?.ExecutionArn, StartStatus: 'ALREADY_STARTED' });
+  });
+
+  it('starts the fleet run of the deployment instead when the trigger asks for one (fleet.onboardExisting), once per deployment', async () => {
+    // Prepare
+    const fleetArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:Fleet';
+    const request = cloudFormationRequest('Create', { AccountId: undefined, Fleet: 'true' });
+
+    // Act
+    await handleStartEvent(request, dependencies({ stateMachines: { onboard: ONBOARDING_ARN, fleet: fleetArn } }));
+    sfnMock.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    await handleStartEvent(request, dependencies({ stateMachines: { onboard: ONBOARDING_ARN, fleet: fleetArn } }));
+
+    // Assess
+    const calls = sfnMock.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+    expect(calls.map((input) => input.stateMachineArn)).toEqual([fleetArn, fleetArn]);
+    expect(calls[0]?.name).toMatch(/^fleet-deploy-[0-9a-f]{16}$/);
+    expect(calls[1]?.name).toBe(calls[0]?.name);
+    expect(JSON.parse(calls[0]?.input ?? '{}')).toEqual({ trigger: 'cdk deploy 2026-01-01T00:00:00.000Z' });
+    expect(responses.map((response) => [response.body.Status, response.body.PhysicalResourceId, response.body.Data?.StartStatus])).toEqual([
+      ['SUCCESS', 'onboarding-on-deploy-fleet', 'STARTED'],
+      ['SUCCESS', 'onboarding-on-deploy-fleet', 'ALREADY_STARTED'],
+    ]);
   });
 
   it('does nothing on Delete but answer SUCCESS with the same physical id', async () => {

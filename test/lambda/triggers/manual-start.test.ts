@@ -1,7 +1,8 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { handleStartEvent } from '../../../lambda/triggers/start-event.js';
-import { executionNameFor, type StartedExecution } from '../../../lambda/triggers/start-workflow.js';
+import type { StartedExecution } from '../../../lambda/triggers/start-workflow.js';
+import { executionNameFor } from '../../../lambda/shared/execution-names.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { ACCOUNT, OFFBOARDING_ARN, dependencies, installStarterFakes, sfnMock, startInput } from './support.js';

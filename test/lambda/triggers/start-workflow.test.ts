@@ -2,7 +2,8 @@ import { ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ListExecutionsCommand, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { handleStartEvent } from '../../../lambda/triggers/start-event.js';
-import { executionArnFor, executionNameFor, type StartedExecution } from '../../../lambda/triggers/start-workflow.js';
+import type { StartedExecution } from '../../../lambda/triggers/start-workflow.js';
+import { executionArnFor } from '../../../lambda/shared/execution-names.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
 import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import {
@@ -20,27 +21,6 @@ import {
 } from './support.js';
 
 installStarterFakes();
-
-describe('execution names', () => {
-  it('are onboard-<account>-<16 hex>, stable for a key and different for another key', () => {
-    // Act
-    const name = executionNameFor('onboard', ACCOUNT, 'event:abc');
-
-    // Assess
-    expect(name).toMatch(new RegExp(`^onboard-${ACCOUNT}-[0-9a-f]{16}$`));
-    expect(executionNameFor('onboard', ACCOUNT, 'event:abc')).toBe(name);
-    expect(executionNameFor('onboard', ACCOUNT, 'event:abd')).not.toBe(name);
-    expect(name.length).toBeLessThanOrEqual(80);
-  });
-
-  it('map to the ARN StartExecution would return', () => {
-    // Act
-    const arn = executionArnFor(ONBOARDING_ARN, 'onboard-444455556666-0123456789abcdef');
-
-    // Assess
-    expect(arn).toBe('arn:aws:states:us-east-1:111122223333:execution:Onboarding:onboard-444455556666-0123456789abcdef');
-  });
-});
 
 describe('one run per account at a time', () => {
   it('does not start a second onboarding while a running one holds the account lock, and reports the running one', async () => {

@@ -56,7 +56,8 @@ describe('CloudTrailOnboarding embedded in another app', () => {
     // Assess
     expect(onboarding.keyRotation).toBeUndefined();
     expect(onboarding.offboardingWorkflow).toBeUndefined();
-    expectResourceCount(template, 'AWS::StepFunctions::StateMachine', 1);
+    // The onboarding workflow and the fleet run of the existing accounts.
+    expectResourceCount(template, 'AWS::StepFunctions::StateMachine', 2);
     expect(Object.keys(onboarding.triggers.rules).sort()).toEqual(['CreateAccountResult', 'CreateManagedAccount', 'UpdateManagedAccount']);
     expect(JSON.stringify(template.toJSON())).not.toContain('secretsmanager:RotateSecret');
   });

@@ -1,10 +1,11 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FleetTask } from '../../../lambda/contract/fleet-states.js';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OffboardingTask } from '../../../lambda/contract/offboarding-states.js';
 import { OnboardingTask } from '../../../lambda/contract/onboarding-states.js';
 import { DIRECTOR_CALLING_TASKS } from '../../../lib/offboarding/offboarding-workflow.js';
-import { OFFBOARDING_START_STATE, ONBOARDING_START_STATE } from '../../../local/sandbox/definition.js';
+import { FLEET_START_STATE, OFFBOARDING_START_STATE, ONBOARDING_START_STATE } from '../../../local/sandbox/definition.js';
 import { OnboardingStack } from '../../../lib/product/onboarding-stack.js';
 import { exampleConfig, pathBelowOnboarding, resourceById, resourcesOf, synthStack, testApp, type Resources } from '../stack-fixture.js';
 
@@ -45,6 +46,8 @@ const STAR_ONLY_ACTIONS = new Set([
   'logs:ListLogDeliveries',
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
+  // A fleet run's listing of the organization: ListAccounts accepts no resource-level scope.
+  'organizations:ListAccounts',
   'logs:DescribeLogGroups',
 ]);
 
@@ -109,7 +112,13 @@ function leastPrivilegeViolations(resources: Resources): string[] {
         const ownExecutions =
           /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<[A-Za-z0-9]+StateMachine[0-9A-F]{8}\.Name>:\*$/.test(target) &&
           actions.every((action) => action === 'states:DescribeExecution');
-        if (!allowed.includes(target) && !ownFunctionVersions && !ownExecutions) violations.push(`${where}: wildcard resource ${target}`);
+        // The fleet state machine follows (and may stop) the onboarding executions it started with StartExecution.sync.
+        const fleetChildExecutions =
+          /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"OnboardingWorkflowStateMachine[0-9A-F]{8}"\}\]\}\]\}\*$/.test(
+            target,
+          ) && actions.every((action) => action === 'states:DescribeExecution' || action === 'states:StopExecution');
+        if (!allowed.includes(target) && !ownFunctionVersions && !ownExecutions && !fleetChildExecutions)
+          violations.push(`${where}: wildcard resource ${target}`);
       }
     }
     for (const action of actions) {
@@ -132,7 +141,7 @@ function leastPrivilegeViolations(resources: Resources): string[] {
  * Every function of the default stack: one per onboarding task and per offboarding task, the
  * execution starter and the key rotation function.
  */
-const EXPECTED_FUNCTION_COUNT = Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + 2;
+const EXPECTED_FUNCTION_COUNT = Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + Object.keys(FleetTask).length + 2;
 
 /** A role or function as `<part>/<name>` (`Workflow/CheckOrder`, `Offboarding/CheckOrder`, `KeyRotation/RotateAccessKey`). */
 function functionNameOf(logicalId: string): string {
@@ -224,9 +233,11 @@ describe('IAM policies of the stack', () => {
     const onboarding = stateMachineStartingAt(ONBOARDING_START_STATE);
     const offboarding = stateMachineStartingAt(OFFBOARDING_START_STATE);
 
-    // Act (the lock steps' DescribeExecution of lock holders is checked below)
-    const statesStatements = allStatements(resources).filter(({ actions }) =>
-      actions.some((action) => action.startsWith('states:') && action !== 'states:DescribeExecution'),
+    const fleet = stateMachineStartingAt(FLEET_START_STATE);
+
+    // Act (the lock steps' DescribeExecution of lock holders, and the fleet's own child executions, are checked below)
+    const statesStatements = allStatements(resources).filter(
+      ({ actions, roles }) => roles.includes(starterRole) && actions.some((action) => action.startsWith('states:') && action !== 'states:DescribeExecution'),
     );
 
     // Assess
@@ -234,9 +245,10 @@ describe('IAM policies of the stack', () => {
       expect.arrayContaining([
         { roles: [starterRole], sid: 'StartOnboarding', actions: ['states:StartExecution'], targets: [`<${onboarding}>`] },
         { roles: [starterRole], sid: 'StartOffboarding', actions: ['states:StartExecution'], targets: [`<${offboarding}>`] },
+        { roles: [starterRole], sid: 'StartFleet', actions: ['states:StartExecution'], targets: [`<${fleet}>`] },
       ]),
     );
-    expect(statesStatements).toHaveLength(2);
+    expect(statesStatements).toHaveLength(3);
   });
 
   it("let only the lock steps and the starter describe executions, and only those of the product's two state machines", () => {
@@ -245,8 +257,9 @@ describe('IAM policies of the stack', () => {
     const offboarding = stateMachineStartingAt(OFFBOARDING_START_STATE);
     const executionsOf = (machine: string): string => `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machine}.Name>:*`;
 
-    // Act
-    const describes = allStatements(resources).filter(({ actions }) => actions.includes('states:DescribeExecution'));
+    // Act (the fleet state machine's grant on its own child executions is StartExecution.sync's: see the wildcard check)
+    const fleetRole = logicalIdOfPath('Fleet/StateMachine/Role/Resource');
+    const describes = allStatements(resources).filter(({ actions, roles }) => actions.includes('states:DescribeExecution') && !roles.includes(fleetRole));
 
     // Assess
     expect(describes.map(({ roles }) => pathBelowOnboarding(resourceById(resources, roles[0] ?? ''))).sort()).toEqual([
@@ -283,6 +296,7 @@ describe('IAM policies of the stack', () => {
       [
         ...Object.keys(OnboardingTask).map((task) => `Workflow state machine -> Workflow/${task}`),
         ...Object.keys(OffboardingTask).map((task) => `Offboarding state machine -> Offboarding/${task}`),
+        ...Object.keys(FleetTask).map((task) => `Fleet state machine -> Fleet/${task}`),
         'Workflow/FinalizeOnboarding -> KeyRotation/RotateAccessKey',
       ].sort(),
     );

@@ -1,4 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { FleetTask } from '../../../lambda/contract/fleet-states.js';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OffboardingTask } from '../../../lambda/contract/offboarding-states.js';
@@ -6,7 +7,7 @@ import { OnboardingTask } from '../../../lambda/contract/onboarding-states.js';
 import { DEFAULT_CONFIG_PATH } from '../../../lib/product/app-config.js';
 import { DIRECTOR_CALLING_TASKS } from '../../../lib/offboarding/offboarding-workflow.js';
 import { CA_BUNDLE_FILE_NAME } from '../../../lib/shared/onboarding-function.js';
-import { extractDefinitions, OFFBOARDING_START_STATE, ONBOARDING_START_STATE } from '../../../local/sandbox/definition.js';
+import { extractDefinitions, FLEET_START_STATE, OFFBOARDING_START_STATE, ONBOARDING_START_STATE } from '../../../local/sandbox/definition.js';
 import {
   exampleConfig,
   expectOutput,
@@ -241,17 +242,17 @@ describe('onboarding on deploy', () => {
 });
 
 describe('the state machines', () => {
-  it('are one onboarding and one offboarding workflow, told apart by their first state (as the local sandbox does)', () => {
+  it('are the onboarding, offboarding and fleet workflows, told apart by their first state (as the local sandbox does)', () => {
     // Act
     const startStates = extractDefinitions(template.toJSON() as Record<string, unknown>).map((definition) => definition.StartAt);
 
     // Assess
-    expect(startStates.sort()).toEqual([ONBOARDING_START_STATE, OFFBOARDING_START_STATE].sort());
+    expect(startStates.sort()).toEqual([ONBOARDING_START_STATE, OFFBOARDING_START_STATE, FLEET_START_STATE].sort());
   });
 
   it('log every event without execution data, and trace with X-Ray', () => {
     const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as { Properties: Record<string, unknown> }[];
-    expect(machines).toHaveLength(2);
+    expect(machines).toHaveLength(3);
     for (const machine of machines) {
       expect(machine.Properties).toMatchObject({
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
@@ -274,7 +275,11 @@ describe('optional lifecycle parts', () => {
     expect(functionPaths.filter((functionPath) => functionPath.startsWith('KeyRotation/'))).toEqual([]);
     expect(JSON.stringify(withoutRotation.toJSON())).not.toContain(EnvName.ROTATION_LAMBDA_ARN);
     expect(JSON.stringify(withoutRotation.toJSON())).not.toContain('secretsmanager:RotateSecret');
-    expectResourceCount(withoutRotation, 'AWS::Lambda::Function', Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + 1);
+    expectResourceCount(
+      withoutRotation,
+      'AWS::Lambda::Function',
+      Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + Object.keys(FleetTask).length + 1,
+    );
   });
 
   it('leave out the offboarding workflow, its triggers and alarms when offboarding.enabled is false', () => {
@@ -285,6 +290,7 @@ describe('optional lifecycle parts', () => {
     expect(stack.onboarding.offboardingWorkflow).toBeUndefined();
     expect(extractDefinitions(withoutOffboarding.toJSON() as Record<string, unknown>).map((definition) => definition.StartAt)).toEqual([
       ONBOARDING_START_STATE,
+      FLEET_START_STATE,
     ]);
     for (const eventName of OFFBOARDING_EVENTS) expect(rulesFor(withoutOffboarding, eventName)).toEqual([]);
     expect(JSON.stringify(withoutOffboarding.toJSON())).not.toContain(EnvName.OFFBOARDING_STATE_MACHINE_ARN);
@@ -292,7 +298,7 @@ describe('optional lifecycle parts', () => {
       .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')
       .map(pathBelowOnboarding);
     expect(alarmPaths.filter((alarmPath) => alarmPath.includes('Offboarding'))).toEqual([]);
-    expectResourceCount(withoutOffboarding, 'AWS::Lambda::Function', Object.keys(OnboardingTask).length + 2);
+    expectResourceCount(withoutOffboarding, 'AWS::Lambda::Function', Object.keys(OnboardingTask).length + Object.keys(FleetTask).length + 2);
   });
 
   it('leave out every Organizations rule once both the organizations trigger and offboarding are off', () => {
@@ -424,6 +430,7 @@ describe('Lambda functions', () => {
     const expected = [
       ...Object.keys(OnboardingTask).map((task) => `Workflow/${task}Function/Resource`),
       ...Object.keys(OffboardingTask).map((task) => `Offboarding/${task}Function/Resource`),
+      ...Object.keys(FleetTask).map((task) => `Fleet/${task}Function/Resource`),
       'Starter/Function/Resource',
       'KeyRotation/RotateAccessKeyFunction/Resource',
     ];

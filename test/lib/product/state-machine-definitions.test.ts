@@ -1,6 +1,12 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { extractDefinitions, OFFBOARDING_START_STATE, ONBOARDING_START_STATE, synthesizeWorkflows } from '../../../local/sandbox/definition.js';
+import {
+  extractDefinitions,
+  FLEET_START_STATE,
+  OFFBOARDING_START_STATE,
+  ONBOARDING_START_STATE,
+  synthesizeWorkflows,
+} from '../../../local/sandbox/definition.js';
 import { exampleConfig } from '../stack-fixture.js';
 
 /**
@@ -15,13 +21,20 @@ function aslErrors(definition: Record<string, unknown>): string[] {
 }
 
 describe('state machine definitions (asl-validator)', () => {
-  const { onboarding, offboarding, template } = synthesizeWorkflows(exampleConfig());
+  const { onboarding, offboarding, fleet, template } = synthesizeWorkflows(exampleConfig());
+  const organizationMode = synthesizeWorkflows(exampleConfig({ trail: { organizationId: 'o-a1b2c3d4e5' } }));
 
-  it('synthesizes the onboarding and the offboarding state machine, and no other', () => {
+  it('synthesizes the onboarding, offboarding and fleet state machines, and no other', () => {
     expect(extractDefinitions(template).map((definition) => definition.StartAt)).toEqual(
-      expect.arrayContaining([ONBOARDING_START_STATE, OFFBOARDING_START_STATE]),
+      expect.arrayContaining([ONBOARDING_START_STATE, OFFBOARDING_START_STATE, FLEET_START_STATE]),
     );
-    expect(extractDefinitions(template)).toHaveLength(2);
+    expect(extractDefinitions(template)).toHaveLength(3);
+  });
+
+  it('gives the fleet workflow a valid Amazon States Language definition, in both collection modes', () => {
+    expect(aslErrors(fleet ?? {})).toEqual([]);
+    expect(aslErrors(organizationMode.fleet ?? {})).toEqual([]);
+    expect(aslErrors(organizationMode.onboarding)).toEqual([]);
   });
 
   it('gives the onboarding workflow a valid Amazon States Language definition', () => {

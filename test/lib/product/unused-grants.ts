@@ -45,6 +45,12 @@ export const REVIEWED_UNUSED_GRANTS: readonly ReviewedUnusedGrant[] = [
   },
   {
     function: 'trigger/StartExecution',
+    statement: 'StartFleet',
+    actions: ['states:StartExecution'],
+    reason: "The deploy trigger's fleet run (fleet.onboardExisting); the sandbox never invokes the starter (test/lambda/triggers covers the call).",
+  },
+  {
+    function: 'trigger/StartExecution',
     statement: 'HoldAccountLocks',
     actions: ['dynamodb:GetItem'],
     reason: "The starter's look for a run in progress; the sandbox never invokes the starter (test/lambda/triggers covers the call).",

@@ -160,8 +160,8 @@ beforeAll(() => {
 });
 
 describe('the alarm topic of the stack', () => {
-  it('is notified by all eight alarms (onboarding, offboarding, starter, dead letters, key rotation, no data yet) and the Onboarding Failed, onboarding-warning and no-data-yet rules', () => {
-    expect(world.alarmArns).toHaveLength(8);
+  it('is notified by all ten alarms (onboarding, offboarding, fleet, starter, dead letters, key rotation, no data yet) and the Onboarding Failed, onboarding-warning and no-data-yet rules', () => {
+    expect(world.alarmArns).toHaveLength(10);
     expect(world.ruleArns).toHaveLength(3);
   });
 

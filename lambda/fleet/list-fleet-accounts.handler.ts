@@ -1,0 +1,34 @@
+import { WorkflowKind } from '../contract/account-events.js';
+import { ErrorCode } from '../contract/error-codes.js';
+import { OnboardingError } from '../shared/errors.js';
+import { executionNameFor } from '../shared/execution-names.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { defineStep } from '../shared/runtime/workflow-step.js';
+import { listFleetAccounts } from './fleet-accounts.js';
+import { fleetInputSchema, fleetListingSchema, listFleetAccountsInputSchema } from './workflow-contract.js';
+
+/** ListFleetAccounts: the organization's ACTIVE accounts the filters admit, each with the name its onboarding runs under. */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+  defineStep({
+    step: 'ListFleetAccounts',
+    input: listFleetAccountsInputSchema,
+    output: fleetListingSchema,
+    run: async ({ input, fleetExecutionId }) => {
+      const parsed = fleetInputSchema.safeParse(input ?? {});
+      if (!parsed.success) throw new OnboardingError(ErrorCode.INVALID_INPUT, `The fleet run's input is invalid: ${parsed.error.message}`);
+      const deps = dependencies();
+      const { fleet } = deps.settings;
+      const filters = parsed.data.accountIds ? { ...fleet, include: { ...fleet.include, accountIds: parsed.data.accountIds } } : fleet;
+      const listing = await listFleetAccounts(deps.organizations, filters);
+      return {
+        accounts: listing.accountIds.map((accountId) => ({
+          accountId,
+          executionName: executionNameFor(WorkflowKind.Onboard, accountId, `fleet:${fleetExecutionId}`),
+        })),
+        excluded: listing.excluded,
+        trigger: parsed.data.trigger ?? null,
+      };
+    },
+  });
+
+export const handler = createHandler();
