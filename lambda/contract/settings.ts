@@ -43,6 +43,12 @@ export const directorSettingsSchema = z.strictObject({
   /** PEM bundle for a Director behind a private CA. */
   caBundle: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'must be a PEM certificate bundle' }).optional(),
   requestTimeoutMs: z.int().min(1000).max(60_000).default(10_000),
+  /**
+   * Requests per second to Director from every function of the product together (the request
+   * budget of lambda/governance/, kept in the account lock table). Unset: each call paces only
+   * itself through its retries. Set it a little below Director's own limit.
+   */
+  maxRequestsPerSecond: z.number().positive().max(1000).optional(),
 });
 /** Credentials in the URL would be logged and sent everywhere; a query or fragment would be dropped or misread. */
 function isBareOrigin(value: string): boolean {

@@ -39,6 +39,28 @@ const DEFAULT_RUNTIME: GovernanceRuntime = {
   random: Math.random,
 };
 
+/**
+ * The request budget alone, for a Director client (`DirectorClientOptions.budget`): what every
+ * Director-calling function builds when `director.maxRequestsPerSecond` is set.
+ */
+export function createDirectorRequestBudget(
+  dynamo: DynamoDBClient,
+  settings: Pick<DirectorGovernanceSettings, 'tableName' | 'keyAttribute' | 'maxRequestsPerSecond' | 'burst'>,
+  runtime: Partial<GovernanceRuntime> = {},
+): TokenBucket {
+  return new TokenBucket(
+    dynamo,
+    {
+      tableName: settings.tableName,
+      keyAttribute: settings.keyAttribute ?? AccountLockAttribute.accountId,
+      itemKey: DirectorGovernanceKey.requestBudget,
+      ratePerSecond: settings.maxRequestsPerSecond,
+      burst: settings.burst ?? 1,
+    },
+    { ...DEFAULT_RUNTIME, ...runtime },
+  );
+}
+
 /** The governor over `settings.tableName`; CONFIG_INVALID for a budget that cannot work. */
 export function createDirectorGovernor(
   dynamo: DynamoDBClient,

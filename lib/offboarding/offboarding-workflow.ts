@@ -1,6 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Choice, Condition, Pass, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
@@ -53,7 +52,7 @@ export const DIRECTOR_CALLING_TASKS = ['FindLogSource', 'DeleteLogSource', 'Chec
  */
 export class OffboardingWorkflow extends Construct {
   readonly stateMachine: StateMachine;
-  readonly functions: Record<OffboardingTaskName, IFunction>;
+  readonly functions: Record<OffboardingTaskName, OnboardingFunction>;
   readonly secretRecoveryWindowDays: number;
 
   constructor(scope: Construct, id: string, props: OffboardingWorkflowProps) {

@@ -1,4 +1,6 @@
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DIRECTOR_TASKS } from '../onboarding/onboarding-grants.js';
+import { DIRECTOR_CALLING_TASKS } from '../offboarding/offboarding-workflow.js';
 import { FleetWorkflow } from '../fleet/fleet-workflow.js';
 import { AccountRegistryTable } from '../registry/account-registry-table.js';
 import { collectionSubjectSchema } from '../../lambda/contract/collection.js';
@@ -18,7 +20,6 @@ import { OffboardingWorkflow } from '../offboarding/offboarding-workflow.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { OnboardingWorkflow } from '../onboarding/onboarding-workflow.js';
 import { AccountLockTable } from '../shared/account-lock-table.js';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 
 interface CloudTrailOnboardingTriggers {
   /**
@@ -224,9 +225,11 @@ export class CloudTrailOnboarding extends Construct {
     // The starter asks the same, to tell a run in progress from a lock left behind.
     const lockingWorkflows = [this.workflow, ...(this.offboardingWorkflow ? [this.offboardingWorkflow] : [])];
     this.accountLocks.grantHolderLookup(
-      [...lockingWorkflows.map((workflow) => workflow.functions.AcquireLock as LambdaFunction), this.starterFunction],
+      [...lockingWorkflows.map((workflow) => workflow.functions.AcquireLock), this.starterFunction],
       lockingWorkflows.map((workflow) => workflow.stateMachine),
     );
+
+    if (this.settings.director.maxRequestsPerSecond !== undefined) this.grantDirectorBudget();
 
     this.fleet = new FleetWorkflow(this, 'Fleet', {
       settings: this.settings,
@@ -254,6 +257,17 @@ export class CloudTrailOnboarding extends Construct {
       deadLetterQueue: this.starter.deadLetterQueue,
       rotationInvokePermission: this.keyRotation?.rotationFunction.node.findChild('AllowSecretsManagerInvoke'),
     });
+  }
+
+  /** Every function that calls Director draws from the one request budget (director.maxRequestsPerSecond). */
+  private grantDirectorBudget(): void {
+    const offboarding = this.offboardingWorkflow;
+    const callers = [
+      ...DIRECTOR_TASKS.map((task) => this.workflow.functions[task]),
+      ...(offboarding ? DIRECTOR_CALLING_TASKS.map((task) => offboarding.functions[task]) : []),
+      ...(this.keyRotation ? [this.keyRotation.rotationFunction] : []),
+    ];
+    for (const caller of callers) this.accountLocks.grantDirectorBudget(caller);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { AccountLockAttribute } from '../../lambda/contract/account-lock.js';
 import { EnvName } from '../../lambda/contract/env-names.js';
+import { DirectorGovernanceKey } from '../../lambda/contract/director-governance.js';
 
 type LockUse = 'acquire' | 'release' | 'inspect';
 
@@ -59,6 +60,22 @@ export class AccountLockTable extends Construct {
     fn.addEnvironment(EnvName.ACCOUNT_LOCK_TABLE, this.table.tableName);
     const actions = LOCK_USE_ACTIONS.filter(([use]) => uses.includes(use)).map(([, action]) => action);
     fn.addToRolePolicy(new PolicyStatement({ sid: 'HoldAccountLocks', actions, resources: [this.table.tableArn] }));
+  }
+
+  /**
+   * Lets `fn` draw from the Director request budget (lambda/governance/, `director.maxRequestsPerSecond`)
+   * kept in this table: the table's name, and GetItem and PutItem on the budget's one item only.
+   */
+  grantDirectorBudget(fn: LambdaFunction): void {
+    fn.addEnvironment(EnvName.ACCOUNT_LOCK_TABLE, this.table.tableName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'DrawDirectorRequestBudget',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [DirectorGovernanceKey.requestBudget] } },
+      }),
+    );
   }
 
   /**

@@ -43,6 +43,8 @@ export function fleetScenario(parameters: FleetScenarioParameters = {}): Scenari
       },
       // Hundreds of sources: the simulated fetcher looks a little less often.
       fetcher: { intervalMs: 250 },
+      // Against a limited Director, the product's own request budget paces every caller a little below the limit.
+      ...(rate === undefined ? {} : { config: { director: { maxRequestsPerSecond: Math.round(rate * 0.9 * 100) / 100 } } }),
     },
     play: async ({ sandbox, fleet, say }) => {
       if (rate !== undefined) sandbox.director.faults.rateLimit(rate);

@@ -3,7 +3,7 @@ import { readerBoundaryPolicyName } from '../../lib/shared/reader-boundary.js';
 import { READER_USER_PATH } from '../../lambda/contract/names.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import type { RotationDependencies } from '../../lambda/rotation/rotate-access-key.handler.js';
-import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
+import { createDirectorClient, directorRequestBudget } from '../../lambda/shared/runtime/dependencies.js';
 import type { AwsSandbox } from '../aws/index.js';
 import type { AwsCallLog } from './aws-call-log.js';
 import { SANDBOX_REGION } from './constants.js';
@@ -36,6 +36,7 @@ export interface HandlerDependenciesSpec {
 export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDependencies {
   const { aws, region, deployed, callLog, waitMs } = spec;
   const secretsManager = callLog.recording(aws.secretsManager, 'SecretsManager');
+  const dynamo = callLog.recording(aws.dynamo, 'DynamoDB');
   return {
     get settings() {
       return deployed().settings;
@@ -46,7 +47,12 @@ export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDepe
     s3ForCredentials: (credentials, bucketRegion) =>
       callLog.recording(aws.s3ForCredentials(credentials, { region: bucketRegion }), 'S3', { signedWith: credentials.accessKeyId }),
     // Same attempts as on Lambda, but backoff in milliseconds: the sandbox should not sleep for real.
-    director: () => createDirectorClient(deployed().settings.director, secretsManager, { retry: { baseDelayMs: 5, maxDelayMs: 20 } }),
+    // With director.maxRequestsPerSecond, every handler draws from the one budget in the lock table, as on AWS.
+    director: () => {
+      const { director } = deployed().settings;
+      const budget = directorRequestBudget(director, dynamo, aws.accountLockTable);
+      return createDirectorClient(director, secretsManager, { retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...(budget === undefined ? {} : { budget }) });
+    },
     // The boundary the stack creates, by the name the construct gives it (the fake checks only its form).
     get readerPermissionsBoundaryArn() {
       return `arn:aws:iam::${spec.accountId}:policy${READER_USER_PATH}${readerBoundaryPolicyName(deployed().config.stackName)}`;
@@ -55,7 +61,7 @@ export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDepe
       const { keyRotation } = deployed().config;
       return keyRotation.enabled ? { rotationLambdaArn: ROTATION_FUNCTION_ARN, scheduleDays: keyRotation.scheduleDays } : null;
     },
-    dynamo: callLog.recording(aws.dynamo, 'DynamoDB'),
+    dynamo,
     accountLockTable: aws.accountLockTable,
     accountRegistryTable: aws.accountRegistryTable,
     sfn: callLog.recording(spec.executions.client, 'SFN'),

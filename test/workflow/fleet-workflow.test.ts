@@ -114,3 +114,17 @@ function handMade(name: string) {
     },
   };
 }
+
+describe('fleet workflow against a rate-limited Director', () => {
+  it('stays within director.maxRequestsPerSecond across all concurrent onboardings: no 429, every account onboarded', async () => {
+    const box = await start({ config: { fleet: { maxConcurrency: 4 }, director: { maxRequestsPerSecond: 4 } } });
+    box.director.faults.rateLimit(5);
+
+    const result = await box.fleet({});
+
+    expect(result.output).toMatchObject({ accounts: 4, succeeded: 4, failed: 0 });
+    expect(box.director.requests.filter((request) => request.status === 429)).toEqual([]);
+    // Every Director call took its turn from the one budget in the lock table.
+    expect(box.aws.fakes.dynamo.items(box.aws.accountLockTable).map((item) => item.accountId?.S)).toContain('director-budget');
+  });
+});

@@ -6,6 +6,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerDirectorCredentials } from '../../director/secrets-manager-credentials.js';
 import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../../director/index.js';
+import type { DirectorRequestBudget } from '../../director/request-budget.js';
+import { createDirectorRequestBudget } from '../../governance/governor.js';
+import { OnboardingError } from '../errors.js';
+import { ErrorCode } from '../../contract/error-codes.js';
 import type { RuntimeSettings } from '../../contract/runtime-settings.js';
 import { loadRuntimeSettings } from './settings.js';
 import { EnvName } from '../../contract/env-names.js';
@@ -54,7 +58,7 @@ export type DependenciesProvider = () => WorkflowDependencies;
 export function createDirectorClient(
   settings: RuntimeSettings['director'],
   secretsManager: SecretsManagerClient,
-  options: { caBundle?: string; logger?: DirectorLogger; retry?: Partial<RetryPolicy> } = {},
+  options: { caBundle?: string; logger?: DirectorLogger; retry?: Partial<RetryPolicy>; budget?: DirectorRequestBudget } = {},
 ): DirectorClient {
   return new DirectorClient({
     baseUrl: settings.baseUrl,
@@ -65,7 +69,27 @@ export function createDirectorClient(
     ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
   });
+}
+
+/**
+ * The request budget every Director caller shares when `director.maxRequestsPerSecond` is set:
+ * kept in the account lock table, whose name the construct gives each Director-calling function.
+ */
+export function directorRequestBudget(
+  settings: RuntimeSettings['director'],
+  dynamo: DynamoDBClient,
+  lockTable: string | null,
+): DirectorRequestBudget | undefined {
+  if (settings.maxRequestsPerSecond === undefined) return undefined;
+  if (lockTable === null) {
+    throw new OnboardingError(
+      ErrorCode.CONFIG_INVALID,
+      'director.maxRequestsPerSecond is set, but this function was deployed without the account lock table that holds the budget.',
+    );
+  }
+  return createDirectorRequestBudget(dynamo, { tableName: lockTable, maxRequestsPerSecond: settings.maxRequestsPerSecond });
 }
 
 /** The Director client's log lines, through the step's structured logger. */
@@ -82,6 +106,8 @@ export const awsDependencies: DependenciesProvider = () => {
   if (awsCache) return awsCache;
   const settings = loadRuntimeSettings();
   const secretsManager = new SecretsManagerClient({});
+  const dynamo = new DynamoDBClient({});
+  const accountLockTable = process.env[EnvName.ACCOUNT_LOCK_TABLE] || null;
   let director: DirectorClient | undefined;
   awsCache = {
     settings,
@@ -91,13 +117,15 @@ export const awsDependencies: DependenciesProvider = () => {
     s3ForCredentials: (credentials, region) => new S3Client({ region, credentials }),
     // A private-CA Director is trusted through NODE_EXTRA_CA_CERTS, set by the construct.
     director: () => {
-      director ??= createDirectorClient(settings.director, secretsManager, { logger: directorLogger });
+      if (director) return director;
+      const budget = directorRequestBudget(settings.director, dynamo, accountLockTable);
+      director = createDirectorClient(settings.director, secretsManager, { logger: directorLogger, ...(budget === undefined ? {} : { budget }) });
       return director;
     },
     readerPermissionsBoundaryArn: process.env[EnvName.READER_PERMISSIONS_BOUNDARY_ARN] || null,
     rotation: rotationSettingsFromEnv(process.env),
-    dynamo: new DynamoDBClient({}),
-    accountLockTable: process.env[EnvName.ACCOUNT_LOCK_TABLE] || null,
+    dynamo,
+    accountLockTable,
     accountRegistryTable: process.env[EnvName.ACCOUNT_REGISTRY_TABLE] || null,
     sfn: new SFNClient({}),
     organizations: new OrganizationsClient({}),
