@@ -133,6 +133,12 @@ export const logSourceDefaultsSchema = z.strictObject({
     .min(1)
     .default([{ name: 'CloudTrailCompiledNormalizer', type: 'compiled' }]),
   routing: routingSchema.default({ catchAll: '_logpoint', criteria: [] }),
+  /**
+   * Take over a log source of the expected name that this product did not create (one made by hand
+   * from Logpoint's guide): edit it with this product's key and marker, keeping its filter date.
+   * Off: such a source fails the onboarding with NOT_OWNED and is left untouched.
+   */
+  adoptExisting: z.boolean().default(false),
   /** Name or 24-hex id of an existing enrichment policy; resolved to the id before sending. */
   enrichmentPolicy: z.string().min(1).optional(),
   proxy: proxySchema.optional(),

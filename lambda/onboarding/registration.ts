@@ -54,10 +54,12 @@ export async function registerLogSource(context: RegistrationContext, input: Reg
   const key = await readRunKey(secretsManager, request.accountId, reader);
   const secret = await describeAccountSecret(secretsManager, request.accountId);
   const earlier = directorKeyRecordOf(secret?.tags ?? {}).inFlight;
-  const existing = mayHaveOwnSource(secret, earlier !== null)
-    ? // After an earlier write (whose answer may have been lost) Director's list may lag: refresh it first.
-      await findOwnedLogSource(context, request, secret, { afterWrite: earlier !== null })
-    : null;
+  // Adoption looks by name first: the source to take over is one the secret cannot know of.
+  const existing =
+    request.adopt || mayHaveOwnSource(secret, earlier !== null)
+      ? // After an earlier write (whose answer may have been lost) Director's list may lag: refresh it first.
+        await findOwnedLogSource(context, request, secret, { afterWrite: earlier !== null })
+      : null;
   const now = context.now();
   if (existing === null && earlier?.operation === 'CREATE' && earlier.accessKeyId === key.accessKeyId) {
     const settlesAt = Date.parse(earlier.sentAt) + context.orderPolling.settleSeconds * 1000;

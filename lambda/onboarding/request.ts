@@ -30,6 +30,7 @@ export function resolveOnboardingRequest(input: OnboardingInput, settings: Runti
     ...(input.filterDate === undefined ? {} : { filterDate: input.filterDate }),
     ...(input.trigger === undefined ? {} : { trigger: input.trigger }),
     coverage,
+    adopt: input.adopt ?? settings.logSource.adoptExisting,
   };
 }
 

@@ -27,6 +27,8 @@ export const onboardingInputSchema = z.strictObject({
   filterDate: isoInstant.refine((value) => Date.parse(value) <= Date.now() + CLOCK_SKEW_MS, 'must not be in the future').optional(),
   /** Free text recorded in logs and events: which trigger started this run. */
   trigger: z.string().max(100).optional(),
+  /** Adopt a hand-made log source of the expected name for this run (default: logSource.adoptExisting). */
+  adopt: z.boolean().optional(),
 });
 export type OnboardingInput = z.infer<typeof onboardingInputSchema>;
 
@@ -42,6 +44,8 @@ export const onboardingRequestSchema = z.strictObject({
   trigger: z.string().optional(),
   /** What the run does: onboard the account's own source, prove its coverage by the organization's, or onboard the organization's. */
   coverage: coverageSchema,
+  /** Whether a hand-made source of the expected name is taken over instead of failing NOT_OWNED. */
+  adopt: z.boolean().default(false),
 });
 export type OnboardingRequest = z.infer<typeof onboardingRequestSchema>;
 

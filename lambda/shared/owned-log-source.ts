@@ -29,7 +29,7 @@ export function connectorOf(source: LogSourceRecord): RecordedConnector {
  */
 export async function findOwnedLogSource(
   clients: { director: DirectorClient; secretsManager: SecretsManagerClient },
-  request: { accountId: string; logSourceName: string },
+  request: LogSourceLookup,
   /** What this invocation already read of the account secret; described again when omitted. */
   known?: AccountSecretDescription | null,
   options: { afterWrite?: boolean } = {},
@@ -44,20 +44,33 @@ export async function findOwnedLogSource(
   return findOwnedLogSourceByName(director, request, options);
 }
 
-/** The account's log source by name alone (the secret's record aside), or null; NOT_OWNED for another's. */
+/** What a lookup asks for: the account's source of that name; `adopt` takes over one this product did not create. */
+interface LogSourceLookup {
+  accountId: string;
+  logSourceName: string;
+  /** An onboarding that may adopt a hand-made source of the expected name (logSource.adoptExisting, or the run's `adopt`). */
+  adopt?: boolean | undefined;
+}
+
+/**
+ * The account's log source by name alone (the secret's record aside), or null; NOT_OWNED for
+ * another's, unless the lookup may adopt it: then it comes back like one of ours, and the edit
+ * that follows puts this product's key and ownership marker on it (keeping its filter date).
+ */
 export async function findOwnedLogSourceByName(
   director: DirectorClient,
-  request: { accountId: string; logSourceName: string },
+  request: LogSourceLookup,
   /** A write may have happened since Director last refreshed its lists: refresh them first. */
   options: { afterWrite?: boolean } = {},
 ): Promise<OwnedLogSource | null> {
   const byName = await director.findLogSourceByName(request.logSourceName, options);
   if (byName === null) return null;
-  if (!isOwnedLogSource(byName, request.accountId)) {
+  if (!isOwnedLogSource(byName, request.accountId) && request.adopt !== true) {
     throw new OnboardingError(
       ErrorCode.NOT_OWNED,
       `Director already has a log source named "${request.logSourceName}" (${byName.id ?? 'no id'}) that this product did not create ` +
-        `for account ${request.accountId}; it is left untouched. Rename it or choose another logSourceName.`,
+        `for account ${request.accountId}; it is left untouched. Rename it, choose another logSourceName, or let the product adopt it: ` +
+        'set logSource.adoptExisting to true, or start this onboarding with "adopt": true (its filter date is kept; its key is replaced).',
       { details: { logSourceName: request.logSourceName, logSourceId: byName.id ?? null } },
     );
   }

@@ -65,6 +65,18 @@ const accountScenarios: Scenario[] = [
     sandbox: { director: { seed: { logSources: [handMadeLogSource(`CloudTrail-${SANDBOX_ACCOUNT_ID}`)] } } },
   },
   {
+    name: 'adopt',
+    summary:
+      "A log source of the account's name made by hand from Logpoint's guide is adopted (the run's \"adopt\": true): edited (PUT) with the product's key and " +
+      "marker, its filter date kept, and recorded on the account secret; from then on it is the product's like any other.",
+    expected: 'SUCCEEDED',
+    sandbox: { director: { seed: { logSources: [handMadeLogSource(`CloudTrail-${SANDBOX_ACCOUNT_ID}`)] } } },
+    play: async ({ onboard, say }) => {
+      say('Onboarding with "adopt": true: the hand-made source is taken over instead of failing NOT_OWNED…');
+      return [await onboard({ ...sampleInput, adopt: true })];
+    },
+  },
+  {
     name: 'rotate',
     summary: 'Onboards, then rotates the reader key: a second key, PUT to Director, verified, promoted; the old key is deleted.',
     expected: 'SUCCEEDED',
