@@ -1,4 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import { collectionSubjectSchema } from '../contract/collection.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ErrorCode } from '../contract/error-codes.js';
 import { accountSecretName, readerUserName, TagKey } from '../contract/names.js';
@@ -35,7 +36,8 @@ export async function compensateOnboarding(clients: { iam: IAMClient; secretsMan
     orderRequestId: state.registration?.requestId ?? null,
   };
   // Another run holds the account: whatever is there is that run's to finish or undo.
-  if (accountId === null || !/^\d{12}$/.test(accountId) || code === ErrorCode.ACCOUNT_BUSY) {
+  // A subject that is no account id (nor the organization's) names nothing this product could have created.
+  if (accountId === null || !collectionSubjectSchema.safeParse(accountId).success || code === ErrorCode.ACCOUNT_BUSY) {
     return { code, message, ...report, cleanup: emptyCleanup() };
   }
   const facts = await readAccountFacts(clients, accountId);

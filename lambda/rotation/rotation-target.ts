@@ -32,7 +32,7 @@ export async function resolveRotationTarget(context: KeyRotationContext, request
   if (accountId === null) {
     throw new OnboardingError(
       ErrorCode.INVALID_INPUT,
-      `${secretId} is not an account secret of this product (${ACCOUNT_SECRET_PREFIX}<12-digit account id>).`,
+      `${secretId} is not an account secret of this product (${ACCOUNT_SECRET_PREFIX}<12-digit account id or organization id>).`,
       {
         details: { secretId },
       },
@@ -72,9 +72,10 @@ export async function resolveRotationTarget(context: KeyRotationContext, request
   };
 }
 
-const ACCOUNT_SECRET_NAME = /^logpoint\/cloudtrail\/(\d{12})(?:-[A-Za-z0-9]{6})?$/;
+// The subject is an account id, or the organization id of the organization's own source (collection mode organization).
+const ACCOUNT_SECRET_NAME = /^logpoint\/cloudtrail\/(\d{12}|o-[a-z0-9]{10,32})(?:-[A-Za-z0-9]{6})?$/;
 
-/** The account of `logpoint/cloudtrail/<account>` given by name or (partial or full) ARN, else null. */
+/** The subject of `logpoint/cloudtrail/<account or o-id>` given by name or (partial or full) ARN, else null. */
 export function accountIdOfSecretId(secretId: string): string | null {
   const name = secretId.startsWith('arn:') ? (secretId.split(':secret:')[1] ?? '') : secretId;
   return ACCOUNT_SECRET_NAME.exec(name)?.[1] ?? null;

@@ -101,6 +101,36 @@ describe('organization mode', () => {
     expect(registry(box)).toEqual([]);
   });
 
+  it("rotates the organization source's key like an account's: a new key in Director, the old one deleted", async () => {
+    // Prepare
+    const box = await start();
+    expect((await box.run({ accountId: ORG })).status).toBe('SUCCEEDED');
+    const [before] = box.aws.summary().accessKeys;
+
+    // Act
+    const rotation = await box.rotate(ORG);
+
+    // Assess
+    expect(rotation.error).toBeNull();
+    const keys = box.aws.summary().accessKeys;
+    expect(keys).toHaveLength(1);
+    expect(keys[0]?.accessKeyId).not.toBe(before?.accessKeyId);
+    expect(connectorKeyOf(box.director.logSources()[0] ?? {})).toBe(keys[0]?.accessKeyId);
+  });
+
+  it('cleans up after a failed onboarding of the organization source like after an account one', async () => {
+    // Prepare
+    const box = await start();
+    box.director.faults.failOrders(1, { validationErrors: { 'config.RoutingPolicy.catch_all': ['Repo does not exist.'] } });
+
+    // Act
+    const result = await box.run({ accountId: ORG });
+
+    // Assess
+    expectFailedWith(box, result, 'DIRECTOR_ORDER_FAILED');
+    expectNothingLeftBehind(box);
+  });
+
   it('refuses to onboard an organization id in per-account mode, creating nothing', async () => {
     // Prepare
     const box = await start({});

@@ -714,10 +714,20 @@ describe('accountIdOfSecretId', () => {
     const arn = `arn:aws:secretsmanager:${REGION}:${HOME_ACCOUNT}:secret:logpoint/cloudtrail/${ACCOUNT}-AbC123`;
 
     // Act
-    const ids = [SECRET, arn, arn.slice(0, -7), 'logpoint/cloudtrail/12345', 'logpoint/director', `${SECRET}/extra`].map(accountIdOfSecretId);
+    const organizationArn = `arn:aws:secretsmanager:${REGION}:${HOME_ACCOUNT}:secret:logpoint/cloudtrail/o-a1b2c3d4e5-AbC123`;
+    const ids = [
+      SECRET,
+      arn,
+      arn.slice(0, -7),
+      'logpoint/cloudtrail/12345',
+      'logpoint/director',
+      `${SECRET}/extra`,
+      organizationArn,
+      'logpoint/cloudtrail/o-x',
+    ].map(accountIdOfSecretId);
 
-    // Assess
-    expect(ids).toEqual([ACCOUNT, ACCOUNT, ACCOUNT, null, null, null]);
+    // Assess: the organization source's secret (collection mode organization) is one too.
+    expect(ids).toEqual([ACCOUNT, ACCOUNT, ACCOUNT, null, null, null, 'o-a1b2c3d4e5', null]);
   });
 });
 
