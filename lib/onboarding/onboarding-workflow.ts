@@ -16,6 +16,14 @@ import { orderPollingLoop, publishEvent, RetryPolicy, workflowStateMachine, work
 import { dataFlowWatch } from './data-flow-watch.js';
 import { EVENT_SOURCE, OnboardingEventType } from '../../lambda/contract/events.js';
 
+/** What both success events say about the data plane (the watch's own bookkeeping stays out). */
+const DATA_PLANE_DETAIL = {
+  'outcome.$': '$.result.dataPlane.outcome',
+  'lastLogReceived.$': '$.result.dataPlane.lastLogReceived',
+  'fetchStatus.$': '$.result.dataPlane.fetchStatus',
+  'note.$': '$.result.dataPlane.note',
+};
+
 export interface OnboardingWorkflowProps {
   /** Director location, trail and log source defaults handed to every function. */
   settings: RuntimeSettings;
@@ -144,12 +152,7 @@ export class OnboardingWorkflow extends Construct {
         'keyRotation.$': '$.result.keyRotation',
         'coverage.$': '$.request.coverage',
         'warnings.$': '$.result.warnings',
-        dataPlane: {
-          'outcome.$': '$.result.dataPlane.outcome',
-          'lastLogReceived.$': '$.result.dataPlane.lastLogReceived',
-          'fetchStatus.$': '$.result.dataPlane.fetchStatus',
-          'note.$': '$.result.dataPlane.note',
-        },
+        dataPlane: DATA_PLANE_DETAIL,
         'executionId.$': '$$.Execution.Id',
       }),
     });
@@ -169,12 +172,7 @@ export class OnboardingWorkflow extends Construct {
         'logSourceId.$': '$.result.logSourceId',
         'logPrefix.$': '$.result.logPrefix',
         'warnings.$': '$.result.warnings',
-        dataPlane: {
-          'outcome.$': '$.result.dataPlane.outcome',
-          'lastLogReceived.$': '$.result.dataPlane.lastLogReceived',
-          'fetchStatus.$': '$.result.dataPlane.fetchStatus',
-          'note.$': '$.result.dataPlane.note',
-        },
+        dataPlane: DATA_PLANE_DETAIL,
         'executionId.$': '$$.Execution.Id',
       }),
     });
