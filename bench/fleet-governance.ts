@@ -1,16 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ErrorCode } from '../lambda/contract/error-codes.js';
 import { DirectorClient, InMemoryDirectorCredentialsStore, type LogSourceBody } from '../lambda/director/index.js';
 import { createDirectorGovernor, type DirectorGovernor } from '../lambda/governance/governor.js';
 import { fullJitterBackoff } from '../lambda/shared/backoff.js';
 import { OnboardingError } from '../lambda/shared/errors.js';
-import { FakeDynamoDb } from '../local/aws/fake-dynamodb.js';
+import { DynamoDbSandbox } from '../local/aws/dynamodb-sandbox.js';
 import { SimulatedClock, seededRandom } from '../local/simulated-clock.js';
 import { FleetDirector, logSourceName } from './fleet-director.js';
 
 /**
  * The fleet bench: many creating onboardings' Director calls at once, through the real Director
- * client and the real governor (token bucket and order slots in the real DynamoDB fake), against
+ * client and the real governor (token bucket and order slots in DynamoDB, dynalite in process), against
  * a Director that allows `requestsPerSecond` (fleet-director.ts), all on one simulated clock: a
  * thousand accounts' worth of waiting takes seconds.
  *
@@ -59,14 +58,11 @@ const LOCATION = { poolUuid: 'a'.repeat(32), logpointId: 'b'.repeat(32) };
 const ORDER_LEASE_SECONDS = 900;
 /** The step's Retry on DIRECTOR_ORDER_SLOTS_FULL, as a full-jitter backoff: below 2, 4, 8 … 30 s. */
 const SLOT_RETRY = { initialMs: 2_000, capMs: 30_000, attempts: 50 } as const;
-const UNUSED_CREDENTIALS = { accessKeyId: 'AKIABENCHNOTUSED0000', secretAccessKey: 'bench-credentials-are-never-used' };
 
 export async function runFleetBench(options: FleetBenchOptions): Promise<FleetBenchResult> {
   const clock = new SimulatedClock();
   const random = seededRandom(options.seed ?? 1);
-  const dynamo = new FakeDynamoDb(new DynamoDBClient({ region: 'eu-west-1', credentials: UNUSED_CREDENTIALS }), {
-    tables: [{ name: TABLE, partitionKey: 'accountId' }],
-  });
+  const dynamo = await DynamoDbSandbox.start({ tables: [{ name: TABLE, partitionKey: 'accountId' }] });
   const director = new FleetDirector({ clock, requestsPerSecond: options.requestsPerSecond, latencyMs: options.latencyMs ?? 50, ...LOCATION });
   const governor = options.governed
     ? createDirectorGovernor(
@@ -112,7 +108,7 @@ export async function runFleetBench(options: FleetBenchOptions): Promise<FleetBe
   try {
     await clock.run(() => Promise.all(Array.from({ length: options.callers }, caller)));
   } finally {
-    dynamo.restore();
+    await dynamo.stop();
   }
 
   const lastAdmitted = director.admittedAt.at(-1) ?? startedAt;

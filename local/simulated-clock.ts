@@ -7,6 +7,9 @@ import { setImmediate as afterPendingWork } from 'node:timers/promises';
  * timers due at the same instant fire together, so callers woken at once really interleave (two
  * of them may read the same item before either writes). Work that waits on anything else (a real
  * timer, a socket) is not what this clock is for: `run` then fails instead of skipping its time.
+ * In-process work that moves on through the event loop by itself (dynalite answering a DynamoDB
+ * request, one setImmediate callback after another) declares itself with `holdingTime`: time stands
+ * still until it ends, as it did when the request was answered within one round.
  */
 
 interface Timer {
@@ -17,6 +20,27 @@ interface Timer {
 
 /** Rounds of the event loop `run` lets pass without a due timer before it calls the work stuck. */
 const IDLE_ROUNDS = 5;
+/** Rounds `run` waits for held work (`holdingTime`) while none of it ends, before it calls that work stuck. */
+const HELD_ROUNDS = 10_000;
+
+/** Work in flight under `holdingTime`, and how much of it has ended: one account for every clock. */
+const held = { pending: 0, ended: 0 };
+
+/**
+ * Runs `work`, which makes progress through the event loop by itself (in-process callbacks, not a
+ * timer, socket or anything else outside the process), with time held: while any such work is in
+ * flight no SimulatedClock moves time on or counts the round as idle. Outside `run` it changes
+ * nothing. Without it, a clock would see a round with nothing settled and move time on mid-request.
+ */
+export async function holdingTime<T>(work: () => Promise<T>): Promise<T> {
+  held.pending += 1;
+  try {
+    return await work();
+  } finally {
+    held.pending -= 1;
+    held.ended += 1;
+  }
+}
 
 export class SimulatedClock {
   private nowMs: number;
@@ -48,9 +72,15 @@ export class SimulatedClock {
         outcome = { ok: false, error };
       },
     );
-    for (let idle = 0; ;) {
+    for (let idle = 0, stalled = 0, ended = held.ended; ;) {
       await afterPendingWork();
       if (outcome !== undefined) break;
+      if (held.pending > 0) {
+        idle = 0;
+        if (held.ended !== ended) [ended, stalled] = [held.ended, 0];
+        else if ((stalled += 1) > HELD_ROUNDS) throw new Error('SimulatedClock: work that holds time (holdingTime) makes no progress');
+        continue;
+      }
       const due = this.popDue();
       if (due.length > 0) {
         idle = 0;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { collectionSettingsSchema } from './collection.js';
 import { DEFAULT_FLEET_FILTERS, fleetFiltersSchema } from './fleet.js';
+import { DEFAULT_RECONCILE_SETTINGS, reconcileSettingsSchema } from './reconcile.js';
 import { awsRegionSchema, bucketNameSchema, directorSettingsSchema, logSourceDefaultsSchema, organizationIdSchema, trailPrefixSchema } from './settings.js';
 
 /** The stack's CloudTrail trail: the bucket every account's logs land in, unless an input overrides it. */
@@ -57,6 +58,8 @@ export const runtimeSettingsSchema = z.strictObject({
   dataFlow: dataFlowSchema.default(DEFAULT_DATA_FLOW),
   /** Which accounts a fleet run onboards (lib/fleet/). */
   fleet: fleetFiltersSchema.default(DEFAULT_FLEET_FILTERS),
+  /** What reconciliation counts as drift and whether it repairs (lib/reconcile/). */
+  reconcile: reconcileSettingsSchema.default(DEFAULT_RECONCILE_SETTINGS),
 });
 export type RuntimeSettings = z.infer<typeof runtimeSettingsSchema>;
 export type RuntimeSettingsInput = z.input<typeof runtimeSettingsSchema>;

@@ -53,6 +53,11 @@ export async function listFleetAccounts(organizations: OrganizationsClient, filt
   return { accountIds, excluded };
 }
 
+/** Every account of the organization with its state (ACTIVE or not), as ListAccounts shows them: what reconciliation compares with. */
+export async function listOrganizationAccounts(organizations: OrganizationsClient): Promise<{ accountId: string; state: string }[]> {
+  return (await allAccounts(organizations)).map((account) => ({ accountId: idOf(account), state: account.State ?? account.Status ?? 'UNKNOWN' }));
+}
+
 function exclusionReason(account: Account, include: AccountSelection, exclude: AccountSelection, inExcludedUnit: boolean): string | null {
   const accountId = idOf(account);
   // State replaces the deprecated Status; either says whether the account is usable.

@@ -5,9 +5,14 @@ import { executionNameFor } from '../shared/execution-names.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { listFleetAccounts } from './fleet-accounts.js';
+import { recordExcluded } from './fleet-registry.js';
+import { requireRegistryTable } from '../registry/account-registry.js';
 import { fleetInputSchema, fleetListingSchema, listFleetAccountsInputSchema } from './workflow-contract.js';
 
-/** ListFleetAccounts: the organization's ACTIVE accounts the filters admit, each with the name its onboarding runs under. */
+/**
+ * ListFleetAccounts: the organization's ACTIVE accounts the filters admit, each with the name its
+ * onboarding runs under; those they leave out are recorded as EXCLUDED in the account registry.
+ */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
   defineStep({
     step: 'ListFleetAccounts',
@@ -20,6 +25,15 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
       const { fleet } = deps.settings;
       const filters = parsed.data.accountIds ? { ...fleet, include: { ...fleet.include, accountIds: parsed.data.accountIds } } : fleet;
       const listing = await listFleetAccounts(deps.organizations, filters);
+      // A run over a chosen list leaves the rest out by choice, not by the filters: nothing to record for them.
+      if (!parsed.data.accountIds) {
+        const registry = {
+          dynamo: deps.dynamo,
+          tableName: requireRegistryTable(deps.accountRegistryTable, 'ListFleetAccounts'),
+          mode: deps.settings.collection.mode,
+        };
+        await recordExcluded({ ...registry, now: deps.now() }, listing.excluded, fleetExecutionId);
+      }
       return {
         accounts: listing.accountIds.map((accountId) => ({
           accountId,

@@ -20,14 +20,21 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
       const tableName = requireRegistryTable(deps.accountRegistryTable, 'RecordOffboarded');
       const entry = {
         accountId: request.accountId,
-        mode: deps.settings.collection.mode,
-        state: RegistryState.OFFBOARDED,
-        coverage: request.coverage,
-        logSourceId: summary.logSourceId,
-        logPrefix: null,
-        lastLogReceived: null,
+        workflow: 'offboard',
         runId,
-      };
+        // The account's own source, reader and key are gone; a covered account never had them.
+        fields: {
+          mode: deps.settings.collection.mode,
+          state: RegistryState.OFFBOARDED,
+          coverage: request.coverage,
+          logSourceId: null,
+          logSourceName: null,
+          readerUserName: null,
+          accessKeyId: null,
+          drift: null,
+          driftDetectedAt: null,
+        },
+      } as const;
       await recordAccount(deps.dynamo, tableName, entry, deps.now());
       return { ...summary, coverage: request.coverage };
     },

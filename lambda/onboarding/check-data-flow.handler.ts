@@ -1,10 +1,15 @@
 import * as z from 'zod';
 import { checkDataFlow } from './data-flow.js';
+import { recordDataPlane, registryRecordSchema } from './onboarding-registry.js';
 import { dataPlaneSchema, onboardingRequestSchema } from './workflow-contract.js';
+import { requireRegistryTable } from '../registry/account-registry.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 
-/** CheckDataFlow: one look at whether Logpoint fetches the registered source; the state machine waits and loops while it has not. */
+/**
+ * CheckDataFlow: one look at whether Logpoint fetches the registered source, recorded in the
+ * account registry; the state machine waits and loops while it has not.
+ */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
   defineStep({
     step: 'CheckDataFlow',
@@ -13,11 +18,16 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
       operation: z.enum(['CREATE', 'EDIT']),
       logSourceId: z.string().min(1),
       dataPlane: dataPlaneSchema,
+      record: registryRecordSchema,
     }),
     output: dataPlaneSchema,
-    run: ({ request, operation, logSourceId, dataPlane }) => {
+    run: async ({ request, operation, logSourceId, dataPlane, record }) => {
       const deps = dependencies();
-      return checkDataFlow(deps.director(), deps.settings.dataFlow, { accountId: request.accountId, logSourceId, operation, dataPlane }, deps.now());
+      const tableName = requireRegistryTable(deps.accountRegistryTable, 'CheckDataFlow');
+      const now = deps.now();
+      const look = await checkDataFlow(deps.director(), deps.settings.dataFlow, { accountId: request.accountId, logSourceId, operation, dataPlane }, now);
+      await recordDataPlane({ dynamo: deps.dynamo, tableName, mode: deps.settings.collection.mode, now }, { request, logSourceId, record }, look);
+      return look;
     },
   });
 

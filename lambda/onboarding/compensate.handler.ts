@@ -1,17 +1,22 @@
 import { failureSchema, workflowStateSchema } from './workflow-contract.js';
+import { requireRegistryTable } from '../registry/account-registry.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { compensateOnboarding } from './compensation.js';
+import { recordFailure } from './onboarding-registry.js';
 
-/** Compensate: remove what the failed execution created, and describe the failure. */
+/** Compensate: remove what the failed execution created, describe the failure, and record it in the account registry. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
   defineStep({
     step: 'Compensate',
     input: workflowStateSchema,
     output: failureSchema,
-    run: (state) => {
-      const { iam, secretsManager } = dependencies();
-      return compensateOnboarding({ iam, secretsManager }, state);
+    run: async (state) => {
+      const deps = dependencies();
+      const failure = await compensateOnboarding({ iam: deps.iam, secretsManager: deps.secretsManager }, state);
+      const registry = { dynamo: deps.dynamo, tableName: requireRegistryTable(deps.accountRegistryTable, 'Compensate'), mode: deps.settings.collection.mode };
+      await recordFailure({ ...registry, now: deps.now() }, state, failure);
+      return failure;
     },
   });
 

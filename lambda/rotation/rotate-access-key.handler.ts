@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { OnboardingError } from '../shared/errors.js';
 import { runRotationStep } from './rotation-steps.js';
 import { underRotationLock } from './rotation-lock.js';
+import { recordingRotation } from './rotation-registry.js';
 import { accountIdOfSecretId } from './rotation-target.js';
 import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, RotationStep } from './rotation-types.js';
 import type { KeyRotationContext, RotationStepResult, RotationTimeouts } from './rotation-types.js';
@@ -87,11 +88,12 @@ export const createHandler = (dependencies: RotationDependenciesProvider = awsRo
         timeouts: timeoutsWithin(context.getRemainingTimeInMillis(), deps.timeouts),
         ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
       };
-      const run = () =>
+      const step = () =>
         runRotationStep(rotationContext, { step: Step, secretId: SecretId, clientRequestToken: ClientRequestToken, rotationToken: RotationToken });
       const accountId = accountIdOfSecretId(SecretId);
       // A secret that names no account is refused by the step itself, with its own message.
-      if (accountId === null) return run();
+      if (accountId === null) return step();
+      const run = () => recordingRotation(deps, { accountId, step: Step, clientRequestToken: ClientRequestToken }, step);
       const lock = { accountId, clientRequestToken: ClientRequestToken, lastStep: Step === RotationStep.FinishSecret };
       return underRotationLock({ ...deps, logger: directorLogger }, lock, run);
     },

@@ -115,12 +115,21 @@ function ownershipTag(accountId: string): string {
  * Either marker is enough: Director may keep `dc_metadata` as sent or drop keys it does not know.
  */
 export function isOwnedLogSource(record: { description?: unknown; dc_metadata?: unknown }, accountId: string): boolean {
+  return ownedSubjectsOf(record).includes(accountId);
+}
+
+const DESCRIPTION_MARKER = new RegExp(`\\[managed-by=${OWNER_MARKER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} account=([^\\]\\s]+)\\]`, 'g');
+
+/** The subjects (account or organization ids) a source's ownership markers name; none for a source this product did not create. */
+export function ownedSubjectsOf(record: { description?: unknown; dc_metadata?: unknown }): string[] {
+  const subjects = new Set<string>();
   const metadata = record.dc_metadata;
   if (typeof metadata === 'object' && metadata !== null) {
     const { managedBy, awsAccountId } = metadata as Record<string, unknown>;
-    if (managedBy === OWNER_MARKER && awsAccountId === accountId) return true;
+    if (managedBy === OWNER_MARKER && typeof awsAccountId === 'string') subjects.add(awsAccountId);
   }
-  return typeof record.description === 'string' && record.description.includes(ownershipTag(accountId));
+  if (typeof record.description === 'string') for (const match of record.description.matchAll(DESCRIPTION_MARKER)) subjects.add(match[1] as string);
+  return [...subjects];
 }
 
 /** A copy that is safe to log or return: the secret key is replaced. */

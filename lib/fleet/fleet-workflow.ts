@@ -1,7 +1,7 @@
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { AccountRegistryTable } from '../registry/account-registry-table.js';
+import { Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { IntegrationPattern, JsonPath, Map as MapState, Pass, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
+import { IntegrationPattern, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
@@ -10,7 +10,7 @@ import { EVENT_SOURCE } from '../../lambda/contract/events.js';
 import { FleetEventType, FleetState, FleetTask, type FleetTaskName } from '../../lambda/contract/fleet-states.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { CollectionMode } from '../../lambda/contract/collection.js';
-import { acknowledgeFinding, acknowledgeWildcardResource, NagReason } from '../shared/nag-acknowledgements.js';
+import { acknowledgeChildExecutions, childRunsMap, grantOrganizationsListing } from '../shared/child-runs.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { publishEvent, workflowStateMachine, workflowSteps } from '../shared/workflow-parts.js';
 
@@ -18,6 +18,8 @@ export interface FleetWorkflowProps {
   settings: RuntimeSettings;
   /** The onboarding workflow each account runs (its own lock, coverage or own source, compensation). */
   onboarding: StateMachine;
+  /** Where the accounts the filters leave out are recorded as EXCLUDED. */
+  accountRegistry: AccountRegistryTable;
   /** Onboardings at once. */
   maxConcurrency: number;
   /** An EventBridge schedule expression for recurring runs; none by default. */
@@ -55,42 +57,21 @@ export class FleetWorkflow extends Construct {
       { handlerFiles: FleetTask, settings: props.settings, directorTasks: [] },
     );
     this.functions = functions;
-    this.grantListing(functions.ListFleetAccounts, props.settings.fleet);
+    grantOrganizationsListing(functions.ListFleetAccounts, props.settings.fleet);
+    props.accountRegistry.grantRecording(functions.ListFleetAccounts);
 
     const list = step('ListFleetAccounts', {
       input: { payload: TaskInput.fromObject({ 'input.$': '$', 'fleetExecutionId.$': '$$.Execution.Id' }) },
       resultPath: '$.listing',
     });
-    const onboardAccount = new StepFunctionsStartExecution(this, FleetState.OnboardAccount, {
-      stateName: FleetState.OnboardAccount,
-      stateMachine: props.onboarding,
-      integrationPattern: IntegrationPattern.RUN_JOB,
-      name: JsonPath.stringAt('$.executionName'),
-      input: TaskInput.fromObject({ 'accountId.$': '$.accountId', 'trigger.$': '$.trigger' }),
-      resultPath: '$.run',
-    });
-    const onboarded = new Pass(this, FleetState.AccountOnboarded, {
-      stateName: FleetState.AccountOnboarded,
-      parameters: { 'accountId.$': '$.accountId', status: 'SUCCEEDED', 'executionArn.$': '$.run.ExecutionArn' },
-    });
-    const failed = new Pass(this, FleetState.AccountFailed, {
-      stateName: FleetState.AccountFailed,
-      parameters: { 'accountId.$': '$.accountId', status: 'FAILED', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
-    });
-    // One account's failure is its own: recorded, and the fleet goes on.
-    onboardAccount.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
-    const onboardAccounts = new MapState(this, FleetState.OnboardAccounts, {
-      stateName: FleetState.OnboardAccounts,
+    const onboardAccounts = childRunsMap(this, {
+      names: { map: FleetState.OnboardAccounts, run: FleetState.OnboardAccount, succeeded: FleetState.AccountOnboarded, failed: FleetState.AccountFailed },
+      child: props.onboarding,
       itemsPath: '$.listing.accounts',
       maxConcurrency: props.maxConcurrency,
-      itemSelector: {
-        'accountId.$': '$$.Map.Item.Value.accountId',
-        'executionName.$': '$$.Map.Item.Value.executionName',
-        'trigger.$': "States.Format('fleet {}', $$.Execution.Name)",
-      },
+      trigger: 'fleet',
       resultPath: '$.results',
     });
-    onboardAccounts.itemProcessor(onboardAccount.next(onboarded));
 
     // Organization mode: the accounts are covered by the organization's source, so it comes first.
     const organizationId = props.settings.collection.mode === CollectionMode.Organization ? props.settings.trail.organizationId : undefined;
@@ -138,24 +119,6 @@ export class FleetWorkflow extends Construct {
         targets: [new SfnStateMachine(this.stateMachine, { input: RuleTargetInput.fromObject({ trigger: 'schedule' }) })],
       });
     }
-    // StartExecution.sync watches the child through a rule Step Functions manages, and stops it if the fleet run is stopped.
-    // The grant StepFunctionsStartExecution adds for the child's executions: `execution:<onboarding machine name>*`.
-    const stack = Stack.of(this);
-    const childExecutions = `arn:${stack.partition}:states:${stack.region}:${stack.account}:execution:${Fn.select(6, Fn.split(':', props.onboarding.stateMachineArn))}*`;
-    acknowledgeWildcardResource(this.stateMachine.role.node.findChild('DefaultPolicy'), childExecutions, NagReason.FLEET_CHILD_EXECUTIONS);
-  }
-
-  /**
-   * Organizations' list actions accept no resource-level scope that is known before the listing
-   * (ListAccounts none at all), so they are granted on "*"; each only when the filters use it.
-   */
-  private grantListing(fn: OnboardingFunction, filters: RuntimeSettings['fleet']): void {
-    const actions = ['organizations:ListAccounts'];
-    if (filters.include.organizationalUnits || filters.exclude.organizationalUnits) {
-      actions.push('organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent');
-    }
-    if (filters.include.tags || filters.exclude.tags) actions.push('organizations:ListTagsForResource');
-    fn.addToRolePolicy(new PolicyStatement({ sid: 'ListOrganizationAccounts', actions, resources: ['*'] }));
-    acknowledgeFinding(fn.role?.node.findChild('DefaultPolicy') ?? fn, 'AwsSolutions-IAM5[Resource::*]', NagReason.ORGANIZATIONS_LISTING);
+    acknowledgeChildExecutions(this.stateMachine, props.onboarding);
   }
 }

@@ -82,10 +82,14 @@ export class OnboardingWorkflow extends Construct {
     grantOnboardingPermissions(functions, { ...props, readerBoundary: boundary });
     props.accountLocks.grantLocking(functions.AcquireLock, ['acquire']);
     props.accountLocks.grantLocking(functions.ReleaseLock, ['release']);
-    props.accountRegistry.grantRecording(functions.ConfirmCoverage);
+    for (const recorder of [functions.ConfirmCoverage, functions.CheckDataFlow, functions.Compensate]) props.accountRegistry.grantRecording(recorder);
 
     // The raw input is kept at $.input (whatever it is, even an array): Compensate reports the account id even when the input was invalid.
-    const readInput = new Pass(this, OnboardingState.ReadInput, { stateName: OnboardingState.ReadInput, parameters: { 'input.$': '$' } });
+    // The run's id rides along at $.runId: Compensate records the failure under it.
+    const readInput = new Pass(this, OnboardingState.ReadInput, {
+      stateName: OnboardingState.ReadInput,
+      parameters: { 'input.$': '$', 'runId.$': '$$.Execution.Id' },
+    });
     const validateInput = step('ValidateInput', { input: { inputPath: '$.input' }, resultPath: '$.request' });
     const lockPayload = { 'accountId.$': '$.request.accountId', 'owner.$': '$$.Execution.Id' };
     const acquireLock = step('AcquireLock', { input: { payload: TaskInput.fromObject({ ...lockPayload, workflow: 'onboard' }) }, resultPath: '$.lock' });
@@ -131,6 +135,13 @@ export class OnboardingWorkflow extends Construct {
             'operation.$': '$.registration.operation',
             'logSourceId.$': '$.result.logSourceId',
             'dataPlane.$': '$.result.dataPlane',
+            record: {
+              'runId.$': '$$.Execution.Id',
+              'logSourceName.$': '$.result.logSourceName',
+              'readerUserName.$': '$.result.readerUserName',
+              'accessKeyId.$': '$.result.accessKeyId',
+              'logPrefix.$': '$.bucket.logPrefix',
+            },
           }),
         },
         resultPath: '$.result.dataPlane',

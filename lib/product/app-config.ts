@@ -6,6 +6,7 @@ import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from
 import { checkForwardFrom, forwardFromSchema } from './org-events-config.js';
 import { checkCollection, collectionConfigSchema, collectionSettingsOf, DEFAULT_COLLECTION_CONFIG } from './collection-config.js';
 import { DEFAULT_FLEET_CONFIG, fleetConfigSchema } from './fleet-config.js';
+import { DEFAULT_RECONCILE_CONFIG, reconcileConfigSchema } from './reconcile-config.js';
 
 /** What Secrets Manager allows in a secret name. */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -86,6 +87,8 @@ const appConfigSchema = z.strictObject({
     .default({ organizations: true, controlTower: true, starterReservedConcurrency: 5 }),
   /** Onboarding the organization's existing accounts at a bounded pace (fleet-config.ts). */
   fleet: fleetConfigSchema.default(DEFAULT_FLEET_CONFIG),
+  /** Finding and repairing drift between the organization, the registry and Director (reconcile-config.ts). */
+  reconcile: reconcileConfigSchema.default(DEFAULT_RECONCILE_CONFIG),
   /** Zero-downtime rotation of every account's reader key through Secrets Manager. */
   keyRotation: z
     .strictObject({
@@ -178,6 +181,7 @@ export function runtimeSettingsFromConfig(config: AppConfig): RuntimeSettings {
     orderPolling: config.orderPolling,
     dataFlow: config.dataFlow,
     fleet: { include: config.fleet.include, exclude: config.fleet.exclude },
+    reconcile: { staleAfterHours: config.reconcile.staleAfterHours, repair: config.reconcile.repair },
   };
 }
 

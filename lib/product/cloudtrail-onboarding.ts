@@ -1,15 +1,15 @@
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DIRECTOR_TASKS } from '../onboarding/onboarding-grants.js';
 import { DIRECTOR_CALLING_TASKS } from '../offboarding/offboarding-workflow.js';
 import { FleetWorkflow } from '../fleet/fleet-workflow.js';
+import { ReconcileWorkflow } from '../reconcile/reconcile-workflow.js';
 import { AccountRegistryTable } from '../registry/account-registry-table.js';
 import { collectionSubjectSchema } from '../../lambda/contract/collection.js';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { ZodType } from 'zod';
-import { runtimeSettingsSchema, type RuntimeSettings, type RuntimeSettingsInput } from '../../lambda/contract/runtime-settings.js';
+import { parseProps, type CloudTrailOnboardingProps } from './cloudtrail-onboarding-props.js';
+import { runtimeSettingsSchema, type RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import { AccountTriggers } from '../triggers/account-triggers.js';
 import { DeployTrigger } from '../triggers/deploy-trigger.js';
 import { ExecutionStarter } from '../triggers/execution-starter.js';
@@ -20,99 +20,6 @@ import { OffboardingWorkflow } from '../offboarding/offboarding-workflow.js';
 import type { OnboardingFunction } from '../shared/onboarding-function.js';
 import { OnboardingWorkflow } from '../onboarding/onboarding-workflow.js';
 import { AccountLockTable } from '../shared/account-lock-table.js';
-
-interface CloudTrailOnboardingTriggers {
-  /**
-   * Onboard accounts that AWS Organizations creates (`CreateAccountResult`, emitted only in us-east-1).
-   * @default true
-   */
-  organizations?: boolean;
-  /**
-   * Onboard accounts that Control Tower Account Factory provisions or updates (`CreateManagedAccount`, `UpdateManagedAccount`).
-   * @default true
-   */
-  controlTower?: boolean;
-}
-
-export interface CloudTrailOnboardingProps {
-  /**
-   * Director location, CloudTrail bucket, log source defaults and order polling, in the format of
-   * config/example.json. Checked when the construct is created; omitted optional fields take the
-   * defaults of lambda/contract/settings.ts.
-   */
-  settings: RuntimeSettingsInput;
-  /**
-   * The operator's Director credential secret (`{"secretKey": "..."}`).
-   * @default the secret named (or ARN'd) by `settings.director.credentialSecretId`
-   */
-  directorSecret?: ISecret;
-  /**
-   * Absolute path of a PEM CA bundle for a Director behind a private CA; shipped inside the
-   * bundles of the functions that call Director.
-   * @default none: the Lambda runtime's public CAs
-   */
-  directorCaBundleFile?: string;
-  /**
-   * The account to onboard on every deployment (or, in organization mode, the organization id: its
-   * one source); its execution ARN is {@link CloudTrailOnboarding.deployExecutionArn}.
-   * @default no onboarding on deploy
-   */
-  onboardAccountId?: string;
-  /**
-   * Differs on every synth so every deployment starts one onboarding of `onboardAccountId`.
-   * @default the time of synthesis
-   */
-  deployNonce?: string;
-  /**
-   * Which new-account events start an onboarding.
-   * @default both Organizations and Control Tower
-   */
-  triggers?: CloudTrailOnboardingTriggers;
-  /**
-   * Onboarding the existing organization (lib/fleet/): how many at once, on which schedule, and
-   * whether every deployment starts a run (instead of onboarding `onboardAccountId`).
-   * @default 10 at once, no schedule, not on deploy
-   */
-  fleet?: { maxConcurrency?: number; schedule?: string | undefined; onboardExisting?: boolean };
-  /**
-   * Concurrent executions reserved for the execution starter (see ExecutionStarterProps); `null` reserves none.
-   * @default 5
-   */
-  starterReservedConcurrency?: number | null;
-  /**
-   * Where alarms and failure notifications go.
-   * @default a new KMS-encrypted topic
-   */
-  alarmTopic?: ITopic;
-  /**
-   * An e-mail address subscribed to the alarm topic.
-   * @default no subscription
-   */
-  notificationEmail?: string;
-  /**
-   * Retention of the state machine's execution log.
-   * @default one year (the AWS Control Tower control CT.CLOUDWATCH.PR.2 asks for at least that)
-   */
-  logRetention?: RetentionDays;
-  /**
-   * Zero-downtime rotation of each account secret by Secrets Manager; `false` turns it off.
-   * @default { scheduleDays: 90 }
-   */
-  keyRotation?: { scheduleDays?: number } | false;
-  /**
-   * The offboarding workflow and its triggers (account closed or removed from the organization);
-   * `false` leaves them out.
-   * @default { secretRecoveryWindowDays: 7 }
-   */
-  offboarding?: { secretRecoveryWindowDays?: number } | false;
-}
-
-export class CloudTrailOnboardingPropsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CloudTrailOnboardingPropsError';
-  }
-}
 
 /**
  * Onboards AWS accounts' CloudTrail logs into Logpoint: the onboarding workflow, the function that
@@ -143,6 +50,8 @@ export class CloudTrailOnboarding extends Construct {
   readonly accountLocks: AccountLockTable;
   /** Onboards the organization's existing accounts, a bounded number at a time. */
   readonly fleet: FleetWorkflow;
+  /** Finds and repairs drift between the organization, the account registry and Director. */
+  readonly reconcile: ReconcileWorkflow;
   /** One item per account: how its logs are collected and what its last run left. */
   readonly accountRegistry: AccountRegistryTable;
   /** The execution the current deployment started; present when `onboardAccountId` is set. */
@@ -198,6 +107,7 @@ export class CloudTrailOnboarding extends Construct {
     if (props.keyRotation !== false) {
       this.keyRotation = new KeyRotation(this, 'KeyRotation', {
         accountLocks: this.accountLocks,
+        accountRegistry: this.accountRegistry,
         settings: this.settings,
         directorSecret: this.directorSecret,
         alarmTopic: this.alarmTopic,
@@ -229,17 +139,29 @@ export class CloudTrailOnboarding extends Construct {
       lockingWorkflows.map((workflow) => workflow.stateMachine),
     );
 
-    if (this.settings.director.maxRequestsPerSecond !== undefined) this.grantDirectorBudget();
-
     this.fleet = new FleetWorkflow(this, 'Fleet', {
       settings: this.settings,
       onboarding: this.stateMachine,
+      accountRegistry: this.accountRegistry,
       maxConcurrency: props.fleet?.maxConcurrency ?? 10,
       schedule: props.fleet?.schedule,
       logRetention: props.logRetention,
     });
     this.alarms.watchStateMachine('Fleet', this.fleet.stateMachine);
     this.starter.bindFleet(this.fleet.stateMachine);
+    this.reconcile = new ReconcileWorkflow(this, 'Reconcile', {
+      settings: this.settings,
+      directorSecret: this.directorSecret,
+      directorCaBundleFile: props.directorCaBundleFile,
+      accountRegistry: this.accountRegistry,
+      onboarding: this.stateMachine,
+      offboarding: this.offboardingWorkflow?.stateMachine,
+      maxConcurrency: props.fleet?.maxConcurrency ?? 10,
+      schedule: props.reconcile?.schedule === undefined ? 'rate(1 day)' : props.reconcile.schedule,
+      logRetention: props.logRetention,
+    });
+    this.alarms.watchStateMachine('Reconcile', this.reconcile.stateMachine);
+    if (this.settings.director.maxRequestsPerSecond !== undefined) this.grantDirectorBudget();
 
     // Every deployment starts a fleet run (fleet.onboardExisting), or one onboarding of the configured subject.
     const deployStart = props.fleet?.onboardExisting ? { fleet: true as const } : onboardAccountId === undefined ? undefined : { accountId: onboardAccountId };
@@ -266,6 +188,7 @@ export class CloudTrailOnboarding extends Construct {
       ...DIRECTOR_TASKS.map((task) => this.workflow.functions[task]),
       ...(offboarding ? DIRECTOR_CALLING_TASKS.map((task) => offboarding.functions[task]) : []),
       ...(this.keyRotation ? [this.keyRotation.rotationFunction] : []),
+      this.reconcile.functions.FindDrift,
     ];
     for (const caller of callers) this.accountLocks.grantDirectorBudget(caller);
   }
@@ -278,11 +201,4 @@ export class CloudTrailOnboarding extends Construct {
     this.triggers.addOffboarding(stateMachine);
     this.alarms.watchStateMachine('Offboarding', stateMachine);
   }
-}
-
-function parseProps<T>(schema: ZodType<T, unknown>, value: unknown, name: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `  - ${[name, ...issue.path].join('.')}: ${issue.message}`);
-  throw new CloudTrailOnboardingPropsError(`Invalid CloudTrailOnboarding props:\n${problems.join('\n')}`);
 }

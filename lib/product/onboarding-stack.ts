@@ -53,6 +53,7 @@ export class OnboardingStack extends Stack {
       ...(config.notifications.email === undefined ? {} : { notificationEmail: config.notifications.email }),
       keyRotation: config.keyRotation.enabled ? { scheduleDays: config.keyRotation.scheduleDays } : false,
       offboarding: config.offboarding.enabled ? { secretRecoveryWindowDays: config.offboarding.secretRecoveryWindowDays } : false,
+      reconcile: { schedule: config.reconcile.schedule },
     });
     this.workflow = this.onboarding.workflow;
 
@@ -69,6 +70,14 @@ export class OnboardingStack extends Stack {
     new CfnOutput(this, 'FleetStateMachineArn', {
       description: 'The fleet workflow; start an execution (input {} or {"accountIds": [...]}) to onboard the existing organization.',
       value: this.onboarding.fleet.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'ReconcileStateMachineArn', {
+      description: 'The reconciliation workflow; start an execution (input {} or {"dryRun": true}) to find and repair drift now.',
+      value: this.onboarding.reconcile.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'AccountRegistryTable', {
+      description: 'The account registry: one item per account, with its state, source, reader, key id, last runs and drift.',
+      value: this.onboarding.accountRegistry.table.tableName,
     });
     new CfnOutput(this, 'StarterFunctionName', {
       description: 'Invoke with {"accountId": "<12 digits>"} to onboard an account by hand (refuses while a run for it is in progress).',

@@ -8,8 +8,8 @@ import { EnvName } from '../../lambda/contract/env-names.js';
 
 /**
  * The account registry (lambda/contract/account-registry.ts): one item per account saying how its
- * logs are collected. {@link grantRecording} gives a function the table's name and the one call a
- * write makes (PutItem).
+ * logs are collected and what the last run left. {@link grantRecording} gives a function the table's
+ * name and the one call a write makes (UpdateItem); {@link grantReading} the calls that read it.
  *
  * - On-demand capacity: a write per run.
  * - Encrypted with the AWS managed key (aws/dynamodb), as Control Tower's CT.DYNAMODB.PR.2 requires,
@@ -32,9 +32,15 @@ export class AccountRegistryTable extends Construct {
     });
   }
 
-  /** Lets `fn` write registry items: the table's name in its environment and PutItem on this table, nothing else. */
+  /** Lets `fn` write registry items: the table's name in its environment and UpdateItem on this table, nothing else. */
   grantRecording(fn: LambdaFunction): void {
     fn.addEnvironment(EnvName.ACCOUNT_REGISTRY_TABLE, this.table.tableName);
-    fn.addToRolePolicy(new PolicyStatement({ sid: 'RecordAccounts', actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
+    fn.addToRolePolicy(new PolicyStatement({ sid: 'RecordAccounts', actions: ['dynamodb:UpdateItem'], resources: [this.table.tableArn] }));
+  }
+
+  /** Lets `fn` read every registry item (Scan, paged): the table's name in its environment and Scan on this table. */
+  grantReading(fn: LambdaFunction): void {
+    fn.addEnvironment(EnvName.ACCOUNT_REGISTRY_TABLE, this.table.tableName);
+    fn.addToRolePolicy(new PolicyStatement({ sid: 'ReadAccounts', actions: ['dynamodb:Scan'], resources: [this.table.tableArn] }));
   }
 }

@@ -21,6 +21,7 @@ import {
 } from '../shared/resource-scopes.js';
 import { EnvName } from '../../lambda/contract/env-names.js';
 import { DEFAULT_ROTATION_SCHEDULE_DAYS } from '../../lambda/contract/names.js';
+import type { AccountRegistryTable } from '../registry/account-registry-table.js';
 import type { AccountLockTable } from '../shared/account-lock-table.js';
 
 export interface KeyRotationProps {
@@ -43,6 +44,8 @@ export interface KeyRotationProps {
   directorCaBundleFile?: string;
   /** The per-account lock table: every rotation step holds the account's lock (lambda/rotation/rotation-lock.ts). */
   accountLocks: AccountLockTable;
+  /** Where a rotation records the key Director holds, or why it failed. */
+  accountRegistry: AccountRegistryTable;
 }
 
 /**
@@ -120,6 +123,7 @@ export class KeyRotation extends Construct {
     fn.addToRolePolicy(new PolicyStatement({ sid: 'InspectTrailLogObjects', actions: ['s3:GetObject'], resources: [scopes.logObjects] }));
     grantDirectorSecret(props.directorSecret, [fn]);
     props.accountLocks.grantLocking(fn, ['acquire', 'release']);
+    props.accountRegistry.grantRecording(fn);
     fn.addToRolePolicy(new PolicyStatement({ sid: 'PublishRotationEvents', actions: ['events:PutEvents'], resources: [scopes.defaultEventBus] }));
 
     scopes.accountSecrets.forEach((sourceArn, index) =>

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { FakeOrganizations, type FakeOrganizationSpec } from './fake-organizations.js';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AccountLockAttribute } from '../../lambda/contract/account-lock.js';
 import { RegistryAttribute } from '../../lambda/contract/account-registry.js';
 import { buildTrailObjects, cloudTrailLogPrefix } from './cloudtrail-fixtures.js';
-import { FakeDynamoDb } from './fake-dynamodb.js';
+import { DynamoDbSandbox } from './dynamodb-sandbox.js';
 import { FakeIam } from './fake-iam.js';
 import type { AccessKeyStatus } from './iam-model.js';
 import { FakeSecretsManager } from './fake-secrets-manager.js';
@@ -81,7 +81,7 @@ export interface AwsSandbox {
   s3ForProduct(options?: { region?: string }): S3Client;
   s3ForCredentials(credentials: AwsCredentials, options?: { region?: string }): S3Client;
   organizations: OrganizationsClient;
-  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; dynamo: FakeDynamoDb; s3: S3Sandbox; organizations: FakeOrganizations };
+  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; dynamo: DynamoDbSandbox; s3: S3Sandbox; organizations: FakeOrganizations };
   createTrailBucket(spec: TrailBucketSpec): Promise<TrailBucket>;
   summary(): AwsSandboxSummary;
   stop(): Promise<void>;
@@ -104,13 +104,14 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
   const secretsManager = new SecretsManagerClient({ region: options.region, credentials: UNUSED_CREDENTIALS });
   const fakeIam = new FakeIam(iam, { accountId: options.accountId, propagationDelayMs: options.propagationDelayMs, clock });
   const fakeSecrets = new FakeSecretsManager(secretsManager, { accountId: options.accountId, region: options.region, clock });
-  const dynamo = new DynamoDBClient({ region: options.region, credentials: UNUSED_CREDENTIALS });
-  const fakeDynamo = new FakeDynamoDb(dynamo, {
+  const dynamoSandbox = await DynamoDbSandbox.start({
+    region: options.region,
     tables: [
       { name: ACCOUNT_LOCK_TABLE, partitionKey: AccountLockAttribute.accountId },
       { name: ACCOUNT_REGISTRY_TABLE, partitionKey: RegistryAttribute.accountId },
     ],
   });
+  const dynamo = dynamoSandbox.client;
   const organizations = new OrganizationsClient({ region: 'us-east-1', credentials: UNUSED_CREDENTIALS });
   const fakeOrganizations = new FakeOrganizations(
     organizations,
@@ -161,7 +162,7 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
     s3ForProduct: (clientOptions) => s3.clientForProduct(clientOptions),
     s3ForCredentials: (credentials, clientOptions) => s3.clientForCredentials(credentials, clientOptions),
     organizations,
-    fakes: { iam: fakeIam, secretsManager: fakeSecrets, dynamo: fakeDynamo, s3, organizations: fakeOrganizations },
+    fakes: { iam: fakeIam, secretsManager: fakeSecrets, dynamo: dynamoSandbox, s3, organizations: fakeOrganizations },
     createTrailBucket,
     summary: () => {
       const secrets = fakeSecrets.secrets();
@@ -178,7 +179,7 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
       stopped = true;
       fakeIam.restore();
       fakeSecrets.restore();
-      fakeDynamo.restore();
+      await dynamoSandbox.stop();
       await s3.stop();
     },
   };

@@ -170,6 +170,13 @@ export async function startDirectorSimulator(requested: DirectorSimulatorOptions
       const secret = objectOrEmpty(objectOrEmpty(stored?.data.config).Connector).secret_key;
       return typeof secret === 'string' && secret === candidate;
     },
+    dataStoppedAt(id, at) {
+      context.orders.settle();
+      const key = ids.keyOf(id);
+      const stored = key === undefined ? undefined : context.state.logSources.get(key);
+      if (stored === undefined) throw new Error(`Director simulator: no log source ${id}.`);
+      stored.lastLogReceived = at;
+    },
     get operations() {
       return [...operations];
     },

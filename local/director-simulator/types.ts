@@ -278,6 +278,8 @@ export interface DirectorSimulator {
   logSources(): JsonObject[];
   /** True when the stored `Connector.secret_key` of that log source (any id form a URL may carry) equals `candidate`. */
   connectorSecretMatches(logSourceId: string, candidate: string): boolean;
+  /** The source's logs stopped coming at `at` (ISO-8601): `last_log_received` says so until the fetcher reads a newer object. */
+  dataStoppedAt(logSourceId: string, at: string): void;
   /** Accepted writes (those that created an order), in order: `"POST /configapi/<pool>/<lp>/LogSources"`. */
   readonly operations: readonly string[];
   /** Every request received, in arrival order. */

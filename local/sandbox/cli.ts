@@ -112,7 +112,7 @@ async function main(): Promise<number> {
     for (const notice of collectionNotices(sandbox.config)) print(`Note: collection.mode is ${notice}`);
     print('');
     const runs = await playScenario(scenario, sandbox, { onEvent: createProgressPrinter(print), say: (line) => print(`\n${line}`) });
-    const summary = summarize(scenario, sandbox, runs, scenario.accountId ?? SANDBOX_ACCOUNT_ID);
+    const summary = await summarize(scenario, sandbox, runs, scenario.accountId ?? SANDBOX_ACCOUNT_ID);
     for (const line of humanSummary(summary)) print(line);
     if (values.json) print(JSON.stringify({ ...summary, directorProfile: profile ?? 'default' }));
     return summary.status === 'SUCCEEDED' ? 0 : 1;

@@ -7,6 +7,7 @@ import { OnboardingStack } from '../../lib/product/onboarding-stack.js';
 import { OnboardingState } from '../../lambda/contract/onboarding-states.js';
 import { OffboardingState } from '../../lambda/contract/offboarding-states.js';
 import type { FleetTaskName } from '../../lambda/contract/fleet-states.js';
+import type { ReconcileTaskName } from '../../lambda/contract/reconcile-states.js';
 
 export interface SynthesizedWorkflows {
   /** The onboarding definition (Amazon States Language), references resolved to fake ARNs. */
@@ -15,6 +16,8 @@ export interface SynthesizedWorkflows {
   offboarding: Record<string, unknown> | null;
   /** The fleet definition: onboarding the organization's existing accounts. */
   fleet: Record<string, unknown> | null;
+  /** The reconciliation definition: drift between the organization, the registry and Director. */
+  reconcile: Record<string, unknown> | null;
   /** The whole synthesized template, for callers that inspect more. */
   template: Record<string, unknown>;
 }
@@ -23,6 +26,7 @@ export interface SynthesizedWorkflows {
 export const ONBOARDING_START_STATE = OnboardingState.ReadInput;
 export const OFFBOARDING_START_STATE = OffboardingState.ReadInput;
 export const FLEET_START_STATE: FleetTaskName = 'ListFleetAccounts';
+export const RECONCILE_START_STATE: ReconcileTaskName = 'FindDrift';
 
 const FAKE_ACCOUNT = '000000000000';
 const FAKE_REGION = 'eu-west-1';
@@ -59,7 +63,13 @@ function synthesize(config: AppConfig): SynthesizedWorkflows {
     const onboarding = definitions.find((definition) => definition.StartAt === ONBOARDING_START_STATE);
     if (!onboarding) throw new Error('The synthesized template has no onboarding state machine.');
     const startingAt = (state: string) => definitions.find((definition) => definition.StartAt === state) ?? null;
-    return { onboarding, offboarding: startingAt(OFFBOARDING_START_STATE), fleet: startingAt(FLEET_START_STATE), template };
+    return {
+      onboarding,
+      offboarding: startingAt(OFFBOARDING_START_STATE),
+      fleet: startingAt(FLEET_START_STATE),
+      reconcile: startingAt(RECONCILE_START_STATE),
+      template,
+    };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -16,6 +16,7 @@ import { loadRotationHandler, rotateNow } from './rotation-driver.js';
 import type { LocalRunResult, LocalTaskHandler } from './state-machine-runner.js';
 import { startExecutionSync } from './child-executions.js';
 import { FleetState, FleetTask } from '../../lambda/contract/fleet-states.js';
+import { ReconcileState, ReconcileTask } from '../../lambda/contract/reconcile-states.js';
 import { VirtualClock } from './virtual-clock.js';
 import { sandboxFetcher } from './sandbox-fetcher.js';
 import { secondsAt, workflowRunner, type RunOptions } from './workflow-runner.js';
@@ -63,6 +64,8 @@ export interface Sandbox {
   offboard(input: Record<string, unknown>, options?: RunOptions): Promise<LocalRunResult>;
   /** Runs one fleet execution: every account of the sandbox organization through the onboarding workflow. */
   fleet(input: Record<string, unknown>, options?: RunOptions): Promise<LocalRunResult>;
+  /** Runs one reconciliation: drift found and recorded, the safe repairs run through the onboarding and offboarding workflows. */
+  reconcile(input: Record<string, unknown>, options?: RunOptions): Promise<LocalRunResult>;
   /**
    * Rotates the account's secret now, as Secrets Manager would: RotateSecret, then the rotation
    * function's four steps in order, stopping at the first failure. Reported like an execution.
@@ -198,6 +201,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       [FleetState.OnboardAccount]: onboardChild,
       [FleetState.OnboardOrganization]: onboardChild,
     });
+    const reconcile = await workflow(ReconcileTask, {}, [ReconcileState.PublishDriftDetected], {}, 'reconcile', () => definitions.reconcile, {
+      [ReconcileState.OnboardMissing]: onboardChild,
+      [ReconcileState.OffboardClosed]: startExecutionSync(offboard),
+    });
     const rotationHandler = await loadRotationHandler(provider);
 
     return {
@@ -219,6 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       run: onboard,
       offboard,
       fleet,
+      reconcile,
       rotate: (rotatedAccountId, runOptions = {}) => rotateNow(aws, rotatedAccountId, rotationHandler, runOptions),
       reconfigure: (overrides) => {
         rawConfig = overlayConfig(rawConfig, overrides);

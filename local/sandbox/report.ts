@@ -1,3 +1,4 @@
+import { readRegistry, type RegistryItem } from '../../lambda/registry/registry-items.js';
 import { ErrorCode } from '../../lambda/contract/error-codes.js';
 import { fetchSignalsOf } from '../../lambda/shared/fetch-signals.js';
 import { isOwnedLogSource } from '../../lambda/shared/log-source-body.js';
@@ -31,12 +32,12 @@ export interface ScenarioSummary {
   dataPlane: { outcome: DataPlaneOutcome | null; lastLogReceived: string | null; fetchStatus: string | null };
   runs: { status: string; error: { code: string; message: string } | null; transitions: number; output: unknown }[];
   /** How the mode in force collects logs, and the account registry's items (account, mode, state, coverage, source). */
-  collection: { mode: string; registry: Record<string, string>[] };
+  collection: { mode: string; registry: RegistryItem[] };
   /** A fleet run's totals (the `fleet` scenario only). */
   fleet?: FleetFigures;
 }
 
-export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunResult[], accountId: string): ScenarioSummary {
+export async function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunResult[], accountId: string): Promise<ScenarioSummary> {
   const last = runs.at(-1);
   const aws = sandbox.aws.summary();
   return {
@@ -56,17 +57,14 @@ export function summarize(scenario: Scenario, sandbox: Sandbox, runs: LocalRunRe
     events: sandbox.events.map(({ detailType, detail }) => ({ detailType, detail })),
     dataPlane: dataPlaneOf(runs, sandbox.director.logSources(), accountId),
     runs: runs.map(({ status, error, transitions, output }) => ({ status, error, transitions, output })),
-    collection: { mode: sandbox.settings.collection.mode, registry: registryOf(sandbox) },
+    collection: { mode: sandbox.settings.collection.mode, registry: await registryOf(sandbox) },
     ...(scenario.name === 'fleet' && last ? { fleet: fleetFiguresOf(last, sandbox, scenario.directorRate) } : {}),
   };
 }
 
-/** The registry's items with their string attributes, in account order. */
-function registryOf(sandbox: Sandbox): Record<string, string>[] {
-  return sandbox.aws.fakes.dynamo
-    .items(sandbox.aws.accountRegistryTable)
-    .map((item) => Object.fromEntries(Object.entries(item).flatMap(([name, value]) => (value.S === undefined ? [] : [[name, value.S]]))))
-    .sort((a, b) => String(a.accountId).localeCompare(String(b.accountId)));
+/** The registry's items as the product reads them (lambda/registry/registry-items.ts), in account order. */
+function registryOf(sandbox: Sandbox): Promise<RegistryItem[]> {
+  return readRegistry(sandbox.aws.dynamo, sandbox.aws.accountRegistryTable);
 }
 
 type DataPlaneOutcome = 'ONBOARDED' | 'REGISTERED_NO_DATA_YET' | 'FETCH_FAILED';
@@ -191,7 +189,9 @@ export function humanSummary(summary: ScenarioSummary): string[] {
   lines.push(`  events:      ${summary.events.map((event) => event.detailType).join(', ') || 'none'}`);
   const { outcome, lastLogReceived, fetchStatus } = summary.dataPlane;
   lines.push(`  data plane:  ${outcome ?? 'not checked'} (last log received ${lastLogReceived ?? 'never'}, fetch status ${fetchStatus ?? 'none'})`);
-  const registry = summary.collection.registry.map((item) => `${item.accountId ?? '?'} ${item.state ?? '?'}`);
+  const registry = summary.collection.registry.map(
+    (item) => `${item.accountId} ${item.state ?? '(no state)'}${item.drift.length > 0 ? ` (drift: ${item.drift.join(', ')})` : ''}`,
+  );
   lines.push(`  collection:  ${summary.collection.mode}; registry ${registry.join(', ') || 'empty'}`);
   return lines;
 }

@@ -8,6 +8,8 @@ export interface ScenarioContext {
   onboard: (input?: Record<string, unknown>, options?: { onEvent?: (event: ExecutionEvent) => void }) => Promise<LocalRunResult>;
   /** Runs one fleet execution: the sandbox organization's accounts through the onboarding workflow. */
   fleet: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
+  /** Runs one reconciliation: drift found, recorded and (where safe) repaired. */
+  reconcile: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
   /** Runs one offboarding execution. */
   offboard: (input?: Record<string, unknown>) => Promise<LocalRunResult>;
   /** Rotates the account secret's key now, the four Secrets Manager steps in order. */

@@ -1,8 +1,9 @@
-import type { JsonObject } from '../director-simulator/index.js';
 import type { Sandbox, SandboxOptions } from './environment.js';
 import { SANDBOX_ACCOUNT_ID } from './constants.js';
 import { organizationScenarios } from './organization-scenarios.js';
 import { fleetScenario, type FleetScenarioParameters } from './fleet-scenario.js';
+import { reconcileDriftScenario } from './reconcile-scenario.js';
+import { handMadeLogSource } from './hand-made-source.js';
 import { sampleInput, type Scenario, type ScenarioContext } from './scenario-types.js';
 import type { ExecutionEvent, LocalRunResult } from './state-machine-runner.js';
 
@@ -162,8 +163,8 @@ const accountScenarios: Scenario[] = [
   },
 ];
 
-/** Every scenario: the account-level ones first, then the organization trail's, then the fleet run (with its defaults). */
-export const scenarios: Scenario[] = [...accountScenarios, ...organizationScenarios, fleetScenario()];
+/** Every scenario: the account-level ones first, then the organization trail's, then the fleet run (with its defaults) and the reconciliation. */
+export const scenarios: Scenario[] = [...accountScenarios, ...organizationScenarios, fleetScenario(), reconcileDriftScenario()];
 
 /** The sandbox a scenario runs in, against the named Director profile (its own simulator settings kept). */
 export function scenarioSandboxOptions(scenario: Scenario, directorProfile?: string): SandboxOptions | undefined {
@@ -200,36 +201,9 @@ export async function playScenario(
     },
     offboard: (input = { accountId: SANDBOX_ACCOUNT_ID, trigger: 'sandbox' }) => sandbox.offboard(input, runOptions),
     fleet: (input = { trigger: 'sandbox' }) => sandbox.fleet(input, runOptions),
+    reconcile: (input = { trigger: 'sandbox' }) => sandbox.reconcile(input, runOptions),
     rotate: (accountId = SANDBOX_ACCOUNT_ID) => sandbox.rotate(accountId, runOptions),
     say: hooks.say ?? (() => undefined),
   };
   return scenario.play ? scenario.play(context) : [await context.onboard(sampleInput)];
-}
-
-/** A log source an operator created by hand in Director: it carries none of this product's markers. */
-function handMadeLogSource(name: string): JsonObject {
-  return {
-    name,
-    type: 'S3Fetcher',
-    vendor_name: 'AWS',
-    logo: '',
-    description: 'Created by hand in the Director console.',
-    config: {
-      Source: { name, interval: 60, charset: 'utf_8', timezone: 'UTC' },
-      Connector: {
-        endpoint_url: 'https://s3.amazonaws.com',
-        access_key: 'AKIAHANDMADEEXAMPLE1',
-        secret_key: 'hand-made-example-not-a-real-secret-key0',
-        bucket_name: 'some-other-bucket',
-        region_name: 'eu-west-1',
-        filter_date: '2024-08-06T08:44:13.220Z',
-        parser: 'CloudTrailLogParser',
-        enable_proxy: false,
-        protocol: 'http',
-      },
-      RoutingPolicy: { routing_criterion: [], catch_all: '_logpoint' },
-      NormalizationPolicy: { normalizers: [{ name: 'CloudTrailCompiledNormalizer', type: 'compiled' }] },
-    },
-    documentation_link: 'https://docs.logpoint.com/docs/cloud-trail/en/latest/',
-  };
 }

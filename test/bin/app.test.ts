@@ -90,8 +90,8 @@ describe('bin/app.ts', () => {
     };
     const trigger = Object.values(template.Resources).find((resource) => resource.Type === 'Custom::LogpointCloudTrailOnboarding');
     expect(trigger?.Properties).toMatchObject({ AccountId: '111122223333', DeployNonce: 'bin-test-nonce' });
-    // cdk-nag saw the whole default product: onboarding, offboarding and fleet state machines and the rotation function.
-    expect(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(3);
+    // cdk-nag saw the whole default product: onboarding, offboarding, fleet and reconciliation state machines and the rotation function.
+    expect(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(4);
     expect(
       Object.values(template.Resources).filter(
         (resource) => resource.Type === 'AWS::Lambda::Permission' && resource.Properties?.Principal === 'secretsmanager.amazonaws.com',

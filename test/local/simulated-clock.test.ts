@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock, seededRandom } from '../../local/simulated-clock.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { SimulatedClock, holdingTime, seededRandom } from '../../local/simulated-clock.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
@@ -71,6 +72,36 @@ describe('SimulatedClock', () => {
 
     // Assess
     await expect(stuck).rejects.toThrow('waits on something other than this clock');
+  });
+
+  it('holds time still while in-process work that moves on through the event loop (holdingTime) is in flight', async () => {
+    // Prepare: work of 50 event loop turns (more than the idle rounds allow), and a timer due meanwhile.
+    const clock = new SimulatedClock(T0);
+    const turns = async () => {
+      for (let turn = 0; turn < 50; turn += 1) await nextTurn();
+      return clock.now() - T0;
+    };
+
+    // Act
+    const [heldEndedAt] = await clock.run(() => Promise.all([holdingTime(turns), clock.sleep(1_000)]));
+
+    // Assess
+    expect(heldEndedAt).toBe(0);
+    expect(clock.now()).toBe(T0 + 1_000);
+  });
+
+  it('fails instead of waiting for ever when held work makes no progress', async () => {
+    // Prepare
+    const clock = new SimulatedClock(T0);
+    let release = (): void => undefined;
+    const never = new Promise<void>((resolve) => (release = resolve));
+
+    // Act
+    const stuck = clock.run(() => holdingTime(() => never));
+
+    // Assess
+    await expect(stuck).rejects.toThrow('makes no progress');
+    release(); // Ends the held work, so it holds no other clock's time.
   });
 });
 

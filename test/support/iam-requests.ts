@@ -261,7 +261,7 @@ const SFN: Record<string, Mapper> = {
   },
 };
 
-// ---- DynamoDB (the account lock table; the sandbox's table name is aliased to the synthesized one) ----
+// ---- DynamoDB (the account lock table and the registry; the sandbox's table names are aliased to the synthesized ones) ----
 
 const onTable =
   (action: string): Mapper =>
@@ -274,6 +274,8 @@ const DYNAMODB: Record<string, Mapper> = {
   PutItem: onTable('dynamodb:PutItem'),
   DeleteItem: onTable('dynamodb:DeleteItem'),
   GetItem: onTable('dynamodb:GetItem'),
+  UpdateItem: onTable('dynamodb:UpdateItem'),
+  Scan: onTable('dynamodb:Scan'),
 };
 
 // ---- AWS Organizations (the fleet run's listing; ListAccounts takes no resource) ----

@@ -1,6 +1,6 @@
 import { EnvName } from '../../lambda/contract/env-names.js';
 import { OnboardingTaskAlias } from '../../lambda/contract/onboarding-states.js';
-import { FLEET_START_STATE, OFFBOARDING_START_STATE, ONBOARDING_START_STATE } from '../../local/sandbox/definition.js';
+import { FLEET_START_STATE, OFFBOARDING_START_STATE, ONBOARDING_START_STATE, RECONCILE_START_STATE } from '../../local/sandbox/definition.js';
 
 /**
  * The Lambda functions of a synthesized template with the IAM their roles carry, every intrinsic
@@ -140,13 +140,21 @@ function resolveRef(name: string, resources: Resources, env: ArnEnvironment): st
   }
 }
 
+/** The sandbox's name of each workflow (its executions' prefix), by the first state of its definition. */
+const WORKFLOW_OF_START_STATE: Record<string, string> = {
+  [ONBOARDING_START_STATE]: 'onboard',
+  [OFFBOARDING_START_STATE]: 'offboard',
+  [FLEET_START_STATE]: 'fleet',
+  [RECONCILE_START_STATE]: 'reconcile',
+};
+
 /** Each workflow's state machine name (`onboard`, `offboard`), as the stack would name it. */
 export function workflowStateMachineNames(template: Record<string, unknown>, env: ArnEnvironment): Record<string, string> {
   const resources = (template.Resources ?? {}) as Resources;
   const names: Record<string, string> = {};
   for (const [logicalId, machine] of Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine')) {
     const { StartAt } = JSON.parse(String(resolveIntrinsics(machine.Properties?.DefinitionString, resources, env))) as { StartAt: string };
-    const workflow = { [ONBOARDING_START_STATE]: 'onboard', [OFFBOARDING_START_STATE]: 'offboard', [FLEET_START_STATE]: 'fleet' }[StartAt];
+    const workflow = WORKFLOW_OF_START_STATE[StartAt];
     if (workflow) names[workflow] = physicalValue(logicalId, resources, env, 'Name');
   }
   return names;
@@ -160,7 +168,7 @@ function workflowTasks(resources: Resources, env: ArnEnvironment, functionIdByAr
       StartAt: string;
       States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>;
     };
-    const workflow = { [ONBOARDING_START_STATE]: 'onboard', [OFFBOARDING_START_STATE]: 'offboard', [FLEET_START_STATE]: 'fleet' }[definition.StartAt];
+    const workflow = WORKFLOW_OF_START_STATE[definition.StartAt];
     if (!workflow) throw new Error(`A state machine starts at ${definition.StartAt}: which workflow is it?`);
     for (const [state, spec] of Object.entries(definition.States)) {
       const target = spec.Type === 'Task' ? (spec.Parameters?.FunctionName ?? spec.Resource ?? '') : '';

@@ -1,3 +1,4 @@
+import { handMadeLogSource } from '../../local/sandbox/hand-made-source.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, startSandbox, type Sandbox } from '../../local/sandbox/environment.js';
 import { fleetAccountIds } from '../../local/sandbox/fleet-scenario.js';
@@ -28,7 +29,7 @@ async function start(extra: { accounts?: string[]; config?: Record<string, unkno
       accounts: [...accounts.map((id) => ({ id })), { id: '999900000000', state: 'CLOSED' }],
     },
     config: { fleet: { maxConcurrency: 2 }, ...extra.config },
-    ...(extra.seedHandMadeFor === undefined ? {} : { director: { seed: { logSources: [handMade(`CloudTrail-${extra.seedHandMadeFor}`)] } } }),
+    ...(extra.seedHandMadeFor === undefined ? {} : { director: { seed: { logSources: [handMadeLogSource(`CloudTrail-${extra.seedHandMadeFor}`)] } } }),
   });
   return sandbox;
 }
@@ -98,23 +99,6 @@ describe('fleet workflow', () => {
   });
 });
 
-function handMade(name: string) {
-  return {
-    name,
-    type: 'S3Fetcher',
-    description: 'Created by hand in the Director console.',
-    config: {
-      Source: { name, interval: 60, charset: 'utf_8', timezone: 'UTC' },
-      Connector: {
-        access_key: 'AKIAHANDMADEEXAMPLE1',
-        secret_key: 'hand-made-example-not-a-real-secret-key0',
-        bucket_name: 'elsewhere',
-        region_name: 'eu-west-1',
-      },
-    },
-  };
-}
-
 describe('fleet workflow against a rate-limited Director', () => {
   it('stays within director.maxRequestsPerSecond across all concurrent onboardings: no 429, every account onboarded', async () => {
     const box = await start({ config: { fleet: { maxConcurrency: 4 }, director: { maxRequestsPerSecond: 4 } } });
@@ -125,6 +109,6 @@ describe('fleet workflow against a rate-limited Director', () => {
     expect(result.output).toMatchObject({ accounts: 4, succeeded: 4, failed: 0 });
     expect(box.director.requests.filter((request) => request.status === 429)).toEqual([]);
     // Every Director call took its turn from the one budget in the lock table.
-    expect(box.aws.fakes.dynamo.items(box.aws.accountLockTable).map((item) => item.accountId?.S)).toContain('director-budget');
+    expect((await box.aws.fakes.dynamo.items(box.aws.accountLockTable)).map((item) => item.accountId?.S)).toContain('director-budget');
   });
 });

@@ -27,8 +27,8 @@ afterEach(async () => {
 });
 
 const connectorKeyOf = (source: Record<string, unknown>) => (source.config as { Connector?: { access_key?: unknown } } | undefined)?.Connector?.access_key;
-const registry = (box: Sandbox) =>
-  box.aws.fakes.dynamo.items(box.aws.accountRegistryTable).map((item) => ({ accountId: item.accountId?.S, state: item.state?.S }));
+const registry = async (box: Sandbox) =>
+  (await box.aws.fakes.dynamo.items(box.aws.accountRegistryTable)).map((item) => ({ accountId: item.accountId?.S, state: item.state?.S }));
 
 describe('organization mode', () => {
   it('offboarding a covered account records it OFFBOARDED and leaves the organization source, its reader and its key alone', async () => {
@@ -49,7 +49,10 @@ describe('organization mode', () => {
     expect(result.output).toMatchObject({ accountId: ACCOUNT, coverage: 'organization-source', logSourceDeleted: false, deletedUser: false });
     expect(sourceIdentity()).toEqual(before.sources);
     expect(box.aws.summary()).toEqual(before.aws);
-    expect(registry(box)).toEqual([{ accountId: ACCOUNT, state: 'OFFBOARDED' }]);
+    expect(await registry(box)).toEqual([
+      { accountId: ACCOUNT, state: 'OFFBOARDED' },
+      { accountId: ORG, state: 'ONBOARDED' },
+    ]);
     expect(box.events.at(-1)).toMatchObject({ detailType: 'Offboarding Succeeded', detail: { accountId: ACCOUNT, coverage: 'organization-source' } });
   });
 
@@ -67,7 +70,7 @@ describe('organization mode', () => {
     expect(result.output).toMatchObject({ accountId: ORG, coverage: 'organization', logSourceDeleted: true, deletedUser: true });
     expect(box.director.logSources()).toEqual([]);
     expect(box.aws.summary()).toMatchObject({ users: [], accessKeys: [], secretsScheduledForDeletion: [`logpoint/cloudtrail/${ORG}`] });
-    expect(registry(box)).toEqual([{ accountId: ORG, state: 'OFFBOARDED' }]);
+    expect(await registry(box)).toEqual([{ accountId: ORG, state: 'OFFBOARDED' }]);
   });
 
   it('fails a coverage run with ORGANIZATION_SOURCE_MISSING, saying how to onboard the organization, when there is no organization source', async () => {
@@ -81,10 +84,10 @@ describe('organization mode', () => {
     expectFailedWith(box, result, 'ORGANIZATION_SOURCE_MISSING');
     expect(result.error?.message).toContain(`accountId "${ORG}"`);
     expectNothingLeftBehind(box);
-    expect(registry(box)).toEqual([]);
+    expect(await registry(box)).toEqual([{ accountId: ACCOUNT, state: 'FAILED' }]);
   });
 
-  it('fails a coverage run with FETCH_FAILED when the organization source reports a fetch error, recording nothing', async () => {
+  it('fails a coverage run with FETCH_FAILED when the organization source reports a fetch error, recording the account FAILED, not COVERED', async () => {
     // Prepare: the organization source is in place; then someone removes its reader's policy, and Logpoint's fetches fail.
     const box = await start();
     expect((await box.run({ accountId: ORG })).status).toBe('SUCCEEDED');
@@ -98,7 +101,10 @@ describe('organization mode', () => {
     // Assess
     expectFailedWith(box, result, 'FETCH_FAILED', 1);
     expect(result.error?.message).toContain('AccessDenied');
-    expect(registry(box)).toEqual([]);
+    expect(await registry(box)).toEqual([
+      { accountId: ACCOUNT, state: 'FAILED' },
+      { accountId: ORG, state: 'ONBOARDED' },
+    ]);
   });
 
   it("rotates the organization source's key like an account's: a new key in Director, the old one deleted", async () => {

@@ -23,11 +23,7 @@ describe('createDirectorGovernor', () => {
     });
 
     // Assess
-    expect(
-      table()
-        .items(TABLE)
-        .map((item) => item.accountId?.S),
-    ).toEqual(['director-budget', 'director-order-slot-0']);
+    expect((await table().items(TABLE)).map((item) => item.accountId?.S)).toEqual(['director-budget', 'director-order-slot-0']);
   });
 
   it('defaults to a burst of one: the second request in a row waits one interval (1/maxRequestsPerSecond)', async () => {

@@ -37,7 +37,7 @@ describe('acquireAccountLock', () => {
 
     // Assess
     expect(lock).toEqual({ accountId: ACCOUNT, owner: FIRST, expiresAt: '2025-03-01T12:00:00.000Z' });
-    expect(locks()).toEqual([
+    expect(await locks()).toEqual([
       {
         accountId: { S: ACCOUNT },
         owner: { S: FIRST },
@@ -70,7 +70,7 @@ describe('acquireAccountLock', () => {
       heldByWorkflow: 'offboard',
       lockedUntil: '2025-03-01T12:00:00.000Z',
     });
-    expect(locks()).toEqual([expect.objectContaining({ owner: { S: FIRST }, workflow: { S: 'offboard' } })]);
+    expect(await locks()).toEqual([expect.objectContaining({ owner: { S: FIRST }, workflow: { S: 'offboard' } })]);
   });
 
   it('lets the holder take its own lock again (a Retry of the same execution), extending it from the new now', async () => {
@@ -82,7 +82,7 @@ describe('acquireAccountLock', () => {
 
     // Assess
     expect(again.expiresAt).toBe('2025-03-01T12:01:30.000Z');
-    expect(locks()).toHaveLength(1);
+    expect(await locks()).toHaveLength(1);
   });
 
   it('keeps the lock held through its last second and lets another run take it once it has expired', async () => {
@@ -96,7 +96,7 @@ describe('acquireAccountLock', () => {
     // Assess
     expect(atExpiry.code).toBe(ErrorCode.ACCOUNT_BUSY);
     expect(afterExpiry.owner).toBe(SECOND);
-    expect(locks()).toEqual([expect.objectContaining({ owner: { S: SECOND }, workflow: { S: 'rotate' } })]);
+    expect(await locks()).toEqual([expect.objectContaining({ owner: { S: SECOND }, workflow: { S: 'rotate' } })]);
   });
 
   it('locks each account on its own: a run on one account does not block a run on another', async () => {
@@ -108,7 +108,7 @@ describe('acquireAccountLock', () => {
 
     // Assess
     expect(other.accountId).toBe(OTHER_ACCOUNT);
-    expect(locks()).toHaveLength(2);
+    expect(await locks()).toHaveLength(2);
   });
 
   it('lets exactly one of many concurrent runs for one account take the lock; every other fails ACCOUNT_BUSY naming the winner', async () => {
@@ -127,7 +127,7 @@ describe('acquireAccountLock', () => {
       expect(loser).toBeInstanceOf(OnboardingError);
       expect(loser).toMatchObject({ code: ErrorCode.ACCOUNT_BUSY, details: { heldBy: winners[0] } });
     }
-    expect(locks()).toEqual([expect.objectContaining({ owner: { S: winners[0] } })]);
+    expect(await locks()).toEqual([expect.objectContaining({ owner: { S: winners[0] } })]);
   });
 
   it.each([
@@ -148,7 +148,7 @@ describe('acquireAccountLock', () => {
     expect(error.code).toBe(ErrorCode.AWS_UNAVAILABLE);
     expect(error.transient).toBe(true);
     expect(error.message).toContain(`Taking the lock of account ${ACCOUNT}`);
-    expect(locks()).toEqual([]);
+    expect(await locks()).toEqual([]);
   });
 
   it('fails with CONFIG_INVALID when the lock table does not exist', async () => {
@@ -166,7 +166,7 @@ describe('acquireAccountLock', () => {
 
     // Assess
     expect(errors.map((error) => error.code)).toEqual([ErrorCode.INVALID_INPUT, ErrorCode.INVALID_INPUT, ErrorCode.INVALID_INPUT]);
-    expect(locks()).toEqual([]);
+    expect(await locks()).toEqual([]);
   });
 });
 
@@ -194,7 +194,7 @@ describe('releaseAccountLock', () => {
 
     // Assess
     expect(outcome).toBe('not-held');
-    expect(locks()).toEqual([expect.objectContaining({ owner: { S: SECOND } })]);
+    expect(await locks()).toEqual([expect.objectContaining({ owner: { S: SECOND } })]);
   });
 
   it('counts a lock that is already gone as not-held, not as an error (a release retried after it succeeded)', async () => {
@@ -220,7 +220,7 @@ describe('releaseAccountLock', () => {
     // Assess
     expect(error.code).toBe(ErrorCode.AWS_UNAVAILABLE);
     expect(error.message).toContain(`Releasing the lock of account ${ACCOUNT}`);
-    expect(locks()).toHaveLength(1);
+    expect(await locks()).toHaveLength(1);
   });
 });
 

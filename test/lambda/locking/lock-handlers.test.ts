@@ -78,7 +78,7 @@ describe('AcquireLock handler', () => {
     // Assess
     const expiresAt = new Date(NOW.getTime() + (DEADLINE_SECONDS + 3600) * 1000).toISOString();
     expect(output).toEqual({ accountId: ACCOUNT, owner: OWNER, expiresAt });
-    expect(locks()).toEqual([expect.objectContaining({ owner: { S: OWNER }, workflow: { S: 'onboard' } })]);
+    expect(await locks()).toEqual([expect.objectContaining({ owner: { S: OWNER }, workflow: { S: 'onboard' } })]);
   });
 
   it('fails with the error name ACCOUNT_BUSY, which the state machine matches, while another run holds the lock', async () => {
@@ -90,7 +90,7 @@ describe('AcquireLock handler', () => {
 
     // Assess
     expect(error).toMatchObject({ name: ErrorCode.ACCOUNT_BUSY, message: expect.stringContaining(OTHER_OWNER) as unknown });
-    expect(locks()).toEqual([expect.objectContaining({ owner: { S: OTHER_OWNER } })]);
+    expect(await locks()).toEqual([expect.objectContaining({ owner: { S: OTHER_OWNER } })]);
   });
 
   it('takes over the lock of a run that has ended without releasing it (Step Functions says it is no longer running)', async () => {
@@ -103,7 +103,7 @@ describe('AcquireLock handler', () => {
 
     // Assess
     expect(lock).toMatchObject({ accountId: ACCOUNT, owner: OWNER });
-    expect(locks()).toEqual([expect.objectContaining({ owner: { S: OWNER } })]);
+    expect(await locks()).toEqual([expect.objectContaining({ owner: { S: OWNER } })]);
   });
 
   it.each([
@@ -117,7 +117,7 @@ describe('AcquireLock handler', () => {
 
     // Assess
     expect(error).toMatchObject({ name: ErrorCode.INVALID_INPUT });
-    expect(locks()).toEqual([]);
+    expect(await locks()).toEqual([]);
   });
 
   it('fails with CONFIG_INVALID on a function deployed without the lock table', async () => {
@@ -141,7 +141,7 @@ describe('ReleaseLock handler', () => {
     // Assess
     expect(first).toEqual({ released: true });
     expect(second).toEqual({ released: false });
-    expect(locks()).toEqual([]);
+    expect(await locks()).toEqual([]);
   });
 
   it('does not release a lock another run holds', async () => {
@@ -153,7 +153,7 @@ describe('ReleaseLock handler', () => {
 
     // Assess
     expect(output).toEqual({ released: false });
-    expect(locks()).toEqual([expect.objectContaining({ owner: { S: OTHER_OWNER } })]);
+    expect(await locks()).toEqual([expect.objectContaining({ owner: { S: OTHER_OWNER } })]);
   });
 
   it('rejects an input outside the contract with INVALID_INPUT, releasing nothing', async () => {
@@ -165,6 +165,6 @@ describe('ReleaseLock handler', () => {
 
     // Assess
     expect(error).toMatchObject({ name: ErrorCode.INVALID_INPUT });
-    expect(locks()).toHaveLength(1);
+    expect(await locks()).toHaveLength(1);
   });
 });

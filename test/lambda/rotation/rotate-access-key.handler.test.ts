@@ -39,7 +39,7 @@ function dependencies(): RotationDependencies {
     rotation: null,
     dynamo: fixture.aws.dynamo,
     accountLockTable: fixture.aws.accountLockTable,
-    accountRegistryTable: null,
+    accountRegistryTable: fixture.aws.accountRegistryTable,
     organizations: fixture.aws.organizations,
     sfn: new ExecutionRegistry('eu-west-1').client,
     now: fixture.now,

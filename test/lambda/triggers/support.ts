@@ -1,11 +1,11 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
 import type { CustomResourceResponse } from '../../../lambda/triggers/custom-resource.js';
 import type { ExecutionStarterDependencies } from '../../../lambda/triggers/start-event.js';
 import { AccountLockAttribute } from '../../../lambda/contract/account-lock.js';
-import { FakeDynamoDb } from '../../../local/aws/fake-dynamodb.js';
+import { DynamoDbSandbox } from '../../../local/aws/dynamodb-sandbox.js';
 
 /** Fixtures and fakes shared by the tests of lambda/triggers/. */
 
@@ -174,9 +174,9 @@ export function cloudFormationRequest(requestType: 'Create' | 'Update' | 'Delete
 
 export const sfnMock = mockClient(SFNClient);
 const LOCK_TABLE = 'AccountLocks';
-/** The lock table the starter reads, a fresh one per test (installStarterFakes). */
-let lockDynamo = new DynamoDBClient({ region: 'us-east-1' });
-export let lockTable = new FakeDynamoDb(lockDynamo, { tables: [{ name: LOCK_TABLE, partitionKey: AccountLockAttribute.accountId }] });
+/** The lock table the starter reads (dynalite), a fresh one per test (installStarterFakes). */
+export let lockTable: DynamoDbSandbox;
+let lockDynamo: DynamoDBClient;
 
 /** The account's lock as a run of `executionArn` holds it, for an hour from now. */
 export async function holdLock(accountId: string, executionArn: string, workflow = 'onboard'): Promise<void> {
@@ -220,12 +220,12 @@ export function startedExecutionArn(stateMachineArn: string, name: string): stri
  * executions, StartExecution succeeds, any other command fails.
  */
 export function installStarterFakes(): void {
-  beforeEach(() => {
+  beforeEach(async () => {
     sfnMock.reset();
     // Strict: a command the test did not expect fails loudly instead of resolving undefined.
     sfnMock.onAnyCommand().rejects(new Error('unexpected SFN command'));
-    lockDynamo = new DynamoDBClient({ region: 'us-east-1' });
-    lockTable = new FakeDynamoDb(lockDynamo, { tables: [{ name: LOCK_TABLE, partitionKey: AccountLockAttribute.accountId }] });
+    lockTable = await DynamoDbSandbox.start({ region: 'us-east-1', tables: [{ name: LOCK_TABLE, partitionKey: AccountLockAttribute.accountId }] });
+    lockDynamo = lockTable.client;
     sfnMock.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string }) => ({
       executionArn: startedExecutionArn(input.stateMachineArn, input.name),
       startDate: new Date(),
@@ -233,8 +233,9 @@ export function installStarterFakes(): void {
     responses.length = 0;
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     sfnMock.reset();
+    await lockTable.stop();
   });
 }
 

@@ -9,8 +9,10 @@ function fleetOf(overrides: Record<string, unknown> = {}) {
   const resources = resourcesOf(template);
   const definition = extractDefinitions(template.toJSON()).find((candidate) => candidate.StartAt === FLEET_START_STATE);
   if (!definition) throw new Error('no fleet state machine');
-  const statements = Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+  // The fleet's own listing function: reconciliation lists the organization too, with its own grant.
+  const statements = Object.entries(resources)
+    .filter(([logicalId, resource]) => resource.Type === 'AWS::IAM::Policy' && logicalId.includes('ListFleetAccounts'))
+    .map(([, resource]) => resource)
     .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: { Sid?: string; Action: string | string[] }[] }).Statement ?? [])
     .filter((statement) => statement.Sid === 'ListOrganizationAccounts');
   return { resources, states: definition.States as Record<string, Record<string, unknown>>, statements };
@@ -55,7 +57,9 @@ describe('the fleet workflow', () => {
   it('runs on the configured schedule, and on every deploy instead of onboardAccountId when onboardExisting is set', () => {
     const { resources } = fleetOf({ fleet: { schedule: 'rate(1 day)', onboardExisting: true } });
 
-    const schedules = ofType(resources, 'AWS::Events::Rule').filter((rule) => rule.Properties?.ScheduleExpression !== undefined);
+    const schedules = ofType(resources, 'AWS::Events::Rule').filter((rule) =>
+      ((rule.Properties?.Description as string | undefined) ?? '').includes('fleet run'),
+    );
     expect(schedules.map((rule) => rule.Properties?.ScheduleExpression)).toEqual(['rate(1 day)']);
     const [trigger] = ofType(resources, 'Custom::LogpointCloudTrailOnboarding');
     expect(trigger?.Properties).toMatchObject({ Fleet: 'true' });

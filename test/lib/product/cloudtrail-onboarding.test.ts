@@ -6,7 +6,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { AccountTriggers } from '../../../lib/triggers/account-triggers.js';
-import { CloudTrailOnboarding, CloudTrailOnboardingPropsError, type CloudTrailOnboardingProps } from '../../../lib/product/cloudtrail-onboarding.js';
+import { CloudTrailOnboarding } from '../../../lib/product/cloudtrail-onboarding.js';
+import { CloudTrailOnboardingPropsError, type CloudTrailOnboardingProps } from '../../../lib/product/cloudtrail-onboarding-props.js';
 import { ExecutionStarter } from '../../../lib/triggers/execution-starter.js';
 import { expectResource, expectResourceCount, testApp } from '../stack-fixture.js';
 import { EnvName } from '../../../lambda/contract/env-names.js';
@@ -56,8 +57,8 @@ describe('CloudTrailOnboarding embedded in another app', () => {
     // Assess
     expect(onboarding.keyRotation).toBeUndefined();
     expect(onboarding.offboardingWorkflow).toBeUndefined();
-    // The onboarding workflow and the fleet run of the existing accounts.
-    expectResourceCount(template, 'AWS::StepFunctions::StateMachine', 2);
+    // The onboarding workflow, the fleet run of the existing accounts and the reconciliation.
+    expectResourceCount(template, 'AWS::StepFunctions::StateMachine', 3);
     expect(Object.keys(onboarding.triggers.rules).sort()).toEqual(['CreateAccountResult', 'CreateManagedAccount', 'UpdateManagedAccount']);
     expect(JSON.stringify(template.toJSON())).not.toContain('secretsmanager:RotateSecret');
   });

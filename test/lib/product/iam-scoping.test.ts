@@ -1,5 +1,6 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FleetTask } from '../../../lambda/contract/fleet-states.js';
+import { ReconcileTask } from '../../../lambda/contract/reconcile-states.js';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OffboardingTask } from '../../../lambda/contract/offboarding-states.js';
@@ -112,9 +113,9 @@ function leastPrivilegeViolations(resources: Resources): string[] {
         const ownExecutions =
           /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<[A-Za-z0-9]+StateMachine[0-9A-F]{8}\.Name>:\*$/.test(target) &&
           actions.every((action) => action === 'states:DescribeExecution');
-        // The fleet state machine follows (and may stop) the onboarding executions it started with StartExecution.sync.
+        // The fleet and reconciliation state machines follow (and may stop) the onboarding and offboarding executions they started with StartExecution.sync.
         const fleetChildExecutions =
-          /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"OnboardingWorkflowStateMachine[0-9A-F]{8}"\}\]\}\]\}\*$/.test(
+          /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"Onboarding(Workflow|Offboarding)StateMachine[0-9A-F]{8}"\}\]\}\]\}\*$/.test(
             target,
           ) && actions.every((action) => action === 'states:DescribeExecution' || action === 'states:StopExecution');
         if (!allowed.includes(target) && !ownFunctionVersions && !ownExecutions && !fleetChildExecutions)
@@ -138,10 +139,11 @@ function leastPrivilegeViolations(resources: Resources): string[] {
 }
 
 /**
- * Every function of the default stack: one per onboarding task and per offboarding task, the
- * execution starter and the key rotation function.
+ * Every function of the default stack: one per task of the onboarding, offboarding, fleet and
+ * reconciliation workflows, the execution starter and the key rotation function.
  */
-const EXPECTED_FUNCTION_COUNT = Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + Object.keys(FleetTask).length + 2;
+const EXPECTED_FUNCTION_COUNT =
+  Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + Object.keys(FleetTask).length + Object.keys(ReconcileTask).length + 2;
 
 /** A role or function as `<part>/<name>` (`Workflow/CheckOrder`, `Offboarding/CheckOrder`, `KeyRotation/RotateAccessKey`). */
 function functionNameOf(logicalId: string): string {
@@ -209,12 +211,13 @@ describe('IAM policies of the stack', () => {
     for (const { resources: targets } of iamStatements.filter((statement) => !lookUps.includes(statement))) expect(targets).toEqual([READER_USERS]);
   });
 
-  it('let only the Lambdas that call Director read the Director secret: onboarding, offboarding and key rotation', () => {
+  it('let only the Lambdas that call Director read the Director secret: onboarding, offboarding, key rotation and reconciliation', () => {
     // Prepare
     const directorCalling = [
       ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow', 'ConfirmCoverage'].map((task) => `Workflow/${task}`),
       ...DIRECTOR_CALLING_TASKS.map((task) => `Offboarding/${task}`),
       'KeyRotation/RotateAccessKey',
+      'Reconcile/FindDrift',
     ];
 
     // Act
@@ -257,9 +260,11 @@ describe('IAM policies of the stack', () => {
     const offboarding = stateMachineStartingAt(OFFBOARDING_START_STATE);
     const executionsOf = (machine: string): string => `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machine}.Name>:*`;
 
-    // Act (the fleet state machine's grant on its own child executions is StartExecution.sync's: see the wildcard check)
-    const fleetRole = logicalIdOfPath('Fleet/StateMachine/Role/Resource');
-    const describes = allStatements(resources).filter(({ actions, roles }) => actions.includes('states:DescribeExecution') && !roles.includes(fleetRole));
+    // Act (the fleet and reconciliation state machines' grants on their own child executions are StartExecution.sync's: see the wildcard check)
+    const parentRoles = ['Fleet', 'Reconcile'].map((workflow) => logicalIdOfPath(`${workflow}/StateMachine/Role/Resource`));
+    const describes = allStatements(resources).filter(
+      ({ actions, roles }) => actions.includes('states:DescribeExecution') && !roles.some((role) => parentRoles.includes(role)),
+    );
 
     // Assess
     expect(describes.map(({ roles }) => pathBelowOnboarding(resourceById(resources, roles[0] ?? ''))).sort()).toEqual([
@@ -297,6 +302,7 @@ describe('IAM policies of the stack', () => {
         ...Object.keys(OnboardingTask).map((task) => `Workflow state machine -> Workflow/${task}`),
         ...Object.keys(OffboardingTask).map((task) => `Offboarding state machine -> Offboarding/${task}`),
         ...Object.keys(FleetTask).map((task) => `Fleet state machine -> Fleet/${task}`),
+        ...Object.keys(ReconcileTask).map((task) => `Reconcile state machine -> Reconcile/${task}`),
         'Workflow/FinalizeOnboarding -> KeyRotation/RotateAccessKey',
       ].sort(),
     );

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { FleetTask } from '../../../lambda/contract/fleet-states.js';
+import { ReconcileTask } from '../../../lambda/contract/reconcile-states.js';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OffboardingTask } from '../../../lambda/contract/offboarding-states.js';
@@ -7,7 +8,13 @@ import { OnboardingTask } from '../../../lambda/contract/onboarding-states.js';
 import { DEFAULT_CONFIG_PATH } from '../../../lib/product/app-config.js';
 import { DIRECTOR_CALLING_TASKS } from '../../../lib/offboarding/offboarding-workflow.js';
 import { CA_BUNDLE_FILE_NAME } from '../../../lib/shared/onboarding-function.js';
-import { extractDefinitions, FLEET_START_STATE, OFFBOARDING_START_STATE, ONBOARDING_START_STATE } from '../../../local/sandbox/definition.js';
+import {
+  extractDefinitions,
+  FLEET_START_STATE,
+  OFFBOARDING_START_STATE,
+  ONBOARDING_START_STATE,
+  RECONCILE_START_STATE,
+} from '../../../local/sandbox/definition.js';
 import {
   exampleConfig,
   expectOutput,
@@ -242,17 +249,17 @@ describe('onboarding on deploy', () => {
 });
 
 describe('the state machines', () => {
-  it('are the onboarding, offboarding and fleet workflows, told apart by their first state (as the local sandbox does)', () => {
+  it('are the onboarding, offboarding, fleet and reconciliation workflows, told apart by their first state (as the local sandbox does)', () => {
     // Act
     const startStates = extractDefinitions(template.toJSON() as Record<string, unknown>).map((definition) => definition.StartAt);
 
     // Assess
-    expect(startStates.sort()).toEqual([ONBOARDING_START_STATE, OFFBOARDING_START_STATE, FLEET_START_STATE].sort());
+    expect(startStates.sort()).toEqual([ONBOARDING_START_STATE, OFFBOARDING_START_STATE, FLEET_START_STATE, RECONCILE_START_STATE].sort());
   });
 
   it('log every event without execution data, and trace with X-Ray', () => {
     const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as { Properties: Record<string, unknown> }[];
-    expect(machines).toHaveLength(3);
+    expect(machines).toHaveLength(4);
     for (const machine of machines) {
       expect(machine.Properties).toMatchObject({
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
@@ -278,7 +285,7 @@ describe('optional lifecycle parts', () => {
     expectResourceCount(
       withoutRotation,
       'AWS::Lambda::Function',
-      Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + Object.keys(FleetTask).length + 1,
+      Object.keys(OnboardingTask).length + Object.keys(OffboardingTask).length + Object.keys(FleetTask).length + Object.keys(ReconcileTask).length + 1,
     );
   });
 
@@ -291,6 +298,7 @@ describe('optional lifecycle parts', () => {
     expect(extractDefinitions(withoutOffboarding.toJSON() as Record<string, unknown>).map((definition) => definition.StartAt)).toEqual([
       ONBOARDING_START_STATE,
       FLEET_START_STATE,
+      RECONCILE_START_STATE,
     ]);
     for (const eventName of OFFBOARDING_EVENTS) expect(rulesFor(withoutOffboarding, eventName)).toEqual([]);
     expect(JSON.stringify(withoutOffboarding.toJSON())).not.toContain(EnvName.OFFBOARDING_STATE_MACHINE_ARN);
@@ -298,7 +306,11 @@ describe('optional lifecycle parts', () => {
       .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')
       .map(pathBelowOnboarding);
     expect(alarmPaths.filter((alarmPath) => alarmPath.includes('Offboarding'))).toEqual([]);
-    expectResourceCount(withoutOffboarding, 'AWS::Lambda::Function', Object.keys(OnboardingTask).length + Object.keys(FleetTask).length + 2);
+    expectResourceCount(
+      withoutOffboarding,
+      'AWS::Lambda::Function',
+      Object.keys(OnboardingTask).length + Object.keys(FleetTask).length + Object.keys(ReconcileTask).length + 2,
+    );
   });
 
   it('leave out every Organizations rule once both the organizations trigger and offboarding are off', () => {
@@ -431,6 +443,7 @@ describe('Lambda functions', () => {
       ...Object.keys(OnboardingTask).map((task) => `Workflow/${task}Function/Resource`),
       ...Object.keys(OffboardingTask).map((task) => `Offboarding/${task}Function/Resource`),
       ...Object.keys(FleetTask).map((task) => `Fleet/${task}Function/Resource`),
+      ...Object.keys(ReconcileTask).map((task) => `Reconcile/${task}Function/Resource`),
       'Starter/Function/Resource',
       'KeyRotation/RotateAccessKeyFunction/Resource',
     ];
@@ -471,6 +484,7 @@ describe('Lambda functions', () => {
         ...['RegisterLogSource', 'CheckOrder', 'FinalizeOnboarding', 'CheckDataFlow', 'ConfirmCoverage'].map((task) => `Workflow/${task}`),
         ...DIRECTOR_CALLING_TASKS.map((task) => `Offboarding/${task}`),
         'KeyRotation/RotateAccessKey',
+        'Reconcile/FindDrift',
       ].sort(),
     );
     expect(JSON.stringify(template.toJSON())).not.toContain('NODE_EXTRA_CA_CERTS');
@@ -478,8 +492,9 @@ describe('Lambda functions', () => {
 });
 
 describe('stack outputs and tags', () => {
-  it('name the state machine, the starter, the alarm topic and the dead-letter queue', () => {
-    for (const output of ['StateMachineArn', 'OffboardingStateMachineArn', 'StarterFunctionName', 'AlarmTopicArn', 'DeadLetterQueueUrl'])
+  it('name the state machines, the account registry, the starter, the alarm topic and the dead-letter queue', () => {
+    const outputs = ['StateMachineArn', 'OffboardingStateMachineArn', 'FleetStateMachineArn', 'ReconcileStateMachineArn', 'AccountRegistryTable'];
+    for (const output of [...outputs, 'StarterFunctionName', 'AlarmTopicArn', 'DeadLetterQueueUrl'])
       expect(Object.keys(template.findOutputs(output))).toEqual([output]);
   });
 

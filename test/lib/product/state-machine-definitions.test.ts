@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   extractDefinitions,
   FLEET_START_STATE,
+  RECONCILE_START_STATE,
   OFFBOARDING_START_STATE,
   ONBOARDING_START_STATE,
   synthesizeWorkflows,
@@ -21,14 +22,19 @@ function aslErrors(definition: Record<string, unknown>): string[] {
 }
 
 describe('state machine definitions (asl-validator)', () => {
-  const { onboarding, offboarding, fleet, template } = synthesizeWorkflows(exampleConfig());
+  const { onboarding, offboarding, fleet, reconcile, template } = synthesizeWorkflows(exampleConfig());
   const organizationMode = synthesizeWorkflows(exampleConfig({ trail: { organizationId: 'o-a1b2c3d4e5' } }));
 
-  it('synthesizes the onboarding, offboarding and fleet state machines, and no other', () => {
+  it('synthesizes the onboarding, offboarding, fleet and reconciliation state machines, and no other', () => {
     expect(extractDefinitions(template).map((definition) => definition.StartAt)).toEqual(
-      expect.arrayContaining([ONBOARDING_START_STATE, OFFBOARDING_START_STATE, FLEET_START_STATE]),
+      expect.arrayContaining([ONBOARDING_START_STATE, OFFBOARDING_START_STATE, FLEET_START_STATE, RECONCILE_START_STATE]),
     );
-    expect(extractDefinitions(template)).toHaveLength(3);
+    expect(extractDefinitions(template)).toHaveLength(4);
+  });
+
+  it('gives the reconciliation workflow a valid Amazon States Language definition, with and without the offboarding workflow', () => {
+    expect(aslErrors(reconcile ?? {})).toEqual([]);
+    expect(aslErrors(synthesizeWorkflows(exampleConfig({ offboarding: { enabled: false } })).reconcile ?? {})).toEqual([]);
   });
 
   it('gives the fleet workflow a valid Amazon States Language definition, in both collection modes', () => {

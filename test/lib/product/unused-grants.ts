@@ -125,6 +125,7 @@ export const REVIEWED_UNUSED_GRANTS: readonly ReviewedUnusedGrant[] = [
     'offboard/DeleteLogSource',
     'offboard/CheckOrder',
     'rotate/KeyRotation',
+    'reconcile/FindDrift',
   ].map((fn) => ({
     function: fn,
     statement: 'StoreRefreshedDirectorToken',

@@ -1,3 +1,4 @@
+import { AccountRegistryTable } from '../../../lib/registry/account-registry-table.js';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -39,6 +40,7 @@ function synthesize(props: Partial<KeyRotationProps> = {}): Synthesized {
     directorSecret: Secret.fromSecretNameV2(stack, 'DirectorSecret', 'logpoint/director'),
     alarmTopic: new Topic(stack, 'Alarms'),
     accountLocks: new AccountLockTable(stack, 'AccountLocks'),
+    accountRegistry: new AccountRegistryTable(stack, 'AccountRegistry'),
     ...props,
   });
   const finalize = new LambdaFunction(stack, 'Finalize', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('export {}') });

@@ -30,6 +30,7 @@ describe('the Director request budget grants', () => {
         'Offboarding/CheckOrder',
         'Offboarding/DeleteLogSource',
         'Offboarding/FindLogSource',
+        'Reconcile/FindDrift',
         'Workflow/CheckDataFlow',
         'Workflow/CheckOrder',
         'Workflow/ConfirmCoverage',

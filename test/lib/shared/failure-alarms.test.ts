@@ -160,8 +160,8 @@ beforeAll(() => {
 });
 
 describe('the alarm topic of the stack', () => {
-  it('is notified by all ten alarms (onboarding, offboarding, fleet, starter, dead letters, key rotation, no data yet) and the Onboarding Failed, onboarding-warning and no-data-yet rules', () => {
-    expect(world.alarmArns).toHaveLength(10);
+  it('is notified by all twelve alarms (onboarding, offboarding, fleet, reconciliation, starter, dead letters, key rotation, no data yet) and the Onboarding Failed, onboarding-warning and no-data-yet rules', () => {
+    expect(world.alarmArns).toHaveLength(12);
     expect(world.ruleArns).toHaveLength(3);
   });
 

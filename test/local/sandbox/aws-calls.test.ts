@@ -152,7 +152,7 @@ describe('the scenario summary', () => {
 
     // Act
     const runs = await playScenario(scenario, sandbox);
-    const summary = summarize(scenario, sandbox, runs, ACCOUNT);
+    const summary = await summarize(scenario, sandbox, runs, ACCOUNT);
 
     // Assess
     expect(Object.keys(summary.aws)).toEqual(['users', 'accessKeys', 'secrets', 'secretsScheduledForDeletion', 'calls']);

@@ -28,7 +28,7 @@ async function play(name: string): Promise<{ box: Sandbox; runs: LocalRunResult[
   const box = await startSandbox({ waitMs: 20, ...scenario.sandbox });
   sandbox = box;
   const runs = await playScenario(scenario, box);
-  return { box, runs, summary: summarize(scenario, box, runs, scenario.accountId ?? ACCOUNT) };
+  return { box, runs, summary: await summarize(scenario, box, runs, scenario.accountId ?? ACCOUNT) };
 }
 
 const exitOf = (run: LocalRunResult | undefined, state: string) =>
@@ -57,9 +57,10 @@ describe('organization scenarios', () => {
     }
     const provisioned = runs.slice(1).filter((run) => run.events.some((event) => event.kind === 'entered' && event.state === 'ProvisionReader'));
     expect(provisioned).toEqual([]);
-    expect(summary.collection.registry.map(({ accountId, state, coverage }) => ({ accountId, state, coverage }))).toEqual(
-      ['111122223333', '222233334444', '555566667777'].map((accountId) => ({ accountId, state: 'COVERED', coverage: 'organization-source' })),
-    );
+    expect(summary.collection.registry.map(({ accountId, state, coverage }) => ({ accountId, state, coverage }))).toEqual([
+      ...['111122223333', '222233334444', '555566667777'].map((accountId) => ({ accountId, state: 'COVERED', coverage: 'organization-source' })),
+      { accountId: ORG, state: 'ONBOARDED', coverage: 'organization' },
+    ]);
     expect(summary.events.map((event) => event.detail.coverage)).toEqual(['organization', 'organization-source', 'organization-source', 'organization-source']);
     expect(summary.dataPlane.outcome).toBe('ONBOARDED');
   });
@@ -78,7 +79,10 @@ describe('organization scenarios', () => {
       detailType: 'Onboarding Succeeded',
       detail: { accountId: '777788889999', coverage: 'organization-source', organizationId: ORG, dataPlane: { outcome: 'ONBOARDED' } },
     });
-    expect(summary.collection.registry).toEqual([expect.objectContaining({ accountId: '777788889999', state: 'COVERED', mode: 'organization' })]);
+    expect(summary.collection.registry).toEqual([
+      expect.objectContaining({ accountId: '777788889999', state: 'COVERED', mode: 'organization' }),
+      expect.objectContaining({ accountId: ORG, state: 'ONBOARDED', coverage: 'organization' }),
+    ]);
     expect(summary.aws.users).toEqual([ORG_USER]);
   });
 

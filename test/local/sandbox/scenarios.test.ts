@@ -24,7 +24,7 @@ async function play(name: string): Promise<ScenarioSummary> {
   if (!scenario) throw new Error(`no scenario ${name}`);
   sandbox = await startSandbox({ waitMs: 20, ...scenario.sandbox });
   const runs = await playScenario(scenario, sandbox);
-  return summarize(scenario, sandbox, runs, scenario.accountId ?? ACCOUNT);
+  return await summarize(scenario, sandbox, runs, scenario.accountId ?? ACCOUNT);
 }
 
 type LogSourceRead = { id: string; name: string; config: { Source: { interval: number }; Connector: { access_key: string } } };
