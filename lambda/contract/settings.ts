@@ -49,6 +49,11 @@ export const directorSettingsSchema = z.strictObject({
    * itself through its retries. Set it a little below Director's own limit.
    */
   maxRequestsPerSecond: z.number().positive().max(1000).optional(),
+  /**
+   * Director orders (log source creates, edits and deletes) in flight from the whole product at
+   * once (the order slots of lambda/governance/, in the account lock table). Unset: no limit.
+   */
+  maxConcurrentOrders: z.int().min(1).max(100).optional(),
 });
 /** Credentials in the URL would be logged and sent everywhere; a query or fragment would be dropped or misread. */
 function isBareOrigin(value: string): boolean {

@@ -61,6 +61,23 @@ export function createDirectorRequestBudget(
   );
 }
 
+/**
+ * The order slots alone: what every function that writes log sources, or settles their orders,
+ * builds when `director.maxConcurrentOrders` is set.
+ */
+export function createDirectorOrderSlots(
+  dynamo: DynamoDBClient,
+  settings: Pick<DirectorGovernanceSettings, 'tableName' | 'keyAttribute' | 'maxConcurrentOrders'>,
+  runtime: Partial<GovernanceRuntime> = {},
+): DirectorOrderSlots {
+  const table = { tableName: settings.tableName, keyAttribute: settings.keyAttribute ?? AccountLockAttribute.accountId };
+  return new DirectorOrderSlots(
+    dynamo,
+    { ...table, keyPrefix: DirectorGovernanceKey.orderSlotPrefix, slots: settings.maxConcurrentOrders },
+    { ...DEFAULT_RUNTIME, ...runtime },
+  );
+}
+
 /** The governor over `settings.tableName`; CONFIG_INVALID for a budget that cannot work. */
 export function createDirectorGovernor(
   dynamo: DynamoDBClient,

@@ -3,6 +3,7 @@ import { deletionOrderPollSchema, logSourceDeletionSchema, offboardingRequestSch
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { checkDeletionOrder } from './log-source-deletion.js';
+import { releaseOrderSlot } from '../governance/order-slot-use.js';
 
 /** CheckOrder: one look at the DELETE order; the state machine waits and loops while it is pending. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
@@ -10,9 +11,12 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
     step: 'CheckOrder',
     input: z.strictObject({ request: offboardingRequestSchema, deletion: logSourceDeletionSchema, attempt: z.int().min(0) }),
     output: deletionOrderPollSchema,
-    run: ({ deletion, attempt }) => {
+    run: async ({ request, deletion, attempt }) => {
       const deps = dependencies();
-      return checkDeletionOrder(deps.director(), deps.settings.orderPolling, { deletion, attempt }, deps.now());
+      const poll = await checkDeletionOrder(deps.director(), deps.settings.orderPolling, { deletion, attempt }, deps.now());
+      // Settled either way: the order slot DeleteLogSource took goes back.
+      if (poll.status !== 'PENDING') await releaseOrderSlot(deps, request.accountId);
+      return poll;
     },
   });
 

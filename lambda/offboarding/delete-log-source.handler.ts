@@ -3,16 +3,21 @@ import { logSourceDeletionSchema, offboardingInventorySchema, offboardingRequest
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { deleteAccountLogSource } from './log-source-deletion.js';
+import { releaseOrderSlot, takeOrderSlot } from '../governance/order-slot-use.js';
 
-/** DeleteLogSource: `DELETE .../LogSources/{id}` of the account's own log source. */
+/** DeleteLogSource: `DELETE .../LogSources/{id}` of the account's own log source, holding an order slot until CheckOrder sees it settle. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
   defineStep({
     step: 'DeleteLogSource',
     input: z.strictObject({ request: offboardingRequestSchema, inventory: offboardingInventorySchema }),
     output: logSourceDeletionSchema,
-    run: (input) => {
+    run: async (input) => {
       const deps = dependencies();
-      return deleteAccountLogSource({ director: deps.director(), polling: deps.settings.orderPolling, now: deps.now }, input);
+      await takeOrderSlot(deps, input.request.accountId);
+      const deletion = await deleteAccountLogSource({ director: deps.director(), polling: deps.settings.orderPolling, now: deps.now }, input);
+      // Nothing was sent: there is no order to wait for.
+      if (deletion.status === 'ALREADY_GONE') await releaseOrderSlot(deps, input.request.accountId);
+      return deletion;
     },
   });
 

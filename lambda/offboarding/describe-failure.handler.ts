@@ -1,14 +1,27 @@
-import { offboardingExecutionStateSchema, offboardingFailureSchema } from './workflow-contract.js';
+import { ErrorCode } from '../contract/error-codes.js';
+import { releaseOrderSlot } from '../governance/order-slot-use.js';
+import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
+import { offboardingExecutionStateSchema, offboardingFailureSchema } from './workflow-contract.js';
 import { describeOffboardingFailure } from './outcome.js';
 
-/** DescribeOffboardingFailure: the typed code, a readable message and what was left in place. Touches nothing. */
-export const createHandler = () =>
+/**
+ * DescribeOffboardingFailure: the typed code, a readable message and what was left in place.
+ * Touches nothing in the account; gives back the run's Director order slot, if it took one.
+ */
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
   defineStep({
     step: 'DescribeOffboardingFailure',
     input: offboardingExecutionStateSchema,
     output: offboardingFailureSchema,
-    run: (state) => Promise.resolve(describeOffboardingFailure(state)),
+    run: async (state) => {
+      const failure = describeOffboardingFailure(state);
+      // A run turned away by another run's lock holds no slot: the subject's slot is that run's.
+      if (state.deletion !== undefined && state.request !== undefined && failure.code !== ErrorCode.ACCOUNT_BUSY) {
+        await releaseOrderSlot(dependencies(), state.request.accountId);
+      }
+      return failure;
+    },
   });
 
 export const handler = createHandler();

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { checkOrder } from './order-poll.js';
+import { releaseOrderSlot } from '../governance/order-slot-use.js';
 import { onboardingRequestSchema, orderPollSchema, registrationSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
@@ -15,9 +16,12 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
       executionStartTime: z.iso.datetime({ offset: true }),
     }),
     output: orderPollSchema,
-    run: ({ request, registration, attempt, executionStartTime }) => {
+    run: async ({ request, registration, attempt, executionStartTime }) => {
       const deps = dependencies();
-      return checkOrder(deps.director(), deps.settings.orderPolling, { request, registration, attempt, executionStartTime }, deps.now());
+      const poll = await checkOrder(deps.director(), deps.settings.orderPolling, { request, registration, attempt, executionStartTime }, deps.now());
+      // Settled: the order slot goes back (a failed or lost order fails the step, and Compensate gives it back).
+      if (poll.status === 'SUCCEEDED') await releaseOrderSlot(deps, request.accountId);
+      return poll;
     },
   });
 

@@ -4,8 +4,10 @@ import { awsDependencies, type DependenciesProvider } from '../shared/runtime/de
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { compensateOnboarding } from './compensation.js';
 import { recordFailure } from './onboarding-registry.js';
+import { releaseOrderSlot } from '../governance/order-slot-use.js';
+import { ErrorCode } from '../contract/error-codes.js';
 
-/** Compensate: remove what the failed execution created, describe the failure, and record it in the account registry. */
+/** Compensate: remove what the failed execution created, describe the failure, record it in the account registry, and give back the run's order slot. */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
   defineStep({
     step: 'Compensate',
@@ -16,6 +18,8 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
       const failure = await compensateOnboarding({ iam: deps.iam, secretsManager: deps.secretsManager }, state);
       const registry = { dynamo: deps.dynamo, tableName: requireRegistryTable(deps.accountRegistryTable, 'Compensate'), mode: deps.settings.collection.mode };
       await recordFailure({ ...registry, now: deps.now() }, state, failure);
+      // The slot is this run's unless another run's lock turned it away (that run's slot has the same owner).
+      if (state.request !== undefined && failure.code !== ErrorCode.ACCOUNT_BUSY) await releaseOrderSlot(deps, state.request.accountId);
       return failure;
     },
   });

@@ -1,18 +1,23 @@
 import * as z from 'zod';
 import { registerLogSource } from './registration.js';
+import { takeOrderSlot } from '../governance/order-slot-use.js';
 import { onboardingRequestSchema, readerIdentitySchema, registrationSchema } from './workflow-contract.js';
 import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { bucketFactsSchema } from '../shared/workflow-schemas.js';
 
-/** RegisterLogSource: POST (or PUT for a source this product owns) the S3Fetcher log source. */
+/**
+ * RegisterLogSource: POST (or PUT for a source this product owns) the S3Fetcher log source, holding
+ * one of Director's order slots (director.maxConcurrentOrders) until CheckOrder sees it settle.
+ */
 export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
   defineStep({
     step: 'RegisterLogSource',
     input: z.strictObject({ request: onboardingRequestSchema, bucket: bucketFactsSchema, reader: readerIdentitySchema }),
     output: registrationSchema,
-    run: (input) => {
+    run: async (input) => {
       const deps = dependencies();
+      await takeOrderSlot(deps, input.request.accountId);
       return registerLogSource(
         {
           director: deps.director(),

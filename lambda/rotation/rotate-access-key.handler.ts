@@ -4,6 +4,7 @@ import { OnboardingError } from '../shared/errors.js';
 import { runRotationStep } from './rotation-steps.js';
 import { underRotationLock } from './rotation-lock.js';
 import { recordingRotation } from './rotation-registry.js';
+import { holdingOrderSlot } from '../governance/order-slot-use.js';
 import { accountIdOfSecretId } from './rotation-target.js';
 import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, RotationStep } from './rotation-types.js';
 import type { KeyRotationContext, RotationStepResult, RotationTimeouts } from './rotation-types.js';
@@ -93,7 +94,9 @@ export const createHandler = (dependencies: RotationDependenciesProvider = awsRo
       const accountId = accountIdOfSecretId(SecretId);
       // A secret that names no account is refused by the step itself, with its own message.
       if (accountId === null) return step();
-      const run = () => recordingRotation(deps, { accountId, step: Step, clientRequestToken: ClientRequestToken }, step);
+      // setSecret edits Director and waits for the order: it holds an order slot (director.maxConcurrentOrders) meanwhile.
+      const governed = Step === RotationStep.SetSecret ? () => holdingOrderSlot(deps, accountId, step) : step;
+      const run = () => recordingRotation(deps, { accountId, step: Step, clientRequestToken: ClientRequestToken }, governed);
       const lock = { accountId, clientRequestToken: ClientRequestToken, lastStep: Step === RotationStep.FinishSecret };
       return underRotationLock({ ...deps, logger: directorLogger }, lock, run);
     },

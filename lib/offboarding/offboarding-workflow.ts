@@ -95,7 +95,7 @@ export class OffboardingWorkflow extends Construct {
     const acquireLock = step('AcquireLock', { input: { payload: TaskInput.fromObject({ ...lockPayload, workflow: 'offboard' }) }, resultPath: '$.lock' });
     const releaseLock = step('ReleaseLock', { input: { payload: TaskInput.fromObject(lockPayload) }, resultPath: '$.lockRelease' });
     const findLogSource = step('FindLogSource', { input: { inputPath: '$.request' }, resultPath: '$.inventory', retries: directorRetries });
-    const deleteLogSource = step('DeleteLogSource', { input: request, resultPath: '$.deletion', retries: directorRetries });
+    const deleteLogSource = step('DeleteLogSource', { input: request, resultPath: '$.deletion', retries: [...directorRetries, RetryPolicy.orderSlotsFull] });
     const checkOrder = step('CheckOrder', {
       input: { payload: TaskInput.fromObject({ 'request.$': '$.request', 'deletion.$': '$.deletion', 'attempt.$': '$.order.attempt' }) },
       resultPath: '$.order',

@@ -101,7 +101,11 @@ export class OnboardingWorkflow extends Construct {
     });
     const stepInput = { payload: TaskInput.fromObject({ 'request.$': '$.request', 'bucket.$': '$.bucket', 'reader.$': '$.reader' }) };
     const verifyAccess = step('VerifyAccess', { input: stepInput, resultPath: '$.access', retries: [RetryPolicy.iamPropagation] });
-    const registerLogSource = step('RegisterLogSource', { input: stepInput, resultPath: '$.registration', retries: [RetryPolicy.directorUnavailable] });
+    const registerLogSource = step('RegisterLogSource', {
+      input: stepInput,
+      resultPath: '$.registration',
+      retries: [RetryPolicy.directorUnavailable, RetryPolicy.orderSlotsFull],
+    });
     const checkOrder = step('CheckOrder', {
       input: {
         payload: TaskInput.fromObject({

@@ -162,6 +162,7 @@ export class CloudTrailOnboarding extends Construct {
     });
     this.alarms.watchStateMachine('Reconcile', this.reconcile.stateMachine);
     if (this.settings.director.maxRequestsPerSecond !== undefined) this.grantDirectorBudget();
+    if (this.settings.director.maxConcurrentOrders !== undefined) this.grantOrderSlots();
 
     // Every deployment starts a fleet run (fleet.onboardExisting), or one onboarding of the configured subject.
     const deployStart = props.fleet?.onboardExisting ? { fleet: true as const } : onboardAccountId === undefined ? undefined : { accountId: onboardAccountId };
@@ -191,6 +192,21 @@ export class CloudTrailOnboarding extends Construct {
       this.reconcile.functions.FindDrift,
     ];
     for (const caller of callers) this.accountLocks.grantDirectorBudget(caller);
+  }
+
+  /** The functions that write log sources, or see their orders settle or fail, share the order slots (director.maxConcurrentOrders). */
+  private grantOrderSlots(): void {
+    const onboarding = this.workflow.functions;
+    const offboarding = this.offboardingWorkflow?.functions;
+    const locks = this.accountLocks;
+    // A delete of a source already gone sends nothing: DeleteLogSource gives its slot back at once.
+    locks.grantOrderSlots(onboarding.RegisterLogSource, ['take']);
+    for (const settler of [onboarding.CheckOrder, onboarding.Compensate]) locks.grantOrderSlots(settler, ['give-back']);
+    if (offboarding) {
+      locks.grantOrderSlots(offboarding.DeleteLogSource, ['take', 'give-back']);
+      for (const settler of [offboarding.CheckOrder, offboarding.DescribeOffboardingFailure]) locks.grantOrderSlots(settler, ['give-back']);
+    }
+    if (this.keyRotation) locks.grantOrderSlots(this.keyRotation.rotationFunction, ['take', 'give-back']);
   }
 
   /**

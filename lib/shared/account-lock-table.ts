@@ -79,6 +79,27 @@ export class AccountLockTable extends Construct {
   }
 
   /**
+   * Lets `fn` take (GetItem every slot, PutItem a free one) and give back (GetItem every slot, DeleteItem its own)
+   * Director order slots (director.maxConcurrentOrders), on the slot items only (`director-order-slot-<i>`).
+   */
+  grantOrderSlots(fn: LambdaFunction, uses: readonly ('take' | 'give-back')[]): void {
+    fn.addEnvironment(EnvName.ACCOUNT_LOCK_TABLE, this.table.tableName);
+    const actions = [
+      'dynamodb:GetItem',
+      ...(uses.includes('take') ? ['dynamodb:PutItem'] : []),
+      ...(uses.includes('give-back') ? ['dynamodb:DeleteItem'] : []),
+    ];
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'HoldDirectorOrderSlots',
+        actions,
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${DirectorGovernanceKey.orderSlotPrefix}*`] } },
+      }),
+    );
+  }
+
+  /**
    * Lets the functions that take locks ask Step Functions whether the run holding one still runs
    * (lambda/locking/execution-status.ts): DescribeExecution on the executions of `stateMachines`.
    * A separate policy, not the functions' own: those state machines invoke these functions, and a

@@ -54,6 +54,19 @@ export const RetryPolicy = {
     maxAttempts: 4,
     jitterStrategy: JitterType.FULL,
   },
+  /**
+   * Every Director order slot is held (director.maxConcurrentOrders): wait for one, with full
+   * jitter so that runs turned away together do not come back together, for up to about half an
+   * hour (an order's own deadline), then the run fails DIRECTOR_ORDER_SLOTS_FULL.
+   */
+  orderSlotsFull: {
+    errors: [ErrorCode.DIRECTOR_ORDER_SLOTS_FULL],
+    interval: Duration.seconds(10),
+    backoffRate: 1.5,
+    maxDelay: Duration.seconds(60),
+    maxAttempts: 35,
+    jitterStrategy: JitterType.FULL,
+  },
   /** Throttling or a fault on the AWS side (IAM, Secrets Manager, S3): every step retries it. */
   awsUnavailable: { errors: [ErrorCode.AWS_UNAVAILABLE], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5, jitterStrategy: JitterType.FULL },
   lambdaService: {

@@ -10,6 +10,10 @@ export interface FleetScenarioParameters {
 }
 
 const DEFAULT_FLEET_ACCOUNTS = 25;
+/** The request budget when Director itself sets no limit. */
+const UNLIMITED_DIRECTOR_BUDGET = 50;
+/** Orders in flight at once: the fleet Map's default concurrency, so the slots bound Director without slowing the run. */
+const FLEET_ORDER_SLOTS = 10;
 /** A closed member account: listed by Organizations, left out by the fleet run (only ACTIVE accounts are onboarded). */
 const CLOSED_ACCOUNT_ID = '999900000000';
 
@@ -43,8 +47,14 @@ export function fleetScenario(parameters: FleetScenarioParameters = {}): Scenari
       },
       // Hundreds of sources: the simulated fetcher looks a little less often.
       fetcher: { intervalMs: 250 },
-      // Against a limited Director, the product's own request budget paces every caller a little below the limit.
-      ...(rate === undefined ? {} : { config: { director: { maxRequestsPerSecond: Math.round(rate * 0.9 * 100) / 100 } } }),
+      // The product's own Director budget, as a fleet operator would set it: a little below a limited Director's rate (or
+      // 50 requests/s), and as many orders in flight as the Map runs onboardings.
+      config: {
+        director: {
+          maxRequestsPerSecond: rate === undefined ? UNLIMITED_DIRECTOR_BUDGET : Math.round(rate * 0.9 * 100) / 100,
+          maxConcurrentOrders: FLEET_ORDER_SLOTS,
+        },
+      },
     },
     play: async ({ sandbox, fleet, say }) => {
       if (rate !== undefined) sandbox.director.faults.rateLimit(rate);

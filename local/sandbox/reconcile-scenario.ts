@@ -35,6 +35,8 @@ export function reconcileDriftScenario(): Scenario {
         managementAccountId: SANDBOX_ACCOUNT_ID,
         accounts: accountIds.map((id) => ({ id })),
       },
+      // Governed like a fleet: its repairs are onboardings and offboardings in parallel.
+      config: { director: { maxRequestsPerSecond: 50, maxConcurrentOrders: 10 } },
     },
     play: async ({ sandbox, onboard, reconcile, say }) => {
       const runs = [];

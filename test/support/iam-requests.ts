@@ -263,11 +263,17 @@ const SFN: Record<string, Mapper> = {
 
 // ---- DynamoDB (the account lock table and the registry; the sandbox's table names are aliased to the synthesized ones) ----
 
+/** The item's partition key (both tables key on `accountId`): what `dynamodb:LeadingKeys` holds for a call on one item. */
+function leadingKeys(input: Input): Context {
+  const key = ((input.Key ?? input.Item) as { accountId?: { S?: unknown } } | undefined)?.accountId?.S;
+  return typeof key === 'string' ? { 'dynamodb:LeadingKeys': [key] } : {};
+}
+
 const onTable =
   (action: string): Mapper =>
   (input, _state, env) => {
     const arn = `arn:${env.partition}:dynamodb:${env.region}:${env.account}:table/${String(input.TableName)}`;
-    return [{ action, resource: env.aliases[arn] ?? arn, context: {} }];
+    return [{ action, resource: env.aliases[arn] ?? arn, context: leadingKeys(input) }];
   };
 
 const DYNAMODB: Record<string, Mapper> = {

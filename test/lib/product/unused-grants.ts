@@ -132,4 +132,37 @@ export const REVIEWED_UNUSED_GRANTS: readonly ReviewedUnusedGrant[] = [
     actions: ['secretsmanager:PutSecretValue'],
     reason: 'Stores a refreshed Director token; in the scenarios the first Director call of a run (RegisterLogSource, FindLogSource) refreshes it.',
   })),
+
+  // ---- Director governance (director.maxRequestsPerSecond, director.maxConcurrentOrders): the fleet and reconcile-drift scenarios set both ----
+  {
+    function: 'rotate/KeyRotation',
+    statement: 'DrawDirectorRequestBudget',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    reason:
+      'The governed scenarios rotate no key; the rotation draws from the budget through the same Director client as every step (test/workflow/fleet-workflow.test.ts).',
+  },
+  {
+    function: 'rotate/KeyRotation',
+    statement: 'HoldDirectorOrderSlots',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    reason: "The governed scenarios rotate no key; setSecret's slot is exercised in test/workflow/director-order-slots.test.ts.",
+  },
+  {
+    function: 'onboard/ConfirmCoverage',
+    statement: 'DrawDirectorRequestBudget',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    reason: 'The governed scenarios collect per account; a coverage run calls Director through the same budgeted client.',
+  },
+  ...['onboard/Compensate', 'offboard/DescribeOffboardingFailure'].map((fn) => ({
+    function: fn,
+    statement: 'HoldDirectorOrderSlots',
+    actions: ['dynamodb:GetItem', 'dynamodb:DeleteItem'],
+    reason: "Gives a failed run's order slot back; no governed scenario fails (test/workflow/director-order-slots.test.ts fails one).",
+  })),
+  {
+    function: 'offboard/DeleteLogSource',
+    statement: 'HoldDirectorOrderSlots',
+    actions: ['dynamodb:DeleteItem'],
+    reason: 'Gives the slot back at once when the source is already gone (nothing sent); the governed scenario offboards an account whose source exists.',
+  },
 ];

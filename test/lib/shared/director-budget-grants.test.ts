@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { exampleConfig, pathBelowOnboarding, resourcesOf, synthStack } from '../stack-fixture.js';
 
-/** With director.maxRequestsPerSecond, exactly the Director-calling functions may draw from the budget item of the lock table. */
+/**
+ * With director.maxRequestsPerSecond, exactly the Director-calling functions may draw from the
+ * budget item of the lock table; with director.maxConcurrentOrders, exactly the functions that
+ * write log sources or see their orders settle may hold the order slot items.
+ */
 
-function budgetGrants(overrides: Record<string, unknown>) {
+function budgetGrants(overrides: Record<string, unknown>, sid = 'DrawDirectorRequestBudget') {
   const resources = resourcesOf(synthStack(exampleConfig(overrides)).template);
   return Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::IAM::Policy')
@@ -11,10 +15,10 @@ function budgetGrants(overrides: Record<string, unknown>) {
       const roles = (policy.Properties?.Roles as { Ref: string }[] | undefined) ?? [];
       const statements = (policy.Properties?.PolicyDocument as { Statement: { Sid?: string; Action: string[]; Condition?: unknown }[] }).Statement;
       return statements
-        .filter((statement) => statement.Sid === 'DrawDirectorRequestBudget')
+        .filter((statement) => statement.Sid === sid)
         .map((statement) => ({
           roles: roles.map((role) => pathBelowOnboarding(resources[role.Ref]!)),
-          actions: statement.Action,
+          actions: [statement.Action].flat(),
           condition: statement.Condition,
         }));
     });
@@ -46,5 +50,33 @@ describe('the Director request budget grants', () => {
 
   it('are absent without a budget', () => {
     expect(budgetGrants({})).toEqual([]);
+  });
+
+  it('for order slots go to the writers and settlers of orders only, on the slot items only, when maxConcurrentOrders is set', () => {
+    const grants = budgetGrants({ director: { maxConcurrentOrders: 4 } }, 'HoldDirectorOrderSlots');
+
+    expect(grants.map((grant) => grant.roles[0]?.replace(/FunctionRole\/Resource$/, '')).sort()).toEqual(
+      [
+        'KeyRotation/RotateAccessKey',
+        'Offboarding/CheckOrder',
+        'Offboarding/DeleteLogSource',
+        'Offboarding/DescribeOffboardingFailure',
+        'Workflow/CheckOrder',
+        'Workflow/Compensate',
+        'Workflow/RegisterLogSource',
+      ].sort(),
+    );
+    const takers = [
+      'KeyRotation/RotateAccessKeyFunctionRole/Resource',
+      'Offboarding/DeleteLogSourceFunctionRole/Resource',
+      'Workflow/RegisterLogSourceFunctionRole/Resource',
+    ];
+    for (const grant of grants) {
+      const takes = takers.includes(grant.roles[0] ?? '');
+      const givesBack = grant.roles[0] !== 'Workflow/RegisterLogSourceFunctionRole/Resource';
+      expect(grant.actions).toEqual(['dynamodb:GetItem', ...(takes ? ['dynamodb:PutItem'] : []), ...(givesBack ? ['dynamodb:DeleteItem'] : [])]);
+      expect(grant.condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['director-order-slot-*'] } });
+    }
+    expect(budgetGrants({}, 'HoldDirectorOrderSlots')).toEqual([]);
   });
 });
