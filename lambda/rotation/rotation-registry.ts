@@ -33,7 +33,8 @@ export async function recordingRotation(
     result = await run();
   } catch (error) {
     if (error instanceof OnboardingError) {
-      await record({ lastErrorCode: error.code, lastErrorMessage: error.message, lastErrorAt: registry.now().toISOString() });
+      // The step's own error is what Secrets Manager, the event and the alarm report: a registry fault must not replace it.
+      await record({ lastErrorCode: error.code, lastErrorMessage: error.message, lastErrorAt: registry.now().toISOString() }).catch(() => undefined);
     }
     throw error;
   }

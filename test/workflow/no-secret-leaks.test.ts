@@ -6,7 +6,7 @@ import { currentReaderKey, expectFailedWith, expectNoSecretIn, expectRunFreeOfSe
 /**
  * No secret value (the reader's secret access key, the Director secretKey or token) may appear in
  * what the workflow prints or hands on: the handlers' structured logs at INFO, the state machine's
- * events, the execution output, the published EventBridge events. The handlers' Powertools
+ * events, the execution output, the published EventBridge events, the account registry. The handlers' Powertools
  * logger reads its level when first imported, so the sandbox is imported only after the level is
  * set to INFO.
  */
@@ -60,9 +60,10 @@ async function start(options: SandboxOptions = {}): Promise<Sandbox> {
   return sandbox;
 }
 
-function expectLeakFree(box: Sandbox, runs: LocalRunResult[], output: string, secrets: string[]): void {
+async function expectLeakFree(box: Sandbox, runs: LocalRunResult[], output: string, secrets: string[]): Promise<void> {
   expectNoSecretIn(output, secrets, 'the captured stdout/stderr/console output');
   for (const run of runs) expectRunFreeOfSecrets(box, run, secrets);
+  expectNoSecretIn(await box.aws.fakes.dynamo.items(box.aws.accountRegistryTable), secrets, 'the account registry');
 }
 
 describe('secrets never leak from the onboarding workflow', () => {
@@ -88,7 +89,7 @@ describe('secrets never leak from the onboarding workflow', () => {
       expect(output).toContain(`"message":"${step} succeeded"`);
     }
     expect(output).toContain(`"accountId":"${ACCOUNT}"`);
-    expectLeakFree(box, [result], output, secrets);
+    await expectLeakFree(box, [result], output, secrets);
   });
 
   it('keeps both the old and the new reader key out of every output when a re-run fails in Director and is compensated', async () => {
@@ -108,7 +109,7 @@ describe('secrets never leak from the onboarding workflow', () => {
     expect(secrets.length).toBeGreaterThanOrEqual(4);
     expect(secondOutput).toContain('"message":"CheckOrder failed"');
     expect(secondOutput).toContain('"message":"Compensate succeeded"');
-    expectLeakFree(box, [first, second], `${firstOutput}\n${secondOutput}`, secrets);
+    await expectLeakFree(box, [first, second], `${firstOutput}\n${secondOutput}`, secrets);
   });
 
   it('redacts the Director secretKey when Director echoes it in an error answer', async () => {
@@ -129,6 +130,6 @@ describe('secrets never leak from the onboarding workflow', () => {
     expect(output).toContain('"message":"RegisterLogSource failed"');
     const secrets = secretValuesWritten(box);
     expect(secrets).toContain(box.director.secretKey);
-    expectLeakFree(box, [result], output, secrets);
+    await expectLeakFree(box, [result], output, secrets);
   });
 });
