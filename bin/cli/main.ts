@@ -1,0 +1,61 @@
+import { Command, CommanderError, Option } from 'commander';
+import { OnboardingError } from '../../lambda/shared/errors.js';
+import { cliOutput, ExitCode, type CliStreams } from './io.js';
+import { runPreflight } from './preflight-command.js';
+import { openSandboxTarget, UsageError } from './sandbox-target.js';
+
+/**
+ * `logpoint-onboard`: the operator's tool (README "Operating it"). Every command takes `--json`
+ * (one JSON document on stdout, people's lines on stderr) and exits 0 on success, 1 when the
+ * operation failed and 2 on a wrong command line.
+ */
+
+interface GlobalOptions {
+  target: 'sandbox';
+  config?: string;
+  json?: boolean;
+}
+
+export async function main(argv: readonly string[], streams: CliStreams = processStreams()): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command('logpoint-onboard')
+    .description("Onboard an AWS organization's CloudTrail logs into Logpoint: check, onboard, follow.")
+    .addOption(new Option('--target <target>', 'where to work: the local sandbox').choices(['sandbox']).default('sandbox'))
+    .option('--config <file>', 'sandbox: JSON config overrides laid over the sandbox config (same format as config/example.json)')
+    .option('--json', 'print one JSON document on stdout (and everything else on stderr)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => void streams.stdout.write(text), writeErr: (text) => void streams.stderr.write(text) });
+
+  program
+    .command('preflight')
+    .description('run every check that can fail an onboarding (Director, its catalogues, the trail bucket), creating nothing')
+    .option('--account <id>', 'the account (or organization id) whose logs to look for; default: what a deployment onboards')
+    .action(async (options: { account?: string }) => {
+      const globals = program.opts<GlobalOptions>();
+      const out = cliOutput(streams, globals.json === true);
+      const target = await openSandboxTarget({ configFile: globals.config });
+      try {
+        exitCode = await runPreflight(target, out, options);
+      } finally {
+        await target.close();
+      }
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (error instanceof UsageError) {
+      streams.stderr.write(`logpoint-onboard: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    const message = error instanceof OnboardingError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+    streams.stderr.write(`logpoint-onboard: ${message}\n`);
+    return ExitCode.failed;
+  }
+}
+
+function processStreams(): CliStreams {
+  return { stdout: process.stdout, stderr: process.stderr, interactive: process.stdout.isTTY === true };
+}

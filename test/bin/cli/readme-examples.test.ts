@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../bin/cli/main.js';
+
+/**
+ * Every `npx logpoint-onboard …` line in the README's "Operating it" section runs against the
+ * sandbox target and ends as the README says: exit 0, or the exit code a `# exits N` comment
+ * above it names. A `| jq …` tail is the reader's; the test checks that the JSON parses instead.
+ */
+
+const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+
+interface Example {
+  line: string;
+  args: string[];
+  expectedExit: number;
+  piped: boolean;
+}
+
+function operatingExamples(): Example[] {
+  const start = README.indexOf('## Operating it');
+  const end = README.indexOf('\n## ', start + 1);
+  const section = README.slice(start, end);
+  const examples: Example[] = [];
+  let expectedExit = 0;
+  for (const raw of section.split('\n').map((line) => line.trim())) {
+    const exits = /^# .*exits (\d)/.exec(raw);
+    if (exits) expectedExit = Number(exits[1]);
+    if (!raw.startsWith('npx logpoint-onboard')) continue;
+    const [command = '', pipe] = raw.split(' | ');
+    examples.push({ line: raw, args: command.split(/\s+/).slice(2), expectedExit, piped: pipe !== undefined });
+    expectedExit = 0;
+  }
+  return examples;
+}
+
+async function run(args: string[]): Promise<{ code: number; stdout: string }> {
+  const stdout = new PassThrough();
+  const chunks: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const code = await main(args, { stdout, stderr: new PassThrough(), interactive: false });
+  return { code, stdout: Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('the README\'s "Operating it" examples', () => {
+  const examples = operatingExamples();
+
+  it('are there to run', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const example of examples) {
+    it(`${example.line} exits ${example.expectedExit}`, async () => {
+      const { code, stdout } = await run(example.args);
+
+      expect(code).toBe(example.expectedExit);
+      if (example.piped) expect(() => JSON.parse(stdout) as unknown).not.toThrow();
+    });
+  }
+});
