@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { OnboardingError } from '../../lambda/shared/errors.js';
-import { cliOutput, ExitCode, type CliStreams } from './io.js';
+import { cliOutput, ExitCode, type CliOutput, type CliStreams } from './io.js';
+import { runPlan } from './plan-command.js';
 import { runPreflight } from './preflight-command.js';
-import { openSandboxTarget, UsageError } from './sandbox-target.js';
+import { openSandboxTarget, UsageError, type Target } from './sandbox-target.js';
 
 /**
  * `logpoint-onboard`: the operator's tool (README "Operating it"). Every command takes `--json`
@@ -31,14 +32,16 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     .description('run every check that can fail an onboarding (Director, its catalogues, the trail bucket), creating nothing')
     .option('--account <id>', 'the account (or organization id) whose logs to look for; default: what a deployment onboards')
     .action(async (options: { account?: string }) => {
-      const globals = program.opts<GlobalOptions>();
-      const out = cliOutput(streams, globals.json === true);
-      const target = await openSandboxTarget({ configFile: globals.config });
-      try {
-        exitCode = await runPreflight(target, out, options);
-      } finally {
-        await target.close();
-      }
+      exitCode = await withTarget(program, (target, out) => runPreflight(target, out, options));
+    });
+
+  program
+    .command('plan')
+    .description('show what an onboarding would change per account (IAM, secret, Director POST or PUT with its body), changing nothing')
+    .option('--account <id...>', 'the accounts (or organization id) to plan for; default: what a deployment onboards')
+    .option('--all', 'every ACTIVE account of the organization the fleet filters admit')
+    .action(async (options: { account?: string[]; all?: boolean }) => {
+      exitCode = await withTarget(program, (target, out) => runPlan(target, out, options));
     });
 
   try {
@@ -53,6 +56,18 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     const message = error instanceof OnboardingError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
     streams.stderr.write(`logpoint-onboard: ${message}\n`);
     return ExitCode.failed;
+  }
+
+  /** Opens the target the global options name, runs `command` against it, and closes it again. */
+  async function withTarget(root: Command, command: (target: Target, out: CliOutput) => Promise<number>): Promise<number> {
+    const globals = root.opts<GlobalOptions>();
+    const out = cliOutput(streams, globals.json === true);
+    const target = await openSandboxTarget({ configFile: globals.config });
+    try {
+      return await command(target, out);
+    } finally {
+      await target.close();
+    }
   }
 }
 
