@@ -3,7 +3,9 @@ import { OnboardingError } from '../../lambda/shared/errors.js';
 import { cliOutput, ExitCode, type CliOutput, type CliStreams } from './io.js';
 import { runPlan } from './plan-command.js';
 import { runPreflight } from './preflight-command.js';
-import { openSandboxTarget, UsageError, type Target } from './sandbox-target.js';
+import { openAwsTarget, StackNotUsableError } from './aws-target.js';
+import { openSandboxTarget } from './sandbox-target.js';
+import { UsageError, type Target } from './target.js';
 
 /**
  * `logpoint-onboard`: the operator's tool (README "Operating it"). Every command takes `--json`
@@ -12,8 +14,11 @@ import { openSandboxTarget, UsageError, type Target } from './sandbox-target.js'
  */
 
 interface GlobalOptions {
-  target: 'sandbox';
+  target: 'sandbox' | 'aws';
   config?: string;
+  stack?: string;
+  region?: string;
+  profile?: string;
   json?: boolean;
 }
 
@@ -21,8 +26,11 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
   let exitCode: number = ExitCode.ok;
   const program = new Command('logpoint-onboard')
     .description("Onboard an AWS organization's CloudTrail logs into Logpoint: check, onboard, follow.")
-    .addOption(new Option('--target <target>', 'where to work: the local sandbox').choices(['sandbox']).default('sandbox'))
+    .addOption(new Option('--target <target>', 'where to work: the local sandbox, or a deployed stack').choices(['sandbox', 'aws']).default('sandbox'))
     .option('--config <file>', 'sandbox: JSON config overrides laid over the sandbox config (same format as config/example.json)')
+    .option('--stack <name>', 'aws: the deployed stack (found through its outputs)')
+    .option('--region <region>', 'aws: the stack region (default: the AWS SDK default)')
+    .option('--profile <profile>', 'aws: a profile of the shared AWS config (default: the default credential chain)')
     .option('--json', 'print one JSON document on stdout (and everything else on stderr)')
     .exitOverride()
     .configureOutput({ writeOut: (text) => void streams.stdout.write(text), writeErr: (text) => void streams.stderr.write(text) });
@@ -49,6 +57,10 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (error instanceof StackNotUsableError) {
+      streams.stderr.write(`logpoint-onboard: ${error.message}\n`);
+      return ExitCode.failed;
+    }
     if (error instanceof UsageError) {
       streams.stderr.write(`logpoint-onboard: ${error.message}\n`);
       return ExitCode.usage;
@@ -62,13 +74,23 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
   async function withTarget(root: Command, command: (target: Target, out: CliOutput) => Promise<number>): Promise<number> {
     const globals = root.opts<GlobalOptions>();
     const out = cliOutput(streams, globals.json === true);
-    const target = await openSandboxTarget({ configFile: globals.config });
+    const target = await openTarget(globals);
     try {
       return await command(target, out);
     } finally {
       await target.close();
     }
   }
+}
+
+function openTarget(globals: GlobalOptions): Promise<Target> {
+  if (globals.target === 'sandbox') {
+    if (globals.stack !== undefined) throw new UsageError('--stack is for --target aws.');
+    return openSandboxTarget({ configFile: globals.config });
+  }
+  if (globals.stack === undefined) throw new UsageError('--target aws needs --stack <name>.');
+  if (globals.config !== undefined) throw new UsageError('--config is for --target sandbox: a deployed stack runs with the config it was deployed with.');
+  return openAwsTarget({ stack: globals.stack, region: globals.region, profile: globals.profile });
 }
 
 function processStreams(): CliStreams {

@@ -2,7 +2,7 @@ import { CollectionMode } from '../../lambda/contract/collection.js';
 import { listFleetAccounts } from '../../lambda/fleet/fleet-accounts.js';
 import { planOnboarding, type SubjectPlan } from '../../lambda/preflight/plan.js';
 import { ExitCode, type CliOutput } from './io.js';
-import type { Target } from './sandbox-target.js';
+import type { Target } from './target.js';
 
 /**
  * `logpoint-onboard plan [--account <id>…] [--all]`: what an onboarding of each subject would

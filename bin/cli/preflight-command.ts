@@ -3,7 +3,7 @@ import { checkDirector } from '../../lambda/preflight/director-checks.js';
 import { reportOf, type PreflightCheck, type PreflightReport } from '../../lambda/preflight/report.js';
 import { checkTrail } from '../../lambda/preflight/trail-checks.js';
 import { ExitCode, type CliOutput } from './io.js';
-import type { Target } from './sandbox-target.js';
+import type { Target } from './target.js';
 
 /**
  * `logpoint-onboard preflight [--account <id>]`: every check that can fail an onboarding, run
@@ -16,6 +16,7 @@ export async function runPreflight(target: Target, out: CliOutput, options: { ac
     [
       { title: 'Director', task: async () => void checks.push(...(await checkDirector(target.director, target.settings))) },
       { title: `Trail bucket (${subject})`, task: async () => void checks.push(...(await checkTrail(target.s3, target.settings, subject))) },
+      ...(target.targetChecks === undefined ? [] : [{ title: 'Stack', task: async () => void checks.push(...((await target.targetChecks?.()) ?? [])) }]),
     ],
     { renderer: out.interactive ? 'default' : 'silent', rendererOptions: {}, exitOnError: false, concurrent: false },
   );
