@@ -43,11 +43,16 @@ export async function takeOrderSlot(deps: OrderSlotDependencies, subject: string
 /** Runs `work` (a write and the wait for its order, in one invocation) holding the subject's slot. */
 export async function holdingOrderSlot<T>(deps: OrderSlotDependencies, subject: string, work: () => Promise<T>): Promise<T> {
   await takeOrderSlot(deps, subject);
+  let result: T;
   try {
-    return await work();
-  } finally {
-    await releaseOrderSlot(deps, subject);
+    result = await work();
+  } catch (error) {
+    // The work's own error is the one to report; a slot that cannot be given back now runs out with its lease.
+    await releaseOrderSlot(deps, subject).catch(() => undefined);
+    throw error;
   }
+  await releaseOrderSlot(deps, subject);
+  return result;
 }
 
 /** Gives the subject's slot back; a slot it no longer holds (released already, or its lease ran out) is fine. */
