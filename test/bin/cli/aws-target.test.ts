@@ -1,13 +1,13 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openAwsTarget, StackNotUsableError } from '../../../bin/cli/aws-target.js';
 import { main } from '../../../bin/cli/main.js';
 import { EnvName } from '../../../lambda/contract/env-names.js';
 import { runtimeSettingsFromConfig } from '../../../lib/product/app-config.js';
 import { exampleConfig } from '../../lib/stack-fixture.js';
+import { captureStreams } from './support.js';
 
 /**
  * `--target aws --stack <name>`: the stack is found through CloudFormation, its settings are the
@@ -113,11 +113,9 @@ describe('the aws target', () => {
 
 describe('logpoint-onboard --target aws', () => {
   const run = async (args: string[]) => {
-    const stderr = new PassThrough();
-    const chunks: Buffer[] = [];
-    stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const code = await main(args, { stdout: new PassThrough(), stderr, interactive: false });
-    return { code, stderr: Buffer.concat(chunks).toString('utf8') };
+    const streams = captureStreams();
+    const code = await main(args, streams);
+    return { code, stderr: streams.text().stderr };
   };
 
   it('needs --stack, and refuses --config (a stack runs with the config it was deployed with): exit 2', async () => {

@@ -1,10 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { cliOutput } from '../../../bin/cli/io.js';
 import { runPlan } from '../../../bin/cli/plan-command.js';
 import { openSandboxTarget } from '../../../bin/cli/sandbox-target.js';
 import type { SubjectPlan } from '../../../lambda/preflight/plan.js';
 import { handMadeLogSource } from '../../../local/sandbox/hand-made-source.js';
+import { captureStreams } from './support.js';
 
 /**
  * `logpoint-onboard plan`: what an onboarding would change, read from where the onboarding reads
@@ -14,11 +14,9 @@ import { handMadeLogSource } from '../../../local/sandbox/hand-made-source.js';
  */
 
 async function planned(target: Awaited<ReturnType<typeof openSandboxTarget>>, options: { account?: string[]; all?: boolean } = {}) {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const code = await runPlan(target, cliOutput({ stdout, stderr: new PassThrough(), interactive: false }, true), options);
-  return { code, document: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; plans: SubjectPlan[] } };
+  const streams = captureStreams();
+  const code = await runPlan(target, cliOutput(streams, true), options);
+  return { code, document: JSON.parse(streams.text().stdout) as { ok: boolean; plans: SubjectPlan[] } };
 }
 
 const ACCOUNT = '111122223333';

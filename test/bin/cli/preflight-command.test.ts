@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliOutput, type CliStreams } from '../../../bin/cli/io.js';
+import { cliOutput } from '../../../bin/cli/io.js';
 import { main } from '../../../bin/cli/main.js';
 import { runPreflight } from '../../../bin/cli/preflight-command.js';
 import { openSandboxTarget } from '../../../bin/cli/sandbox-target.js';
 import type { PreflightReport } from '../../../lambda/preflight/report.js';
+import { captureStreams } from './support.js';
 
 /**
  * `logpoint-onboard preflight`: every check that can fail an onboarding, against the sandbox
@@ -22,19 +22,7 @@ afterEach(async () => {
   directory = undefined;
 });
 
-function capture(): CliStreams & { text: () => { stdout: string; stderr: string } } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  stdout.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
-  stderr.on('data', (chunk: Buffer) => chunks.stderr.push(chunk));
-  return {
-    stdout,
-    stderr,
-    interactive: false,
-    text: () => ({ stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') }),
-  };
-}
+const capture = captureStreams;
 
 async function overridesFile(overrides: Record<string, unknown>): Promise<string> {
   directory = await mkdtemp(path.join(tmpdir(), 'preflight-test-'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../bin/cli/main.js';
+import { captureStreams } from './support.js';
 
 /**
  * Every `npx logpoint-onboard …` line in the README's "Operating it" section runs against the
@@ -36,11 +36,9 @@ function operatingExamples(): Example[] {
 }
 
 async function run(args: string[]): Promise<{ code: number; stdout: string }> {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const code = await main(args, { stdout, stderr: new PassThrough(), interactive: false });
-  return { code, stdout: Buffer.concat(chunks).toString('utf8') };
+  const streams = captureStreams();
+  const code = await main(args, streams);
+  return { code, stdout: streams.text().stdout };
 }
 
 describe('the README\'s "Operating it" examples', () => {
