@@ -1,14 +1,17 @@
 import { CloudFormationClient, DescribeStacksCommand, paginateListStackResources, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { CollectionMode } from '../../lambda/contract/collection.js';
 import { EnvName } from '../../lambda/contract/env-names.js';
 import { runtimeSettingsSchema } from '../../lambda/contract/runtime-settings.js';
 import { fail, pass, type PreflightCheck } from '../../lambda/preflight/report.js';
 import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
+import { awsOperations, type AwsOperationClients } from './aws-operations.js';
 import type { Target } from './target.js';
 
 export interface AwsTargetOptions {
@@ -19,9 +22,8 @@ export interface AwsTargetOptions {
 }
 
 /** The clients the AWS target talks through (tests hand in their own). */
-export interface AwsTargetClients {
+export interface AwsTargetClients extends AwsOperationClients {
   cloudFormation: CloudFormationClient;
-  lambda: LambdaClient;
 }
 
 /** Raised when the stack cannot be used as a target: exit 1, with what to do. */
@@ -56,7 +58,16 @@ export async function openAwsTarget(options: AwsTargetOptions, clients: Partial<
   const rawSettings = configuration.Environment?.Variables?.[EnvName.SETTINGS];
   if (rawSettings === undefined) throw new StackNotUsableError(`The starter function ${starter} carries no ${EnvName.SETTINGS}: redeploy the stack.`);
   const settings = runtimeSettingsSchema.parse(JSON.parse(rawSettings));
-  const secretsManager = new SecretsManagerClient(region);
+  const secretsManager = clients.secretsManager ?? new SecretsManagerClient(region);
+  const operations = awsOperations(
+    { lambda, secretsManager, sfn: clients.sfn ?? new SFNClient(region), dynamo: clients.dynamo ?? new DynamoDBClient(region) },
+    {
+      starterFunctionName: starter,
+      onboardingStateMachineArn: outputs.StateMachineArn,
+      offboardingStateMachineArn: outputs.OffboardingStateMachineArn,
+      accountRegistryTable: outputs.AccountRegistryTable,
+    },
+  );
   const stackAccount = (stack.StackId ?? '').split(':')[4] ?? '';
   const organizationId = settings.collection.mode === CollectionMode.Organization ? settings.trail.organizationId : undefined;
   return {
@@ -69,6 +80,7 @@ export async function openAwsTarget(options: AwsTargetOptions, clients: Partial<
     organizations: new OrganizationsClient({ region: 'us-east-1' }),
     defaultSubject: organizationId ?? stackAccount,
     targetChecks: () => stackChecks(cloudFormation, options.stack, stack.StackStatus ?? 'UNKNOWN'),
+    ...operations,
     close: () => Promise.resolve(),
   };
 }

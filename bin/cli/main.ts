@@ -1,9 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { OnboardingError } from '../../lambda/shared/errors.js';
 import { cliOutput, ExitCode, type CliOutput, type CliStreams } from './io.js';
+import { fileURLToPath } from 'node:url';
 import { runPlan } from './plan-command.js';
 import { runPreflight } from './preflight-command.js';
+import { runRotate } from './rotate-command.js';
+import { runOffboard, runOnboard } from './run-commands.js';
+import { runStatus } from './status-command.js';
 import { openAwsTarget, StackNotUsableError } from './aws-target.js';
+import { resetSandboxStore, SandboxBusyError } from './sandbox-store.js';
 import { openSandboxTarget } from './sandbox-target.js';
 import { UsageError, type Target } from './target.js';
 
@@ -22,7 +27,17 @@ interface GlobalOptions {
   json?: boolean;
 }
 
-export async function main(argv: readonly string[], streams: CliStreams = processStreams()): Promise<number> {
+/** Where the sandbox target keeps its state between commands: `.sandbox/` in the repository, or LOGPOINT_ONBOARD_SANDBOX_DIR. */
+const SANDBOX_DIRECTORY_VARIABLE = 'LOGPOINT_ONBOARD_SANDBOX_DIR';
+
+export interface CliEnvironment {
+  /** @default process.env.LOGPOINT_ONBOARD_SANDBOX_DIR, else `.sandbox/` at the repository's root */
+  sandboxDirectory?: string;
+}
+
+export async function main(argv: readonly string[], streams: CliStreams = processStreams(), environment: CliEnvironment = {}): Promise<number> {
+  const sandboxDirectory =
+    environment.sandboxDirectory ?? process.env[SANDBOX_DIRECTORY_VARIABLE] ?? fileURLToPath(new URL('../../.sandbox/', import.meta.url));
   let exitCode: number = ExitCode.ok;
   const program = new Command('logpoint-onboard')
     .description("Onboard an AWS organization's CloudTrail logs into Logpoint: check, onboard, follow.")
@@ -52,12 +67,64 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
       exitCode = await withTarget(program, (target, out) => runPlan(target, out, options));
     });
 
+  program
+    .command('onboard')
+    .description("start onboardings through the stack's starter (one run per account) and, with --wait, follow them to their end")
+    .option('--account <id...>', 'the accounts (or organization id) to onboard; default: what a deployment onboards')
+    .option('--all', 'every ACTIVE account of the organization the fleet filters admit')
+    .option('--wait', 'follow the runs with a live per-account view until all have ended')
+    .action(async (options: { account?: string[]; all?: boolean; wait?: boolean }) => {
+      exitCode = await withTarget(program, (target, out) => runOnboard(target, out, options));
+    });
+
+  program
+    .command('status')
+    .description('the account registry as a table, and per account the timeline of its runs')
+    .option('--account <id>', 'one account, with its timeline')
+    .option('--failed', 'only the accounts whose last run failed')
+    .action(async (options: { account?: string; failed?: boolean }) => {
+      exitCode = await withTarget(program, (target, out) => runStatus(target, out, options));
+    });
+
+  program
+    .command('rotate')
+    .description("rotate an account's reader key now (the rotation the schedule runs) and follow it")
+    .requiredOption('--account <id>', 'the account whose key to rotate')
+    .action(async (options: { account: string }) => {
+      exitCode = await withTarget(program, (target, out) => runRotate(target, out, options));
+    });
+
+  program
+    .command('offboard')
+    .description("stop collecting an account's logs: its log source, reader and secret removed by the offboarding workflow")
+    .requiredOption('--account <id...>', 'the accounts to offboard')
+    .option('--wait', 'follow the runs until all have ended')
+    .action(async (options: { account: string[]; wait?: boolean }) => {
+      exitCode = await withTarget(program, (target, out) => runOffboard(target, out, options));
+    });
+
+  program
+    .command('sandbox')
+    .description("the sandbox target's own state")
+    .command('reset')
+    .description(`forget the sandbox's state (${sandboxDirectory}): the next command starts a new sandbox`)
+    .action(async () => {
+      const globals = program.opts<GlobalOptions>();
+      if (globals.target !== 'sandbox') throw new UsageError('sandbox reset is for --target sandbox.');
+      const out = cliOutput(streams, globals.json === true);
+      const existed = await resetSandboxStore(sandboxDirectory);
+      out.say(
+        existed ? `The sandbox in ${sandboxDirectory} is reset: the next command starts a new one.` : `There was no sandbox state in ${sandboxDirectory}.`,
+      );
+      out.result({ target: 'sandbox', reset: true, hadState: existed, directory: sandboxDirectory });
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    if (error instanceof StackNotUsableError) {
+    if (error instanceof StackNotUsableError || error instanceof SandboxBusyError) {
       streams.stderr.write(`logpoint-onboard: ${error.message}\n`);
       return ExitCode.failed;
     }
@@ -74,7 +141,7 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
   async function withTarget(root: Command, command: (target: Target, out: CliOutput) => Promise<number>): Promise<number> {
     const globals = root.opts<GlobalOptions>();
     const out = cliOutput(streams, globals.json === true);
-    const target = await openTarget(globals);
+    const target = await openTarget(globals, sandboxDirectory);
     try {
       return await command(target, out);
     } finally {
@@ -83,10 +150,10 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
   }
 }
 
-function openTarget(globals: GlobalOptions): Promise<Target> {
+function openTarget(globals: GlobalOptions, sandboxDirectory: string): Promise<Target> {
   if (globals.target === 'sandbox') {
     if (globals.stack !== undefined) throw new UsageError('--stack is for --target aws.');
-    return openSandboxTarget({ configFile: globals.config });
+    return openSandboxTarget({ configFile: globals.config, stateDirectory: sandboxDirectory });
   }
   if (globals.stack === undefined) throw new UsageError('--target aws needs --stack <name>.');
   if (globals.config !== undefined) throw new UsageError('--config is for --target sandbox: a deployed stack runs with the config it was deployed with.');

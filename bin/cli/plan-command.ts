@@ -1,7 +1,6 @@
-import { CollectionMode } from '../../lambda/contract/collection.js';
-import { listFleetAccounts } from '../../lambda/fleet/fleet-accounts.js';
 import { planOnboarding, type SubjectPlan } from '../../lambda/preflight/plan.js';
 import { ExitCode, type CliOutput } from './io.js';
+import { subjectsOf, type SubjectOptions } from './subjects.js';
 import type { Target } from './target.js';
 
 /**
@@ -9,7 +8,7 @@ import type { Target } from './target.js';
  * change, nothing changed. `--all`: the organization's ACTIVE accounts the fleet filters admit
  * (in organization mode the organization source first). Exit 1 when an onboarding would fail.
  */
-export async function runPlan(target: Target, out: CliOutput, options: { account?: string[] | undefined; all?: boolean | undefined }): Promise<number> {
+export async function runPlan(target: Target, out: CliOutput, options: SubjectOptions): Promise<number> {
   const subjects = await subjectsOf(target, options);
   const plans: SubjectPlan[] = [];
   for (const subject of subjects) plans.push(await planOnboarding(target, target.settings, subject, () => new Date()));
@@ -20,12 +19,4 @@ export async function runPlan(target: Target, out: CliOutput, options: { account
   const ok = plans.every((plan) => plan.blocked === null);
   out.result({ target: target.name, ok, plans });
   return ok ? ExitCode.ok : ExitCode.failed;
-}
-
-async function subjectsOf(target: Target, options: { account?: string[] | undefined; all?: boolean | undefined }): Promise<string[]> {
-  if (options.account !== undefined && options.account.length > 0) return options.account;
-  if (options.all !== true) return [target.defaultSubject];
-  const { accountIds } = await listFleetAccounts(target.organizations, target.settings.fleet);
-  const organizationId = target.settings.collection.mode === CollectionMode.Organization ? target.settings.trail.organizationId : undefined;
-  return organizationId === undefined ? accountIds : [organizationId, ...accountIds];
 }

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InProcessDynalite } from './dynalite-transport.js';
@@ -25,6 +25,8 @@ interface DynamoDbSandboxOptions {
 const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIASANDBOXDYNALITE0', secretAccessKey: 'sandbox-credentials-for-dynalite-only' };
 /** How long start() waits for dynalite to call a new table ACTIVE (it does so on a 0 ms timer). */
 const ACTIVE_TIMEOUT_MS = 5_000;
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH_WRITE_LIMIT = 25;
 
 /**
  * DynamoDB for the sandbox and the tests: dynalite (a maintained DynamoDB implementation in
@@ -92,6 +94,37 @@ export class DynamoDbSandbox {
     return items.sort((a, b) => compareKeys(a[partitionKey], b[partitionKey]));
   }
 
+  /**
+   * Every item of every table, as DynamoDB's JSON (`{"S": …}`, `{"N": …}`, `{"SS": […]}`): what a
+   * later sandbox takes back with importItems. Binary attributes have no JSON form here, and no
+   * table of the product holds one, so they are refused rather than written out mangled.
+   */
+  async exportItems(): Promise<Record<string, Record<string, AttributeValue>[]>> {
+    const dump: Record<string, Record<string, AttributeValue>[]> = {};
+    for (const table of this.partitionKeys.keys()) {
+      const items = await this.items(table);
+      if (items.some(hasBinary)) throw new Error(`DynamoDbSandbox: table ${table} holds a binary attribute, which exportItems cannot write as JSON.`);
+      dump[table] = items;
+    }
+    return dump;
+  }
+
+  /** Writes back what exportItems wrote out, into tables this sandbox has (a table it lacks is an error: the dump is not this product's). */
+  async importItems(dump: Readonly<Record<string, readonly Record<string, AttributeValue>[]>>): Promise<void> {
+    for (const [table, items] of Object.entries(dump)) {
+      if (!this.partitionKeys.has(table)) throw new Error(`DynamoDbSandbox: no table ${table} to import ${items.length} item(s) into.`);
+      for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+        let requests = items.slice(start, start + BATCH_WRITE_LIMIT).map((item) => ({ PutRequest: { Item: item } }));
+        while (requests.length > 0) {
+          const { UnprocessedItems } = await this.inspector.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+          requests = (UnprocessedItems?.[table] ?? []).flatMap((request) =>
+            request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+          );
+        }
+      }
+    }
+  }
+
   /** The next `times` calls of `command`, through any client of this sandbox, reject with `error` instead of reaching dynalite. */
   failNext(command: DynamoDbCommandName, error: FaultSource, times = 1): void {
     this.faults.failNext(command, error, times);
@@ -123,6 +156,16 @@ export class DynamoDbSandbox {
     }
     this.partitionKeys.set(spec.name, spec.partitionKey);
   }
+}
+
+function hasBinary(item: Record<string, AttributeValue>): boolean {
+  return Object.values(item).some(isOrHoldsBinary);
+}
+
+function isOrHoldsBinary(value: AttributeValue): boolean {
+  if (value.B !== undefined || value.BS !== undefined) return true;
+  if (value.M !== undefined) return hasBinary(value.M);
+  return value.L?.some(isOrHoldsBinary) ?? false;
 }
 
 function compareKeys(a: AttributeValue | undefined, b: AttributeValue | undefined): number {

@@ -38,6 +38,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { CredentialCheck, IamAccessKeyView, IamPolicyView, IamUserView } from './iam-model.js';
+import type { IamStoreState } from './iam-store-state.js';
 import { IamStore } from './iam-store.js';
 import type { PolicyDocument } from './policy-evaluator.js';
 import { FaultPlan, rejectUnemulatedCommands, runCommand } from './strict-mock.js';
@@ -175,6 +176,19 @@ export class FakeIam {
   /** Called by the S3 emulation on every request a key successfully authenticates. */
   recordKeyUse(accessKeyId: string, serviceName: string, region: string): void {
     this.store.recordKeyUse(accessKeyId, serviceName, region);
+  }
+
+  /**
+   * Every user, inline policy and access key (secrets included) as JSON-safe data, for the sandbox
+   * to save between commands. Not to be confused with restore(), which unmocks the client.
+   */
+  exportState(): IamStoreState {
+    return this.store.exportState();
+  }
+
+  /** Replaces all of the fake's IAM entities with an exported state; an invalid document is refused with an Error and changes nothing. */
+  importState(state: unknown): void {
+    this.store.importState(state);
   }
 
   restore(): void {

@@ -28,6 +28,7 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { responseMetadata } from './aws-ids.js';
 import type { SecretView } from './secret-record.js';
 import { AWSCURRENT } from './secret-versions.js';
+import type { SecretsStoreState } from './secrets-store-state.js';
 import { SecretsStore } from './secrets-store.js';
 import type { RotationRequest } from './secrets-store.js';
 import { FaultPlan, rejectUnemulatedCommands, runCommand } from './strict-mock.js';
@@ -112,6 +113,19 @@ export class FakeSecretsManager {
 
   rotationRequests(): readonly RotationRequest[] {
     return this.store.rotationRequests();
+  }
+
+  /**
+   * Every secret (with the values of all its versions) and the pending rotation requests as
+   * JSON-safe data, for the sandbox to save between commands. Not restore(), which unmocks the client.
+   */
+  exportState(): SecretsStoreState {
+    return this.store.exportState();
+  }
+
+  /** Replaces all of the fake's secrets and rotation requests with an exported state; an invalid document is refused with an Error and changes nothing. */
+  importState(state: unknown): void {
+    this.store.importState(state);
   }
 
   restore(): void {

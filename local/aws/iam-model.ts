@@ -1,7 +1,16 @@
 import type { IamTag } from './iam-errors.js';
 import type { PolicyDocument } from './policy-evaluator.js';
 
-/** The IAM fake's stored records and the secret-free views it hands to tests and the sandbox. */
+/** The IAM fake's options, stored records and the secret-free views it hands to tests and the sandbox. */
+
+/** IamStore's configuration (not part of its exported state). */
+export interface IamStoreOptions {
+  accountId: string;
+  /** How long a new access key is refused by S3 (IAM is eventually consistent). */
+  propagationDelayMs: number;
+  /** Milliseconds since the epoch. */
+  clock: () => number;
+}
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
 

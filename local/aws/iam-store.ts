@@ -21,20 +21,14 @@ import type {
 } from '@aws-sdk/client-iam';
 import { newAccessKeyId, newSecretAccessKey, newUserId, responseMetadata } from './aws-ids.js';
 import { iamErrors, inlinePolicySize, validateBoundaryArn, validateName, validatePath, validatePathPrefix, validateTags } from './iam-errors.js';
-import type { CredentialCheck, IamAccessKeyView, IamPolicyView, IamUserView, KeyRecord, UserRecord } from './iam-model.js';
+import type { CredentialCheck, IamAccessKeyView, IamPolicyView, IamStoreOptions, IamUserView, KeyRecord, UserRecord } from './iam-model.js';
+import { exportIamState, importIamState } from './iam-store-state.js';
+import type { IamStoreState } from './iam-store-state.js';
 import { parsePolicyDocument, PolicySyntaxError } from './policy-evaluator.js';
 
 const MAX_ACCESS_KEYS_PER_USER = 2;
 const MAX_TAGS_PER_USER = 50;
 const MAX_INLINE_POLICY_CHARS = 2048;
-
-export interface IamStoreOptions {
-  accountId: string;
-  /** How long a new access key is refused by S3 (IAM is eventually consistent). */
-  propagationDelayMs: number;
-  /** Milliseconds since the epoch. */
-  clock: () => number;
-}
 
 /**
  * The IAM entities of one account (users with their tags and inline policies, access keys) and
@@ -91,6 +85,18 @@ export class IamStore {
   recordKeyUse(accessKeyId: string, serviceName: string, region: string): void {
     const key = this.keys.get(accessKeyId);
     if (key) key.lastUsed = { date: new Date(this.options.clock()), serviceName, region };
+  }
+
+  // ---- state export and import (iam-store-state.ts) ------------------------------------------
+
+  /** Everything the store holds, secret access keys included, as JSON-safe data. */
+  exportState(): IamStoreState {
+    return exportIamState(this.options, this.usersByName.values(), this.keys.values());
+  }
+
+  /** Replaces everything the store holds with an exported state; an invalid one is refused whole. */
+  importState(state: unknown): void {
+    importIamState(state, this.options, this.usersByName, this.keys);
   }
 
   // ---- users ----------------------------------------------------------------------------------

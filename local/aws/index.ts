@@ -27,6 +27,8 @@ export interface AwsSandboxOptions {
   propagationDelayMs?: number;
   /** Milliseconds since the epoch, for tests that move time instead of waiting. */
   clock?: () => number;
+  /** Where S3 keeps its buckets and objects, kept after stop(). Default: a temp directory stop() removes. */
+  s3Directory?: string;
 }
 
 export interface TrailBucketSpec {
@@ -117,7 +119,11 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
     organizations,
     options.organization ?? { organizationId: 'o-a1b2c3d4e5', managementAccountId: options.accountId, accounts: [{ id: options.accountId }] },
   );
-  const s3 = await S3Sandbox.start({ iam: fakeIam, defaultRegion: options.region });
+  const s3 = await S3Sandbox.start({
+    iam: fakeIam,
+    defaultRegion: options.region,
+    ...(options.s3Directory === undefined ? {} : { directory: options.s3Directory }),
+  });
   let stopped = false;
 
   async function createTrailBucket(spec: TrailBucketSpec): Promise<TrailBucket> {

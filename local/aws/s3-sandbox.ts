@@ -24,6 +24,11 @@ export interface AwsCredentials {
 export interface S3SandboxOptions {
   iam: FakeIam;
   defaultRegion: string;
+  /**
+   * Where s3rver keeps buckets and objects, kept after stop() (a sandbox that outlives its
+   * process). Default: a private temp directory, removed by stop().
+   */
+  directory?: string;
 }
 
 export interface BucketSpec {
@@ -62,21 +67,23 @@ export class S3Sandbox {
 
   private constructor(
     private readonly server: S3rver,
-    /** s3rver's private storage, removed again by stop(). */
+    /** s3rver's storage; removed again by stop() unless the caller chose it. */
     readonly directory: string,
+    private readonly ownsDirectory: boolean,
     readonly endpoint: string,
     private readonly options: S3SandboxOptions,
   ) {}
 
   static async start(options: S3SandboxOptions): Promise<S3Sandbox> {
-    const directory = await mkdtemp(join(tmpdir(), 'aws-sandbox-s3-'));
+    const ownsDirectory = options.directory === undefined;
+    const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'aws-sandbox-s3-')));
     const S3rverServer = loadS3rver();
     const server = new S3rverServer({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
     try {
       const { port } = await server.run();
-      return new S3Sandbox(server, directory, `http://127.0.0.1:${port}`, options);
+      return new S3Sandbox(server, directory, ownsDirectory, `http://127.0.0.1:${port}`, options);
     } catch (error) {
-      await rm(directory, { recursive: true, force: true });
+      if (ownsDirectory) await rm(directory, { recursive: true, force: true });
       throw error;
     }
   }
@@ -138,13 +145,21 @@ export class S3Sandbox {
     bucket.denyProductAccess = denied;
   }
 
+  /**
+   * Takes back what buckets() reported in an earlier sandbox on the same directory: s3rver still
+   * holds their objects there; the region, encryption and access the emulation adds are these.
+   */
+  importBuckets(buckets: readonly EmulatedBucket[]): void {
+    for (const bucket of buckets) this.registry.set(bucket.name, { ...bucket, encryption: { ...bucket.encryption } });
+  }
+
   buckets(): EmulatedBucket[] {
     return [...this.registry.values()].map((bucket) => ({ ...bucket, encryption: { ...bucket.encryption } }));
   }
 
   async stop(): Promise<void> {
     await this.server.close();
-    await rm(this.directory, { recursive: true, force: true });
+    if (this.ownsDirectory) await rm(this.directory, { recursive: true, force: true });
   }
 
   private baseConfig(region: string): S3ClientConfig {

@@ -20,10 +20,16 @@ export interface SecretVersion {
 export class SecretVersions {
   private readonly versions = new Map<string, SecretVersion>();
 
-  add(versionId: string, secretString: string, createdDate: Date): SecretVersion {
-    const version: SecretVersion = { versionId, secretString, createdDate, stages: new Set() };
+  /** `stages` only for rebuilding exported versions: it bypasses the label rules, and moveStage() applies them. */
+  add(versionId: string, secretString: string, createdDate: Date, stages: Iterable<string> = []): SecretVersion {
+    const version: SecretVersion = { versionId, secretString, createdDate, stages: new Set(stages) };
     this.versions.set(versionId, version);
     return version;
+  }
+
+  /** Every version in the order they were added, deprecated ones included. */
+  list(): SecretVersion[] {
+    return [...this.versions.values()];
   }
 
   get(versionId: string): SecretVersion | undefined {

@@ -17,6 +17,8 @@ import { newSecretArnSuffix } from './aws-ids.js';
 import { describeSecret, matchesListFilter, secretView } from './secret-record.js';
 import type { SecretRecord, SecretView } from './secret-record.js';
 import { AWSCURRENT, SecretVersions } from './secret-versions.js';
+import { exportSecretsState, importSecretsState } from './secrets-store-state.js';
+import type { SecretsStoreState } from './secrets-store-state.js';
 import { secretsErrors, validateClientRequestToken, validateRecoveryWindow, validateSecretName, validateSecretString } from './secrets-manager-errors.js';
 
 /** RotateSecret with RotateImmediately: recorded, not run; the caller may invoke the rotation Lambda. */
@@ -64,6 +66,19 @@ export class SecretsStore {
 
   rotationRequests(): readonly RotationRequest[] {
     return [...this.rotations];
+  }
+
+  // ---- state export and import (secrets-store-state.ts) ---------------------------------------
+
+  /** Every secret (values of all versions included) and the pending rotation requests, as JSON-safe data. */
+  exportState(): SecretsStoreState {
+    this.purgeExpired();
+    return exportSecretsState(this.options, this.secretsByName.values(), this.rotations);
+  }
+
+  /** Replaces everything the store holds with an exported state; an invalid one is refused whole. */
+  importState(state: unknown): void {
+    importSecretsState(state, this.options, this.secretsByName, this.rotations);
   }
 
   // ---- lookup ---------------------------------------------------------------------------------

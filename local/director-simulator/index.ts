@@ -46,6 +46,8 @@
  * - Faults named `...AfterApply` and `loseOrders` lose the answer, not the write: the request is
  *   served (its order created, later applied) and only what the client learns changes.
  * - HTTPS: pass `tls: {key, cert}`; test-only pairs live in test/fixtures/tls. `stop()` is idempotent.
+ * - `exportState()` returns the whole Director state as JSON (pending orders included) and
+ *   `restoreFrom: <that document>` starts a simulator (in another process, say) from it (state-export.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { SimulatorContext } from './context.js';
@@ -53,18 +55,20 @@ import { FaultInjector } from './faults.js';
 import { objectOrEmpty } from './json.js';
 import { logSourceIds } from './log-source-ids.js';
 import { seedLogSources } from './log-source-orders.js';
-import { currentList } from './log-source-routes.js';
+import { currentList, runOrderEffect } from './log-source-routes.js';
 import { OrderBook } from './orders.js';
 import { resolveProfile } from './profiles.js';
 import { toReadShape } from './read-shape.js';
 import { S3FetcherSimulation } from './s3-fetcher.js';
 import { startServer } from './server.js';
+import { exportSimulatorState, parseStateExport, restoredOrders, restoredState } from './state-export.js';
 import { createState } from './state.js';
 import type { DirectorState } from './state.js';
 import { DEFAULT_TOKEN_TTL_SECONDS, TokenAuthority, generateSecretKey } from './tokens.js';
 import type { DirectorSimulator, DirectorSimulatorOptions, FetchStrategy, RecordedRequest } from './types.js';
 
 export type * from './types.js';
+export type { DirectorStateExport } from './state-export.js';
 export { DIRECTOR_PROFILES } from './profiles.js';
 export { FETCH_STATUS_ERROR_PREFIX, FETCH_STATUS_OK } from './s3-fetcher.js';
 const DEFAULT_ORDER_DELAY_MS = 1000;
@@ -90,29 +94,35 @@ export async function startDirectorSimulator(requested: DirectorSimulatorOptions
   checkOptions(options);
   const clock = options.clock ?? Date.now;
   const orderDelayMs = options.orderDelayMs ?? DEFAULT_ORDER_DELAY_MS;
-  const poolUuid = options.poolUuid ?? randomHex32();
-  const logpointId = options.logpointId ?? randomHex32();
+  const restored = options.restoreFrom === undefined ? undefined : parseStateExport(options.restoreFrom, options);
+  const poolUuid = restored?.poolUuid ?? options.poolUuid ?? randomHex32();
+  const logpointId = restored?.logpointId ?? options.logpointId ?? randomHex32();
+  const idStyle = restored?.idStyle ?? options.idStyle ?? 'prefixed-uuid';
   const log = options.logger ?? ((): void => undefined);
   const tokens = new TokenAuthority({
     clock,
     ttlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     withExp: options.tokenExp ?? true,
-    secretKey: options.secretKey ?? generateSecretKey(),
+    secretKey: restored?.secretKey ?? options.secretKey ?? generateSecretKey(),
     rotateSecretKeyOnRefresh: options.rotateSecretKeyOnRefresh ?? false,
     extraTokens: options.token === undefined ? [] : [options.token].flat(),
+    restoredKeys: restored?.tokens,
   });
   const faults = new FaultInjector(clock, () => tokens.expireAll());
   const operations: string[] = [];
   const requests: RecordedRequest[] = [];
-  const ids = logSourceIds(options.idStyle ?? 'prefixed-uuid');
+  const ids = logSourceIds(idStyle);
   const readStyle = { ids, accessKeyReadBack: options.accessKeyReadBack ?? 'plain' } as const;
   const staleListsUntilRefresh = options.staleListsUntilRefresh ?? false;
+  const firstState = (state: DirectorState): DirectorState => {
+    // The seed (or a restored state without a snapshot) is what the first list shows: no refreshlist has run yet.
+    if (staleListsUntilRefresh) state.listSnapshot ??= currentList(state, readStyle);
+    return state;
+  };
   const seededState = (): DirectorState => {
     const state = createState(options.seed);
     seedLogSources(state, options.seed?.logSources ?? [], ids);
-    // The seed is what the first list shows: no refreshlist has run yet.
-    if (staleListsUntilRefresh) state.listSnapshot = currentList(state, readStyle);
-    return state;
+    return firstState(state);
   };
   const context: SimulatorContext = {
     poolUuid,
@@ -124,12 +134,13 @@ export async function startDirectorSimulator(requested: DirectorSimulatorOptions
     extraFields: options.extraFields ?? false,
     tokens,
     faults,
-    state: seededState(),
-    orders: new OrderBook(clock, orderDelayMs),
+    state: restored === undefined ? seededState() : firstState(restoredState(restored)),
+    orders: new OrderBook(clock, orderDelayMs, (effect) => runOrderEffect(context, effect)),
     recordOperation: (operation) => {
       operations.push(operation);
     },
   };
+  if (restored !== undefined) context.orders.restore(restoredOrders(restored));
 
   const fetcher =
     options.fetcher === undefined
@@ -185,6 +196,7 @@ export async function startDirectorSimulator(requested: DirectorSimulatorOptions
     },
     faults,
     fetcher,
+    exportState: () => exportSimulatorState(context, idStyle, clock()),
     reset() {
       context.state = seededState();
       context.orders.clear();

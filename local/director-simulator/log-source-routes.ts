@@ -5,6 +5,7 @@ import { maskSecrets } from './json.js';
 import { completeLogSourceOrder } from './log-source-orders.js';
 import type { LogSourceOrder } from './log-source-orders.js';
 import { orderPath } from './orders.js';
+import type { OrderEffect } from './orders.js';
 import { toReadShape } from './read-shape.js';
 import type { ReadStyle } from './read-shape.js';
 import type { DirectorState } from './state.js';
@@ -55,6 +56,16 @@ function listed(context: SimulatorContext): Map<string, JsonObject> {
   return structuredClone(snapshot ?? currentList(context.state, context));
 }
 
+/** Completes an order (OrderBook's `run`): applies its effect to the current state and returns its `response`. */
+export function runOrderEffect(context: SimulatorContext, effect: OrderEffect): JsonObject {
+  if (effect.kind === 'fail') return effect.response;
+  if (effect.kind === 'log-source') {
+    return completeLogSourceOrder(context.state, effect.order, { ids: context.ids, includeId: context.orderResponseIncludesId });
+  }
+  context.state.listSnapshot = currentList(context.state, context);
+  return { success: true, message: 'LogSource list refreshed successfully.', errors: [] };
+}
+
 function methodNotAllowed(method: string, allowed: string): Reply {
   return errorReply(405, `Method ${method} not allowed.`, { Allow: allowed });
 }
@@ -73,17 +84,12 @@ function orderAnswer(context: SimulatorContext, requestId: string): Reply {
  */
 function acceptRefresh(context: SimulatorContext): Reply {
   const fault = context.faults.takeOrderFault();
-  const { state } = context;
   const requestId = context.orders.submit({
     action: 'refreshlist',
     shownData: {},
     neverFinish: fault.neverFinish,
     lost: fault.lost,
-    complete: () => {
-      if (fault.failure !== undefined) return fault.failure;
-      state.listSnapshot = currentList(state, context);
-      return { success: true, message: 'LogSource list refreshed successfully.', errors: [] };
-    },
+    effect: fault.failure === undefined ? { kind: 'refreshlist' } : { kind: 'fail', response: fault.failure },
   });
   return orderAnswer(context, requestId);
 }
@@ -106,13 +112,12 @@ function acceptWrite(context: SimulatorContext, request: ApiRequest, action: 'cr
     shownData = maskSecrets(validation.data) as JsonObject;
   }
   const fault = context.faults.takeOrderFault();
-  const { state } = context;
   const requestId = context.orders.submit({
     action,
     shownData,
     neverFinish: fault.neverFinish,
     lost: fault.lost,
-    complete: () => fault.failure ?? completeLogSourceOrder(state, order, { ids: context.ids, includeId: context.orderResponseIncludesId }),
+    effect: fault.failure === undefined ? { kind: 'log-source', order } : { kind: 'fail', response: fault.failure },
   });
   context.recordOperation(`${request.method} ${request.path}`);
   return orderAnswer(context, requestId);

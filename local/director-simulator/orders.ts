@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderAction } from './log-source-orders.js';
+import type { LogSourceOrder, OrderAction } from './log-source-orders.js';
 import type { Clock, JsonObject, OrderPathStyle } from './types.js';
+
+/**
+ * What completing an order does, as data (so an order still pending can be exported and re-queued,
+ * state-export.ts): fail with an injected `response`, take the refreshlist snapshot, or run a
+ * LogSources write (log-source-orders.ts).
+ */
+export type OrderEffect =
+  | { kind: 'fail'; response: JsonObject }
+  | { kind: 'refreshlist' }
+  | { kind: 'log-source'; order: LogSourceOrder & { action: Exclude<OrderAction, 'refreshlist'> } };
 
 /**
  * Director's asynchronous orders. An order's progress is a function of time: queued for the first
  * half of the delay, in progress for the second, then complete. Completion runs the order's
- * change; `settle()` does that for every due order in due order, and the simulator calls it before
+ * effect; `settle()` does that for every due order in due order, and the simulator calls it before
  * it answers any request or handle query, so no timer is needed and a fake clock drives it all.
  */
 export interface SubmittedOrder {
@@ -15,15 +25,15 @@ export interface SubmittedOrder {
   neverFinish: boolean;
   /** Hidden from `view` (the monitor API answers 404) while it still settles: the lost-order fault. */
   lost: boolean;
-  /** Applies the change (or not) and returns the order's `response`. */
-  complete: () => JsonObject;
+  effect: OrderEffect;
 }
 
-interface OrderRecord extends SubmittedOrder {
+export interface OrderRecord extends SubmittedOrder {
   requestId: string;
   createdAt: number;
   dueAt: number;
   sequence: number;
+  /** Set when the order completed. */
   response?: JsonObject;
 }
 
@@ -38,9 +48,11 @@ export class OrderBook {
   private readonly orders = new Map<string, OrderRecord>();
   private sequence = 0;
 
+  /** `run` applies an effect (or not) and returns the order's `response`. */
   constructor(
     private readonly clock: Clock,
     private readonly delayMs: number,
+    private readonly run: (effect: OrderEffect) => JsonObject,
   ) {}
 
   submit(order: SubmittedOrder): string {
@@ -57,7 +69,7 @@ export class OrderBook {
     const due = [...this.orders.values()]
       .filter((order) => order.response === undefined && !order.neverFinish && order.dueAt <= now)
       .sort((a, b) => a.dueAt - b.dueAt || a.sequence - b.sequence);
-    for (const order of due) order.response = order.complete();
+    for (const order of due) order.response = this.run(order.effect);
   }
 
   /** The order as `GET .../orders/{request_id}` shows it, or undefined for an unknown id. */
@@ -66,12 +78,25 @@ export class OrderBook {
     if (order === undefined || order.lost) return undefined;
     const location = { pool_uuid: poolUuid, logpoint_identifier: logpointId };
     if (order.response !== undefined) return { request: {}, response: order.response, ...location };
-    const inProgress = this.clock() >= order.createdAt + this.delayMs / 2;
+    // Halfway between submission and due time; an order keeps its own times across an export.
+    const inProgress = this.clock() >= order.createdAt + (order.dueAt - order.createdAt) / 2;
     return {
       request: { data: order.shownData, action: order.action, ...(inProgress ? { in_progress: true } : {}) },
       response: {},
       ...location,
     };
+  }
+
+  /** Every order, pending and completed, in submission order (for an export; not copies). */
+  records(): readonly OrderRecord[] {
+    return [...this.orders.values()];
+  }
+
+  /** Replaces every order with `records` (an export's), each keeping its id, times and effect. */
+  restore(records: readonly OrderRecord[]): void {
+    this.clear();
+    for (const record of records) this.orders.set(record.requestId.toLowerCase(), record);
+    this.sequence = records.reduce((highest, record) => Math.max(highest, record.sequence), 0);
   }
 
   clear(): void {

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { objectOrEmpty } from './json.js';
 import { FetchRefusal, errorCodeOf, listCandidates } from './s3-listing.js';
 import type { ListedObject } from './s3-listing.js';
-import type { StoredLogSource } from './state.js';
+import type { FetchCursor, StoredLogSource } from './state.js';
 import type { Clock, FetchRoundResult, FetchStrategy, JsonObject, S3FetcherOptions, SimulatedS3Fetcher } from './types.js';
 
 /**
@@ -29,7 +29,7 @@ import type { Clock, FetchRoundResult, FetchStrategy, JsonObject, S3FetcherOptio
  * oldest first and the cursor moves after each one: a refused GetObject leaves that object and the
  * newer ones for the next round. A refused listing reads nothing. The cursor belongs to the stored
  * source: an edit keeps it (a key rotation does not re-read the bucket) unless it changes the
- * bucket, and reset() or a delete drops it.
+ * bucket, reset() or a delete drops it, and exportState() keeps it (state-export.ts).
  *
  * Sources of another type than `S3Fetcher` are left alone. Rounds never overlap and never throw. The fetcher's S3 calls go through `s3ClientFor`, never
  * through the Director HTTP server, so they are not in `requests` or `operations`.
@@ -51,14 +51,6 @@ export interface FetcherHost {
   readShapeOf(stored: StoredLogSource): JsonObject;
   clock: Clock;
   log(line: string): void;
-}
-
-interface SourceCursor {
-  bucket: string;
-  /** LastModified (ms) of the newest object read, or -Infinity. */
-  newestMs: number;
-  /** Keys read whose LastModified equals `newestMs`. */
-  keysAtNewest: Set<string>;
 }
 
 interface ConnectorSettings {
@@ -96,13 +88,13 @@ function connectorSettings(stored: StoredLogSource): ConnectorSettings {
 
 const wholeSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
-function isNew(object: ListedObject, cursor: SourceCursor, filterDateMs: number): boolean {
+function isNew(object: ListedObject, cursor: FetchCursor, filterDateMs: number): boolean {
   const at = object.lastModified.getTime();
   if (at < wholeSecond(filterDateMs)) return false;
   return at > cursor.newestMs || (at === cursor.newestMs && !cursor.keysAtNewest.has(object.key));
 }
 
-function advance(cursor: SourceCursor, object: ListedObject): void {
+function advance(cursor: FetchCursor, object: ListedObject): void {
   const at = object.lastModified.getTime();
   if (at > cursor.newestMs) {
     cursor.newestMs = at;
@@ -114,8 +106,6 @@ function advance(cursor: SourceCursor, object: ListedObject): void {
 
 export class S3FetcherSimulation implements SimulatedS3Fetcher {
   readonly strategy: FetchStrategy;
-  /** Keyed by the stored source, so a delete or reset() forgets the cursor with it. */
-  private readonly cursors = new WeakMap<StoredLogSource, SourceCursor>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -208,12 +198,13 @@ export class S3FetcherSimulation implements SimulatedS3Fetcher {
     return prefix;
   }
 
-  private cursorFor(stored: StoredLogSource, bucket: string): SourceCursor {
-    const known = this.cursors.get(stored);
+  /** The cursor lives on the stored source, so a delete or reset() forgets it and an export keeps it. */
+  private cursorFor(stored: StoredLogSource, bucket: string): FetchCursor {
+    const known = stored.fetchCursor;
     if (known?.bucket === bucket) return known;
     // A new source, or an edit that points it at another bucket: nothing of it has been read yet.
-    const fresh: SourceCursor = { bucket, newestMs: -Infinity, keysAtNewest: new Set() };
-    this.cursors.set(stored, fresh);
+    const fresh: FetchCursor = { bucket, newestMs: -Infinity, keysAtNewest: new Set() };
+    stored.fetchCursor = fresh;
     return fresh;
   }
 

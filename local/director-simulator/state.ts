@@ -22,6 +22,16 @@ export interface StoredLogSource {
   lastLogReceived: string | null;
   /** Set by the simulated fetcher's first attempt (s3-fetcher.ts); read back inside `config.Connector`. */
   fetchReadBack?: { fetchStatus: string; lastFetchAttempt: string };
+  /** How far the simulated fetcher has read this source's bucket (s3-fetcher.ts); a delete or reset() drops it with the source. */
+  fetchCursor?: FetchCursor;
+}
+
+export interface FetchCursor {
+  bucket: string;
+  /** LastModified (ms) of the newest object read, or -Infinity. */
+  newestMs: number;
+  /** Keys read whose LastModified equals `newestMs`. */
+  keysAtNewest: Set<string>;
 }
 
 interface NormalizationPolicyRecord {

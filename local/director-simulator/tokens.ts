@@ -21,6 +21,14 @@ export interface TokenAuthorityOptions {
   secretKey: string;
   rotateSecretKeyOnRefresh: boolean;
   extraTokens: readonly string[];
+  /** An exported authority's keys (state-export.ts): the tokens it issued stay valid. Fresh ones otherwise. */
+  restoredKeys?: TokenKeys;
+}
+
+/** What lets another authority accept this one's tokens: the HS256 key (base64url) and the expireAll generation. */
+export interface TokenKeys {
+  signingKey: string;
+  generation: number;
 }
 
 export function generateSecretKey(): string {
@@ -37,16 +45,22 @@ function base64UrlJson(value: object): string {
  * refresh key that may rotate on every refresh.
  */
 export class TokenAuthority {
-  private readonly signingKey = randomBytes(32);
+  private readonly signingKey: Buffer;
   private readonly options: TokenAuthorityOptions;
   private currentSecretKey: string;
   private extraTokens: Set<string>;
-  private generation = 0;
+  private generation: number;
 
   constructor(options: TokenAuthorityOptions) {
     this.options = options;
     this.currentSecretKey = options.secretKey;
     this.extraTokens = new Set(options.extraTokens);
+    this.signingKey = options.restoredKeys === undefined ? randomBytes(32) : Buffer.from(options.restoredKeys.signingKey, 'base64url');
+    this.generation = options.restoredKeys?.generation ?? 0;
+  }
+
+  get keys(): TokenKeys {
+    return { signingKey: this.signingKey.toString('base64url'), generation: this.generation };
   }
 
   get secretKey(): string {

@@ -1,6 +1,7 @@
 /** Public types of the Director simulator. Wire shapes follow /work/shared/director-api.md. */
 
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { DirectorRestoreOptions, DirectorStateExporter } from './state-export.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -78,7 +79,7 @@ export interface DirectorSeed {
   logSources?: JsonObject[];
 }
 
-export interface DirectorSimulatorOptions {
+export interface DirectorSimulatorOptions extends DirectorRestoreOptions {
   /** 0 (default) picks a free port. The server listens on 127.0.0.1 only. */
   port?: number;
   /** 32-hex pool UUID; random unless given. */
@@ -261,7 +262,8 @@ export interface DirectorFaults {
   clear(): void;
 }
 
-export interface DirectorSimulator {
+/** `exportState()` (state-export.ts) writes what `restoreFrom` starts another simulator from. */
+export interface DirectorSimulator extends DirectorStateExporter {
   /** `http://127.0.0.1:<port>` (or https with `tls`), no trailing slash. */
   readonly baseUrl: string;
   readonly port: number;
@@ -287,7 +289,7 @@ export interface DirectorSimulator {
   readonly faults: DirectorFaults;
   /** The simulated S3 fetcher when `fetcher` was given; undefined otherwise. Its S3 calls are not in `requests`. */
   readonly fetcher: SimulatedS3Fetcher | undefined;
-  /** Back to the seed: log sources, orders, repos, policies, faults, records and the initial secretKey. Tokens stay valid. */
+  /** Back to the seed, also after `restoreFrom`: log sources, orders, repos, policies, faults, records, the initial (or restored) secretKey. Tokens stay valid. */
   reset(): void;
   /** Close the server and every open connection; calling it again returns the same promise. */
   stop(): Promise<void>;

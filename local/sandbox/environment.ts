@@ -21,6 +21,8 @@ import { VirtualClock } from './virtual-clock.js';
 import { sandboxFetcher } from './sandbox-fetcher.js';
 import { secondsAt, workflowRunner, type RunOptions } from './workflow-runner.js';
 import { ExecutionRegistry } from './execution-registry.js';
+import { sandboxStarter } from './sandbox-starter.js';
+import { exportSandboxState, importSandboxState, type SandboxState } from './sandbox-state.js';
 import type { PublishedEvent } from './event-capture.js';
 
 // The workflow tests (test/workflow/) import the sandbox's constants from here.
@@ -46,6 +48,13 @@ export interface SandboxOptions {
    * Director without a test asking. `false`: no fetcher. `director.fetcher` overrides all of it.
    */
   fetcher?: { strategy?: FetchStrategy; intervalMs?: number } | false;
+  /**
+   * A sandbox saved by exportState() to go on from: its IAM, secrets, tables, buckets, Director,
+   * executions and time, instead of new ones (the trail bucket and the Director secret exist then).
+   */
+  restoreFrom?: SandboxState;
+  /** Where S3 keeps buckets and objects, kept after stop(); with restoreFrom, the directory the saved sandbox used. */
+  s3Directory?: string;
 }
 
 export interface Sandbox {
@@ -90,6 +99,16 @@ export interface Sandbox {
   awsCallRecords(): AwsCallRecord<AccountState>[];
   /** Empties the call log; a scenario does so before its runs, so its counts are its own. */
   resetAwsCalls(): void;
+  /** Every execution so far, as Step Functions keeps them; its client's StartExecution runs them here. */
+  executions: ExecutionRegistry;
+  /**
+   * Invokes the product's starter function with an operator's input (`{"accountId": …}`,
+   * `{"action": "offboard", …}`), as `aws lambda invoke` would: it answers once the execution has
+   * started; `executions.settled()` waits for the runs it started.
+   */
+  invokeStarter(input: Record<string, unknown>): Promise<unknown>;
+  /** The whole sandbox written out, once its executions have ended (sandbox-state.ts); `restoreFrom` takes it back. */
+  exportState(): Promise<SandboxState>;
   stop(): Promise<void>;
 }
 
@@ -102,10 +121,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
   const region = options.region ?? SANDBOX_REGION;
   const waitMs = options.waitMs ?? 100;
+  const restored = options.restoreFrom;
   const aws = await createAwsSandbox({
     accountId,
     region,
     propagationDelayMs: options.propagationDelayMs ?? 0,
+    ...(options.s3Directory === undefined ? {} : { s3Directory: options.s3Directory }),
     ...(options.organization === undefined ? {} : { organization: options.organization }),
   });
   const bucketName = options.trail?.name ?? 'sandbox-org-cloudtrail';
@@ -113,10 +134,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let director: DirectorSimulator | undefined;
   try {
     const fetcher = sandboxFetcher(options.fetcher, aws, bucketName, { prefix: options.trail?.prefix, organizationId });
-    director = await startDirectorSimulator({ orderDelayMs: 300, ...fetcher, ...options.director });
-    await aws.secretsManager.send(new CreateSecretCommand({ Name: DIRECTOR_SECRET_NAME, SecretString: JSON.stringify({ secretKey: director.secretKey }) }));
+    director = await startDirectorSimulator({
+      orderDelayMs: 300,
+      ...fetcher,
+      ...options.director,
+      ...(restored === undefined ? {} : { restoreFrom: restored.director }),
+    });
+    const clock = new VirtualClock();
+    const executions = new ExecutionRegistry(region, { accountId, now: () => clock.now() });
+    if (restored !== undefined) {
+      await importSandboxState({ aws, executions, clock }, restored);
+    } else {
+      await aws.secretsManager.send(new CreateSecretCommand({ Name: DIRECTOR_SECRET_NAME, SecretString: JSON.stringify({ secretKey: director.secretKey }) }));
+    }
 
-    if (options.trail !== null) {
+    if (options.trail !== null && restored === undefined) {
       await aws.createTrailBucket({ name: bucketName, layout: 'account', accountIds: [accountId], region, ...options.trail });
     }
     let rawConfig = overlayConfig(
@@ -144,11 +176,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let settings = runtimeSettingsFromConfig(config);
     let definitions = synthesizeWorkflows(config);
     const events: PublishedEvent[] = [];
-    const clock = new VirtualClock();
     const callLog = new AwsCallLog(() => accountStateOf(aws));
     const simulator = director;
 
-    const executions = new ExecutionRegistry(region);
     const dependencies = sandboxDependencies({ aws, accountId, region, deployed: () => ({ config, settings }), clock, events, callLog, waitMs, executions });
     const provider = () => dependencies;
     const workflow = (
@@ -206,6 +236,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       [ReconcileState.OffboardClosed]: startExecutionSync(offboard),
     });
     const rotationHandler = await loadRotationHandler(provider);
+    executions.launches('onboard', (input, executionName) => onboard(input, { executionName }));
+    executions.launches('offboard', (input, executionName) => offboard(input, { executionName }));
+    executions.launches('fleet', (input, executionName) => fleet(input, { executionName }));
+    const starter = sandboxStarter({
+      aws,
+      executions,
+      clock,
+      callLog,
+      workflows: () => ({ offboard: definitions.offboarding !== null, fleet: definitions.fleet !== null }),
+    });
 
     return {
       aws,
@@ -237,7 +277,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       awsCalls: () => callLog.calls(),
       awsCallRecords: () => callLog.records(),
       resetAwsCalls: () => callLog.reset(),
+      executions,
+      invokeStarter: (input) => starter(input),
+      exportState: () => exportSandboxState({ aws, director: simulator, executions, clock }),
       stop: async () => {
+        await executions.settled();
         await simulator.stop();
         await aws.stop();
       },

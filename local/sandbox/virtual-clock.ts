@@ -26,6 +26,15 @@ export class VirtualClock {
     else own.ownMs += ms;
   }
 
+  /**
+   * Moves the sandbox's time on to at least `at`: a sandbox restored from a saved one goes on from
+   * where that one's time stood (ahead of the wall clock by every Wait it skipped), so time never
+   * runs backwards across commands.
+   */
+  catchUp(at: Date): void {
+    this.offsetMs = Math.max(this.offsetMs, at.getTime() - Date.now());
+  }
+
   /** Runs `work` (one execution) on a clock of its own, starting at the sandbox's time now. */
   async withOwnClock<T>(work: () => Promise<T>): Promise<T> {
     const own = { baseMs: this.offsetMs, ownMs: 0 };

@@ -16,6 +16,8 @@ export interface RunOptions {
    * fails the task with `Sandbox.Timedout`. Only workflow runs take it; `rotate` ignores it.
    */
   crashes?: CrashSpec[];
+  /** The execution's name, as StartExecution was given it. Default: `<prefix>-<account>-<8 hex>`. */
+  executionName?: string;
 }
 
 export interface WorkflowRunnerSpec {
@@ -73,10 +75,11 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
       const definition = spec.definitionOf();
       if (!definition) throw new Error(`The synthesized stack has no ${spec.prefix} workflow (is it disabled in the config?).`);
       const crashes = options.crashes ?? [];
-      const executionName = `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`;
+      const executionName =
+        options.executionName ?? `${spec.prefix}-${typeof input.accountId === 'string' ? input.accountId : 'unknown'}-${randomUUID().slice(0, 8)}`;
       // The workflow's prefix stands for its state machine's name (the role conformance test maps it to the synthesized one).
       const executionArn = `arn:aws:states:${spec.region}:${spec.accountId}:execution:${spec.prefix}:${executionName}`;
-      spec.executions.started(executionArn, spec.clock.now());
+      spec.executions.started(executionArn, spec.clock.now(), input);
       const result = await runLocally(definition, input, {
         taskHandlers: crashes.length === 0 ? taskHandlers : { ...taskHandlers, ...withCrashes(crashable, crashes) },
         startTime: spec.clock.now(),
@@ -88,16 +91,21 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
           // The deadline is measured in the definition's seconds: advance time as if each Wait had
           // lasted that long, so a 30-minute deadline passes in a moment here.
           if (event.kind === 'entered') {
+            spec.executions.entered(executionArn, event.state);
             const waitedSeconds = spec.waitStates[event.state];
             if (waitedSeconds) spec.clock.advance(waitedSeconds(event.input) * 1000);
           }
           options.onEvent?.(event);
         },
       }).catch((error: unknown) => {
-        spec.executions.ended(executionArn, 'FAILED', spec.clock.now());
+        spec.executions.ended(executionArn, 'FAILED', spec.clock.now(), {
+          error: 'Sandbox.Error',
+          cause: error instanceof Error ? error.message : String(error),
+        });
         throw error;
       });
-      spec.executions.ended(executionArn, result.status, spec.clock.now());
+      const failure = result.error === null ? undefined : { error: result.error.code, cause: result.error.message };
+      spec.executions.ended(executionArn, result.status, spec.clock.now(), failure);
       return { ...result, executionArn };
     });
 }

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../bin/cli/main.js';
 import { captureStreams } from './support.js';
 
@@ -7,7 +10,16 @@ import { captureStreams } from './support.js';
  * Every `npx logpoint-onboard …` line in the README's "Operating it" section runs against the
  * sandbox target and ends as the README says: exit 0, or the exit code a `# exits N` comment
  * above it names. A `| jq …` tail is the reader's; the test checks that the JSON parses instead.
+ * The examples run in the README's order on one sandbox, as a reader would type them.
  */
+
+let sandboxDirectory = '';
+beforeAll(async () => {
+  sandboxDirectory = await mkdtemp(join(tmpdir(), 'logpoint-onboard-readme-'));
+});
+afterAll(async () => {
+  await rm(sandboxDirectory, { recursive: true, force: true });
+});
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 
@@ -37,7 +49,7 @@ function operatingExamples(): Example[] {
 
 async function run(args: string[]): Promise<{ code: number; stdout: string }> {
   const streams = captureStreams();
-  const code = await main(args, streams);
+  const code = await main(args, streams, { sandboxDirectory });
   return { code, stdout: streams.text().stdout };
 }
 
