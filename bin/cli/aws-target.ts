@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand, paginateListStackResources, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -78,6 +79,8 @@ export async function openAwsTarget(options: AwsTargetOptions, clients: Partial<
     iam: new IAMClient({ region: 'us-east-1' }),
     secretsManager,
     organizations: new OrganizationsClient({ region: 'us-east-1' }),
+    kms: (keyRegion) => new KMSClient({ region: keyRegion }),
+    accountId: stackAccount,
     defaultSubject: organizationId ?? stackAccount,
     targetChecks: () => stackChecks(cloudFormation, options.stack, stack.StackStatus ?? 'UNKNOWN'),
     ...operations,

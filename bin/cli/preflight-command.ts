@@ -15,7 +15,13 @@ export async function runPreflight(target: Target, out: CliOutput, options: { ac
   const tasks = new Listr(
     [
       { title: 'Director', task: async () => void checks.push(...(await checkDirector(target.director, target.settings))) },
-      { title: `Trail bucket (${subject})`, task: async () => void checks.push(...(await checkTrail(target.s3, target.settings, subject))) },
+      {
+        title: `Trail bucket (${subject})`,
+        task: async () =>
+          void checks.push(
+            ...(await checkTrail(target.s3, target.settings, subject, { client: (region) => target.kms(region), readerAccountId: target.accountId })),
+          ),
+      },
       ...(target.targetChecks === undefined ? [] : [{ title: 'Stack', task: async () => void checks.push(...((await target.targetChecks?.()) ?? [])) }]),
     ],
     { renderer: out.interactive ? 'default' : 'silent', rendererOptions: {}, exitOnError: false, concurrent: false },

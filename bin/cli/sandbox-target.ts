@@ -73,6 +73,8 @@ export async function openSandboxTarget(options: SandboxTargetOptions): Promise<
     iam: sandbox.aws.iam,
     secretsManager: sandbox.aws.secretsManager,
     organizations: sandbox.aws.organizations,
+    kms: () => sandbox.aws.kms,
+    accountId: options.sandbox?.accountId ?? SANDBOX_ACCOUNT_ID,
     defaultSubject: deploySubjectOf(config) ?? SANDBOX_ACCOUNT_ID,
     start: async (request) => (await sandbox.invokeStarter({ ...request })) as StartedExecution,
     describeRun: (executionArn) => {

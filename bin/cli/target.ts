@@ -1,4 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -55,6 +56,10 @@ export interface Target {
   iam: IAMClient;
   secretsManager: SecretsManagerClient;
   organizations: OrganizationsClient;
+  /** KMS in a region, with the caller's identity (the sandbox: its one KMS). */
+  kms(region: string): KMSClient;
+  /** The account the stack, and so the reader users, live in. */
+  accountId: string;
   /** The subject a deployment onboards (the configured account, or the organization). */
   defaultSubject: string;
   /** Checks only this target has (a deployed stack: its status, roles and alarms). */

@@ -1,9 +1,12 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ErrorCode } from '../contract/error-codes.js';
 import type { RuntimeSettings } from '../contract/runtime-settings.js';
 import { resolveOnboardingRequest } from '../onboarding/request.js';
 import { OnboardingError } from '../shared/errors.js';
+import { buildReaderPolicy } from '../shared/reader-policy.js';
 import { checkTrailBucket } from '../shared/trail-bucket.js';
+import { checkKmsKeyPolicy } from './kms-checks.js';
 import { fail, pass, skip, type PreflightCheck } from './report.js';
 
 /** What to do about each way the bucket check fails: the same codes CheckBucket fails an onboarding with. */
@@ -15,12 +18,18 @@ const FIXES: Partial<Record<string, string>> = {
   [ErrorCode.TRAIL_LAYOUT_MISMATCH]: 'Set trail.trailPrefix / trail.organizationId to the layout the message names.',
 };
 
+/** KMS as the caller reaches it (a client for the key's region), and the account the readers live in. */
+export interface TrailKmsAccess {
+  client: (region: string) => KMSClient;
+  readerAccountId: string;
+}
+
 /**
  * The trail half of preflight, for one subject (an account, or the organization): the bucket
  * exists in the expected region, its encryption, and log objects under the subject's prefix in
- * the configured layout. The KMS key policy is checked only where a KMS client is given.
+ * the configured layout; for an SSE-KMS bucket, whether the key policy lets the reader decrypt.
  */
-export async function checkTrail(s3: S3Client, settings: RuntimeSettings, subject: string): Promise<PreflightCheck[]> {
+export async function checkTrail(s3: S3Client, settings: RuntimeSettings, subject: string, kms: TrailKmsAccess): Promise<PreflightCheck[]> {
   const title = `Trail bucket for ${subject}`;
   try {
     const request = resolveOnboardingRequest({ accountId: subject }, settings);
@@ -34,7 +43,13 @@ export async function checkTrail(s3: S3Client, settings: RuntimeSettings, subjec
       ),
       facts.kmsKeyArn === null
         ? pass('trail.kms', 'KMS key policy', 'no KMS key to check')
-        : skip('trail.kms', 'KMS key policy', `not checked here: make sure the key policy of ${facts.kmsKeyArn} lets the account's IAM grant kms:Decrypt`),
+        : await checkKmsKeyPolicy(kms.client(facts.bucketRegion), {
+            keyArn: facts.kmsKeyArn,
+            bucketRegion: facts.bucketRegion,
+            subject,
+            readerAccountId: kms.readerAccountId,
+            readerPolicy: buildReaderPolicy({ ...facts }),
+          }),
     ];
   } catch (error) {
     const code = error instanceof OnboardingError ? error.code : ErrorCode.INTERNAL;

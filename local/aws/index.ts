@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { FakeOrganizations, type FakeOrganizationSpec } from './fake-organizations.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AccountLockAttribute } from '../../lambda/contract/account-lock.js';
@@ -11,6 +11,7 @@ import { buildTrailObjects, cloudTrailLogPrefix } from './cloudtrail-fixtures.js
 import { DynamoDbSandbox } from './dynamodb-sandbox.js';
 import { FakeIam } from './fake-iam.js';
 import type { AccessKeyStatus } from './iam-model.js';
+import { FakeKms } from './fake-kms.js';
 import { FakeSecretsManager } from './fake-secrets-manager.js';
 import { S3Sandbox } from './s3-sandbox.js';
 import type { AwsCredentials } from './s3-sandbox.js';
@@ -41,6 +42,8 @@ export interface TrailBucketSpec {
   accountIds: string[];
   encryption?: 'SSE-S3' | 'SSE-KMS' | 'none';
   kmsKeyArn?: string;
+  /** SSE-KMS: the key's policy (default: the one KMS gives a new key, deferring to the account's IAM). */
+  kmsKeyPolicy?: Record<string, unknown>;
   /** Log files per account (and per event region). Default 3. */
   objectsPerAccount?: number;
   /** False: the trail has delivered no logs yet (digest files only). Default true. */
@@ -83,7 +86,9 @@ export interface AwsSandbox {
   s3ForProduct(options?: { region?: string }): S3Client;
   s3ForCredentials(credentials: AwsCredentials, options?: { region?: string }): S3Client;
   organizations: OrganizationsClient;
-  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; dynamo: DynamoDbSandbox; s3: S3Sandbox; organizations: FakeOrganizations };
+  /** KMS with the keys of SSE-KMS trail buckets and their key policies (GetKeyPolicy only). */
+  kms: KMSClient;
+  fakes: { iam: FakeIam; secretsManager: FakeSecretsManager; dynamo: DynamoDbSandbox; s3: S3Sandbox; organizations: FakeOrganizations; kms: FakeKms };
   createTrailBucket(spec: TrailBucketSpec): Promise<TrailBucket>;
   summary(): AwsSandboxSummary;
   stop(): Promise<void>;
@@ -119,6 +124,8 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
     organizations,
     options.organization ?? { organizationId: 'o-a1b2c3d4e5', managementAccountId: options.accountId, accounts: [{ id: options.accountId }] },
   );
+  const kms = new KMSClient({ region: options.region, credentials: UNUSED_CREDENTIALS });
+  const fakeKms = new FakeKms(kms, { accountId: options.accountId, region: options.region });
   const s3 = await S3Sandbox.start({
     iam: fakeIam,
     defaultRegion: options.region,
@@ -132,7 +139,7 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
     if (spec.layout === 'organization' && !ORGANIZATION_ID_PATTERN.test(spec.organizationId ?? '')) {
       throw new Error(`Trail bucket ${spec.name}: an organization layout needs an organizationId like o-a1b2c3d4e5.`);
     }
-    const kmsKeyArn = encryption === 'SSE-KMS' ? (spec.kmsKeyArn ?? `arn:aws:kms:${region}:${options.accountId}:key/${randomUUID()}`) : undefined;
+    const kmsKeyArn = encryption === 'SSE-KMS' ? fakeKms.createKey({ keyArn: spec.kmsKeyArn, policy: spec.kmsKeyPolicy }) : undefined;
     await s3.createBucket({ name: spec.name, region, encryption, kmsKeyArn, denyProductAccess: spec.denyProductAccess });
     const layout = { prefix: spec.prefix, organizationId: spec.layout === 'organization' ? spec.organizationId : undefined };
     const objects = spec.accountIds.flatMap((accountId) =>
@@ -168,7 +175,8 @@ export async function createAwsSandbox(options: AwsSandboxOptions): Promise<AwsS
     s3ForProduct: (clientOptions) => s3.clientForProduct(clientOptions),
     s3ForCredentials: (credentials, clientOptions) => s3.clientForCredentials(credentials, clientOptions),
     organizations,
-    fakes: { iam: fakeIam, secretsManager: fakeSecrets, dynamo: dynamoSandbox, s3, organizations: fakeOrganizations },
+    kms,
+    fakes: { iam: fakeIam, secretsManager: fakeSecrets, dynamo: dynamoSandbox, s3, organizations: fakeOrganizations, kms: fakeKms },
     createTrailBucket,
     summary: () => {
       const secrets = fakeSecrets.secrets();

@@ -7,7 +7,7 @@ import type { VirtualClock } from './virtual-clock.js';
 
 /**
  * A sandbox written out whole, so that a later process takes it back and goes on as if it had
- * never stopped (the operator CLI's `.sandbox/`): IAM, Secrets Manager, the DynamoDB tables, the
+ * never stopped (the operator CLI's `.sandbox/`): IAM, Secrets Manager, KMS key policies, the DynamoDB tables, the
  * buckets' emulated settings (s3rver keeps the objects in its own directory), the Director
  * simulator, the executions it ran and where its time stood. It holds what AWS and Director would
  * hold, secrets included (the readers' secret access keys, the Director secretKey): it is the
@@ -38,6 +38,7 @@ const sandboxStateSchema = z.strictObject({
   clock: z.iso.datetime(),
   iam: z.unknown(),
   secretsManager: z.unknown(),
+  kms: z.unknown(),
   /** Table → items, in DynamoDB's JSON. */
   dynamodb: z.record(z.string(), z.array(z.record(z.string(), attributeValueSchema))),
   buckets: z.array(emulatedBucketSchema),
@@ -69,6 +70,7 @@ export async function exportSandboxState(parts: SandboxParts): Promise<SandboxSt
     clock: parts.clock.now().toISOString(),
     iam: parts.aws.fakes.iam.exportState(),
     secretsManager: parts.aws.fakes.secretsManager.exportState(),
+    kms: parts.aws.fakes.kms.exportState(),
     dynamodb: await parts.aws.fakes.dynamo.exportItems(),
     buckets: parts.aws.fakes.s3.buckets(),
     director: parts.director.exportState(),
@@ -80,6 +82,7 @@ export async function exportSandboxState(parts: SandboxParts): Promise<SandboxSt
 export async function importSandboxState(parts: Omit<SandboxParts, 'director'>, state: SandboxState): Promise<void> {
   parts.aws.fakes.iam.importState(state.iam);
   parts.aws.fakes.secretsManager.importState(state.secretsManager);
+  parts.aws.fakes.kms.importState(state.kms);
   await parts.aws.fakes.dynamo.importItems(state.dynamodb);
   parts.aws.fakes.s3.importBuckets(state.buckets);
   parts.executions.importExecutions(state.executions);

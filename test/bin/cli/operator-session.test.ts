@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,11 +19,14 @@ const MANAGEMENT = '111122223333';
 const ALL_ACTIVE = [MANAGEMENT, ...SAMPLE_MEMBER_ACCOUNTS];
 const OFFBOARDED = SAMPLE_MEMBER_ACCOUNTS[0];
 let sandboxDirectory = '';
+/** Everything every command printed, on either stream. */
+const printed: string[] = [];
 
 async function run(...args: string[]): Promise<{ code: number; document: Record<string, unknown>; stdout: string; stderr: string }> {
   const streams = captureStreams();
   const code = await main([...args, '--json'], streams, { sandboxDirectory });
   const { stdout, stderr } = streams.text();
+  printed.push(stdout, stderr);
   // --json: one JSON document on stdout and nothing else.
   return { code, document: JSON.parse(stdout) as Record<string, unknown>, stdout, stderr };
 }
@@ -122,6 +125,23 @@ describe('an operator session against the sandbox', () => {
     const { document } = await run('status', '--failed');
 
     expect(document.accounts).toEqual([]);
+  });
+
+  it('never printed a secret: no reader secret access key, no Director secretKey, no secret_key the sandbox holds', async () => {
+    // The sandbox's own storage holds them (as IAM, Secrets Manager and Director would): collect them there.
+    const secrets = new Set<string>();
+    const collect = (value: unknown, key = ''): void => {
+      if (typeof value === 'string') {
+        if (/^(secretAccessKey|secretKey|secret_key)$/.test(key) && value.length >= 16) secrets.add(value);
+        if (key === 'secretString') collect(JSON.parse(value) as unknown);
+      } else if (Array.isArray(value)) value.forEach((entry) => collect(entry));
+      else if (typeof value === 'object' && value !== null) for (const [name, entry] of Object.entries(value)) collect(entry, name);
+    };
+    collect(JSON.parse(await readFile(join(sandboxDirectory, 'state.json'), 'utf8')) as unknown);
+
+    expect(secrets.size).toBeGreaterThanOrEqual(4);
+    const output = printed.join('\n');
+    expect([...secrets].filter((secret) => output.includes(secret))).toEqual([]);
   });
 
   it('sandbox reset forgets it all: the next status finds an empty registry', async () => {

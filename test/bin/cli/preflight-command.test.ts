@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliOutput } from '../../../bin/cli/io.js';
 import { main } from '../../../bin/cli/main.js';
 import { runPreflight } from '../../../bin/cli/preflight-command.js';
@@ -17,6 +17,14 @@ import { captureStreams } from './support.js';
  */
 
 let directory: string | undefined;
+// The CLI's own sandbox directory for this file: a test never touches the repository's `.sandbox/`.
+let sandboxDirectory = '';
+beforeAll(async () => {
+  sandboxDirectory = await mkdtemp(path.join(tmpdir(), 'preflight-sandbox-'));
+});
+afterAll(async () => {
+  await rm(sandboxDirectory, { recursive: true, force: true });
+});
 afterEach(async () => {
   if (directory !== undefined) await rm(directory, { recursive: true, force: true });
   directory = undefined;
@@ -35,7 +43,7 @@ describe('logpoint-onboard preflight', () => {
   it('passes against the sandbox, printing one JSON report on stdout with every check, and exits 0', async () => {
     const streams = capture();
 
-    const code = await main(['preflight', '--json'], streams);
+    const code = await main(['preflight', '--json'], streams, { sandboxDirectory });
 
     expect(code).toBe(0);
     const report = JSON.parse(streams.text().stdout) as PreflightReport & { target: string; subject: string };
@@ -78,7 +86,7 @@ describe('logpoint-onboard preflight', () => {
     });
     const streams = capture();
 
-    const code = await main(['--config', configFile, 'preflight', '--json'], streams);
+    const code = await main(['--config', configFile, 'preflight', '--json'], streams, { sandboxDirectory });
 
     expect(code).toBe(1);
     const report = JSON.parse(streams.text().stdout) as PreflightReport;
@@ -90,11 +98,34 @@ describe('logpoint-onboard preflight', () => {
     expect(streams.text().stderr).toMatch(/✖ .*\n {4}fix: /);
   });
 
+  it("checks an SSE-KMS trail's key policy: one that defers to the account passes, one that leaves it out fails with the fix", async () => {
+    const preflightWith = async (kmsKeyPolicy?: Record<string, unknown>) => {
+      const target = await openSandboxTarget({ sandbox: { trail: { encryption: 'SSE-KMS', ...(kmsKeyPolicy ? { kmsKeyPolicy } : {}) } } });
+      try {
+        const streams = capture();
+        const code = await runPreflight(target, cliOutput(streams, true), {});
+        return { code, kms: (JSON.parse(streams.text().stdout) as PreflightReport).checks.find((check) => check.id === 'trail.kms') };
+      } finally {
+        await target.close();
+      }
+    };
+    const keyAdminOnly = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/KeyAdmin' }, Action: 'kms:*', Resource: '*' }],
+    };
+
+    expect(await preflightWith()).toMatchObject({ code: 0, kms: { status: 'pass' } });
+    expect(await preflightWith(keyAdminOnly)).toMatchObject({
+      code: 1,
+      kms: { status: 'fail', fix: expect.stringContaining('arn:aws:iam::111122223333:root') },
+    });
+  });
+
   it('reports an unreachable Director as one failed check, the lookups that depend on it skipped', async () => {
     const configFile = await overridesFile({ director: { baseUrl: 'http://127.0.0.1:9', requestTimeoutMs: 1000 } });
     const streams = capture();
 
-    const code = await main(['--config', configFile, 'preflight', '--json'], streams);
+    const code = await main(['--config', configFile, 'preflight', '--json'], streams, { sandboxDirectory });
 
     expect(code).toBe(1);
     const report = JSON.parse(streams.text().stdout) as PreflightReport;
@@ -112,8 +143,8 @@ describe('logpoint-onboard preflight', () => {
     const unknown = capture();
     const badTarget = capture();
 
-    expect(await main(['no-such-command'], unknown)).toBe(2);
-    expect(await main(['--target', 'moon', 'preflight'], badTarget)).toBe(2);
+    expect(await main(['no-such-command'], unknown, { sandboxDirectory })).toBe(2);
+    expect(await main(['--target', 'moon', 'preflight'], badTarget, { sandboxDirectory })).toBe(2);
     expect(badTarget.text().stderr).toContain('moon');
   });
 });
