@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { UNIT_TESTS, UNIT_TESTS_NEEDING_A_SANDBOX, WORKFLOW_TESTS } from './test/test-tiers.js';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     // Worker threads break NodejsFunction bundling (TOOLCHAIN.md), hence forks. Four of them on two
     // cores: the workflow and fault-battery files mostly wait on sockets, orders and timers
@@ -22,5 +22,13 @@ export default defineConfig({
       POWERTOOLS_DEV: 'false',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
+    // Two tiers (`npm run test:unit`, `npm run test:workflow`; `npm test` runs both). unit: the
+    // domain functions, the Director client and the stand-ins on their own, no workflow sandbox
+    // and no CDK synthesis. workflow: everything that runs a workflow, synthesizes the stack or
+    // drives the CLI. Every test file is in exactly one (test/support/test-tiers.test.ts).
+    projects: [
+      { extends: true, test: { name: 'unit', include: [...UNIT_TESTS], exclude: [...UNIT_TESTS_NEEDING_A_SANDBOX] } },
+      { extends: true, test: { name: 'workflow', include: [...WORKFLOW_TESTS, ...UNIT_TESTS_NEEDING_A_SANDBOX] } },
+    ],
   },
 });

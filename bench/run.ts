@@ -2,22 +2,47 @@ import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { orderPollingFigures, type PollingFigure } from './order-polling.js';
 
 /**
- * `npm run bench`: the figures behind any performance statement about the product.
+ * `npm run bench [-- --json]`: the figures behind any performance statement about the product,
+ * as a readable table, or with `--json` as one JSON document on stdout (CONTRIBUTING.md says how
+ * to read them).
  * 1. Size of each Lambda bundle as the construct builds it (minified ESM, AWS SDK external).
  * 2. Wall time of complete onboardings in the local sandbox (median and spread over several runs).
- * 3. Director requests of one creating onboarding, per simulator profile.
+ * 3. Director requests of one creating onboarding, per simulator profile, against the minimum.
  * 4. Director rate governance: a fleet of onboardings against a rate-limited Director on a
- *    simulated clock (bench/fleet-governance.ts); these figures do not depend on the machine.
- * Numbers of 1 and 2 depend on the machine; compare runs on the same machine only.
+ *    simulated clock (bench/fleet-governance.ts).
+ * 5. Order polling: how late a finished order is seen and how many CheckOrder invocations that
+ *    takes, against a look every 5 s (bench/order-polling.ts).
+ * Numbers of 1 and 2 depend on the machine (compare runs on the same machine only); 3 to 5 do not.
  */
 const LAMBDA_DIR = path.join(import.meta.dirname, '..', 'lambda');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const FLEET_ACCOUNTS = Number(process.env.BENCH_FLEET_ACCOUNTS ?? 1000);
+const JSON_OUTPUT = process.argv.includes('--json');
+/** The readable table goes to stdout; under --json, stdout carries the one document and the table goes nowhere. */
+const say = (line: string): void => {
+  if (!JSON_OUTPUT) console.log(line);
+};
 
-async function bundleSizes(): Promise<void> {
-  console.log('Lambda bundle sizes (minified, @aws-sdk/* and undici external):');
+interface BenchFigures {
+  bundles: Array<{ function: string; bytes: number }>;
+  sandboxOnboarding: { runs: number; startMs: number; medianMs: number; minMs: number; maxMs: number };
+  directorRequests: Array<{ profile: string; perOnboarding: number; minimum: number; kinds: Record<string, number> }>;
+  fleet: {
+    accounts: number;
+    failed: number;
+    duplicates: number;
+    rateUtilization: number;
+    withoutGovernor: { failed: number; duplicates: number; rateUtilization: number };
+  };
+  polling: PollingFigure[];
+}
+
+async function bundleSizes(): Promise<BenchFigures['bundles']> {
+  say('Lambda bundle sizes (minified, @aws-sdk/* and undici external):');
+  const sizes: BenchFigures['bundles'] = [];
   const entryPoints = readdirSync(LAMBDA_DIR, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.handler.ts'))
     .sort();
@@ -34,17 +59,20 @@ async function bundleSizes(): Promise<void> {
       write: false,
     });
     const bytes = result.outputFiles.reduce((sum, output) => sum + output.contents.byteLength, 0);
-    console.log(`  ${file.padEnd(40)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB`);
+    say(`  ${file.padEnd(40)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB`);
+    sizes.push({ function: file, bytes });
   }
+  return sizes;
 }
 
-async function sandboxOnboardings(): Promise<void> {
+async function sandboxOnboardings(): Promise<BenchFigures['sandboxOnboarding']> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const { startSandbox } = await import('../local/sandbox/environment.js');
   const started = performance.now();
   const sandbox = await startSandbox({ waitMs: 20, director: { orderDelayMs: 50 } });
-  console.log(`\nSandbox start (s3rver, simulator, synth): ${(performance.now() - started).toFixed(0)} ms`);
+  const startMs = Math.round(performance.now() - started);
+  say(`\nSandbox start (s3rver, simulator, synth): ${startMs} ms`);
   try {
     const times: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
@@ -55,10 +83,11 @@ async function sandboxOnboardings(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)] ?? 0;
-    console.log(
+    say(
       `Onboarding in the sandbox, ${RUNS} runs (first creates, the rest edit): median ${median.toFixed(0)} ms, ` +
         `min ${(times[0] ?? 0).toFixed(0)} ms, max ${(times.at(-1) ?? 0).toFixed(0)} ms`,
     );
+    return { runs: RUNS, startMs, medianMs: Math.round(median), minMs: Math.round(times[0] ?? 0), maxMs: Math.round(times.at(-1) ?? 0) };
   } finally {
     await sandbox.stop();
   }
@@ -87,12 +116,15 @@ function requestKinds(requests: readonly { method: string; path: string }[]): Ma
 /**
  * Director requests of one creating onboarding, per simulator profile (issue 11: at most POST,
  * order polls, one lookup, one refreshlist, one token refresh). Orders finish at once here, so the
- * poll counts are each order's minimum (one look) and the figures do not depend on timing.
+ * poll counts are each order's minimum (one look) and the figures do not depend on timing. The
+ * minimum is one request of each kind the profile needs (a profile whose orders name no id needs
+ * a lookup; one with stale lists a refreshlist): anything above it is a repeated request.
  */
-async function directorCallsPerProfile(): Promise<void> {
+async function directorCallsPerProfile(): Promise<BenchFigures['directorRequests']> {
+  const figures: BenchFigures['directorRequests'] = [];
   const { startSandbox } = await import('../local/sandbox/environment.js');
   const { DIRECTOR_PROFILES } = await import('../local/director-simulator/index.js');
-  console.log('\nDirector requests of one creating onboarding, per profile (orders finish at once):');
+  say('\nDirector requests of one creating onboarding, per profile (orders finish at once), against the minimum:');
   for (const profile of Object.keys(DIRECTOR_PROFILES)) {
     // One data-plane look (deadline 0): its reads are counted apart from the registration's calls.
     const sandbox = await startSandbox({ waitMs: 1, director: { profile, orderDelayMs: 0 }, config: { dataFlow: { deadlineSeconds: 0 } } });
@@ -102,11 +134,14 @@ async function directorCallsPerProfile(): Promise<void> {
       const counts = requestKinds(sandbox.director.requests);
       const detail = [...counts].map(([kind, count]) => `${kind} ${count}`).join(', ');
       const lookups = counts.get('list') ?? 0;
-      console.log(`  ${profile.padEnd(22)} ${String(sandbox.director.requests.length).padStart(3)} requests, ${lookups} lookup(s): ${detail}`);
+      const perOnboarding = sandbox.director.requests.length;
+      say(`  ${profile.padEnd(22)} ${String(perOnboarding).padStart(3)} requests (minimum ${counts.size}), ${lookups} lookup(s): ${detail}`);
+      figures.push({ profile, perOnboarding, minimum: counts.size, kinds: Object.fromEntries(counts) });
     } finally {
       await sandbox.stop();
     }
   }
+  return figures;
 }
 
 /**
@@ -115,20 +150,22 @@ async function directorCallsPerProfile(): Promise<void> {
  * and, for comparison, without (each client paces only itself through its retries on 429; the
  * workflow's own Retry is not simulated, so a call that runs out of retries fails its onboarding).
  */
-async function fleetGovernance(): Promise<void> {
+async function fleetGovernance(): Promise<BenchFigures['fleet']> {
   const { runFleetBench } = await import('./fleet-governance.js');
   const fleet = { accounts: FLEET_ACCOUNTS, callers: 50, requestsPerSecond: 10, maxConcurrentOrders: 10 };
-  console.log(
+  say(
     `\nDirector rate governance, simulated clock: ${fleet.accounts} creating onboardings of 7 Director requests each, ${fleet.callers} at a time, ` +
       `Director limited to ${fleet.requestsPerSecond} requests/s (sliding 1 s window, 429 + Retry-After above it), maxConcurrentOrders ${fleet.maxConcurrentOrders}:`,
   );
   const columns = ['accounts', 'failed', 'duplicates', 'admitted', '429s', 'rateUtilization', 'peak orders', 'simulated s'];
-  console.log(`  ${'run'.padEnd(34)}${columns.map((column) => column.padStart(16)).join('')}`);
+  say(`  ${'run'.padEnd(34)}${columns.map((column) => column.padStart(16)).join('')}`);
+  const results = [];
   for (const [label, governed] of [
     ['governor (shared budget)', true],
     ['no governor (own retries only)', false],
   ] as const) {
     const result = await runFleetBench({ ...fleet, governed });
+    results.push(result);
     const cells = [
       result.accounts,
       result.failed,
@@ -139,15 +176,40 @@ async function fleetGovernance(): Promise<void> {
       result.peakConcurrentOrders,
       result.simulatedSeconds.toFixed(1),
     ];
-    console.log(`  ${label.padEnd(34)}${cells.map((cell) => String(cell).padStart(16)).join('')}`);
+    say(`  ${label.padEnd(34)}${cells.map((cell) => String(cell).padStart(16)).join('')}`);
   }
-  console.log(
+  say(
     '  rateUtilization = requests Director admitted ÷ (limit × T), T = simulated seconds from the start (every onboarding queued) to the last admitted request, plus one interval (1/limit).\n' +
       '  duplicates = requests admitted a second time for the same logical call (account, method, path); failed = onboardings that ended with an error.',
   );
+  const [withGovernor, withoutGovernor] = results;
+  if (withGovernor === undefined || withoutGovernor === undefined) throw new Error('the fleet bench ran no runs');
+  const figures = ({ failed, duplicates, rateUtilization }: typeof withGovernor) => ({ failed, duplicates, rateUtilization });
+  return { accounts: withGovernor.accounts, ...figures(withGovernor), withoutGovernor: figures(withoutGovernor) };
 }
 
-await bundleSizes();
-await sandboxOnboardings();
-await directorCallsPerProfile();
-await fleetGovernance();
+async function orderPolling(): Promise<PollingFigure[]> {
+  const figures = await orderPollingFigures();
+  say('\nOrder polling (orderPolling defaults), simulated clock: when a finished order is seen, against a look every 5 s:');
+  say(`  ${['order done at', 'seen after', 'CheckOrder calls', 'every 5 s: calls', 'ratio'].map((column) => column.padStart(18)).join('')}`);
+  for (const figure of figures) {
+    const cells = [
+      `${figure.orderSeconds} s`,
+      `${figure.delaySeconds} s`,
+      figure.invocations,
+      figure.fixed5sInvocations,
+      (figure.invocations / figure.fixed5sInvocations).toFixed(2),
+    ];
+    say(`  ${cells.map((cell) => String(cell).padStart(18)).join('')}`);
+  }
+  return figures;
+}
+
+const figures: BenchFigures = {
+  bundles: await bundleSizes(),
+  sandboxOnboarding: await sandboxOnboardings(),
+  directorRequests: await directorCallsPerProfile(),
+  fleet: await fleetGovernance(),
+  polling: await orderPolling(),
+};
+if (JSON_OUTPUT) console.log(JSON.stringify(figures));

@@ -14,9 +14,17 @@ export const trailSettingsSchema = z.strictObject({
 });
 export type TrailSettings = z.infer<typeof trailSettingsSchema>;
 
+/**
+ * How CheckOrder watches a Director order. Orders mostly finish within seconds, some take minutes:
+ * the first look comes `initialWaitSeconds` after the write, the waits then double (4, 8 s) up
+ * to `maxWaitSeconds`, which bounds how late a finished order is seen (15 s by default: an order
+ * done at 2 minutes is seen 14 s later after 11 looks, where looking every 5 s would take 24;
+ * `npm run bench` prints the figures). A larger cap means fewer Lambda invocations for long
+ * orders and later detection.
+ */
 export const orderPollingSchema = z.strictObject({
   initialWaitSeconds: z.int().min(1).max(60).default(2),
-  maxWaitSeconds: z.int().min(1).max(600).default(60),
+  maxWaitSeconds: z.int().min(1).max(600).default(15),
   deadlineSeconds: z.int().min(30).max(86_400).default(1800),
   /**
    * How long after a create whose answer was lost the product keeps looking for its log source
@@ -26,6 +34,7 @@ export const orderPollingSchema = z.strictObject({
   settleSeconds: z.int().min(10).max(3600).default(120),
 });
 export type OrderPolling = z.infer<typeof orderPollingSchema>;
+export const DEFAULT_ORDER_POLLING: OrderPolling = { initialWaitSeconds: 2, maxWaitSeconds: 15, deadlineSeconds: 1800, settleSeconds: 120 };
 
 /**
  * How long an onboarding waits, after Director accepted the source, for proof that Logpoint
@@ -54,7 +63,7 @@ export const runtimeSettingsSchema = z.strictObject({
   /** @default per-account: what every stack did before collection modes. */
   collection: collectionSettingsSchema.default({ mode: 'per-account' }),
   logSource: logSourceDefaultsSchema,
-  orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 }),
+  orderPolling: orderPollingSchema.default(DEFAULT_ORDER_POLLING),
   dataFlow: dataFlowSchema.default(DEFAULT_DATA_FLOW),
   /** Which accounts a fleet run onboards (lib/fleet/). */
   fleet: fleetFiltersSchema.default(DEFAULT_FLEET_FILTERS),

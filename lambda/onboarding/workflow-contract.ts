@@ -77,7 +77,7 @@ export const orderPollSchema = z.strictObject({
   /** RESUBMIT: the write provably did not take (its source did not appear in time): RegisterLogSource runs again. */
   status: z.enum(['PENDING', 'SUCCEEDED', 'RESUBMIT']),
   logSourceId: z.string().nullable(),
-  /** Seconds the Wait state sleeps before the next check: about 2, doubling to a 60 s cap. */
+  /** Seconds the Wait state sleeps before the next check: 4, doubling to the cap (orderPolling.maxWaitSeconds, 15 s by default). */
   nextWaitSeconds: z.int().min(1),
   attempt: z.int().min(1),
   startedAt: isoInstant,

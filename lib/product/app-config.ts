@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
-import { dataFlowSchema, DEFAULT_DATA_FLOW, orderPollingSchema, trailSettingsSchema, type RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
+import {
+  dataFlowSchema,
+  DEFAULT_DATA_FLOW,
+  DEFAULT_ORDER_POLLING,
+  orderPollingSchema,
+  trailSettingsSchema,
+  type RuntimeSettings,
+} from '../../lambda/contract/runtime-settings.js';
 import { accountIdSchema, directorSettingsSchema, logSourceDefaultsSchema } from '../../lambda/contract/settings.js';
 import { checkForwardFrom, forwardFromSchema } from './org-events-config.js';
 import { checkCollection, collectionConfigSchema, collectionSettingsOf, DEFAULT_COLLECTION_CONFIG } from './collection-config.js';
@@ -61,7 +68,7 @@ const appConfigSchema = z.strictObject({
   /** One log source for the organization trail, or one per account (collection-config.ts). */
   collection: collectionConfigSchema.default(DEFAULT_COLLECTION_CONFIG),
   logSource: logSourceDefaultsSchema.default(logSourceDefaultsSchema.parse({})),
-  orderPolling: orderPollingSchema.default({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 }),
+  orderPolling: orderPollingSchema.default(DEFAULT_ORDER_POLLING),
   /** How long an onboarding waits for Director to report that Logpoint fetched (see runtime-settings.ts). */
   dataFlow: dataFlowSchema.default(DEFAULT_DATA_FLOW),
   /**

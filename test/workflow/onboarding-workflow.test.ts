@@ -140,7 +140,7 @@ describe('onboarding workflow: happy paths', () => {
     expect(box.aws.summary().secrets).toEqual([DIRECTOR_SECRET_NAME, SECRET]);
   });
 
-  it('polls the Director order in a Wait → CheckOrder loop whose waits double from 2 s and never exceed the 60 s cap', async () => {
+  it('polls the Director order in a Wait → CheckOrder loop whose waits double from 2 s and never exceed the 15 s cap', async () => {
     // Prepare: an order that takes a second of real time while each Wait lasts 100 ms, so the loop
     // runs several times even when a busy machine is slow to reach the first check, and stays far
     // inside the 30-minute deadline on the virtual clock (which each Wait advances by its seconds).
@@ -382,11 +382,11 @@ describe('onboarding workflow: failures end in the typed code, compensated, with
     // Assess: polled with doubling waits up to the deadline, then kept what Director may still use.
     expectFailedWith(box, result, 'DIRECTOR_OUTCOME_UNKNOWN');
     const waits = orderWaitSeconds(result);
-    expect(waits.slice(0, 7)).toEqual([2, 4, 8, 16, 32, 60, 60]);
-    expect(Math.max(...waits)).toBe(60);
+    expect(waits.slice(0, 7)).toEqual([2, 4, 8, 15, 15, 15, 15]);
+    expect(Math.max(...waits)).toBe(15);
     const waited = waits.reduce((sum, seconds) => sum + seconds, 0);
     expect(waited).toBeLessThanOrEqual(600);
-    expect(waited).toBeGreaterThan(600 - 60);
+    expect(waited).toBeGreaterThan(600 - 15);
     expect(eventsOf(result, 'failed', 'CheckOrder').map((failure) => failure.error)).toEqual(['DIRECTOR_ORDER_TIMEOUT']);
     const kept = currentReaderKey(box, ACCOUNT);
     expect(box.aws.summary().accessKeys).toEqual([{ userName: USER, accessKeyId: kept.accessKeyId, status: 'Active' }]);

@@ -1,4 +1,5 @@
 import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_ORDER_POLLING } from '../../lambda/contract/runtime-settings.js';
 import { expect } from 'vitest';
 import { DIRECTOR_SECRET_NAME, type Sandbox } from '../../local/sandbox/environment.js';
 import type { ExecutionEvent, LocalRunResult } from '../../local/sandbox/state-machine-runner.js';
@@ -43,7 +44,7 @@ export function orderWaitSeconds(result: LocalRunResult): number[] {
 
 /** Doubling from 2 s to the 60 s cap, as long as `count` requires. */
 export function expectedOrderWaits(count: number): number[] {
-  return Array.from({ length: count }, (_, index) => Math.min(2 * 2 ** index, 60));
+  return Array.from({ length: count }, (_, index) => Math.min(2 * 2 ** index, DEFAULT_ORDER_POLLING.maxWaitSeconds));
 }
 
 const SECRET_FIELDS = ['secretAccessKey', 'secretKey', 'token'];

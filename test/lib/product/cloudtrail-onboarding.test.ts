@@ -41,7 +41,7 @@ describe('CloudTrailOnboarding embedded in another app', () => {
 
     // Assess
     expect(onboarding.settings.logSource.namePattern).toBe('CloudTrail-{accountId}');
-    expect(onboarding.settings.orderPolling).toEqual({ initialWaitSeconds: 2, maxWaitSeconds: 60, deadlineSeconds: 1800, settleSeconds: 120 });
+    expect(onboarding.settings.orderPolling).toEqual({ initialWaitSeconds: 2, maxWaitSeconds: 15, deadlineSeconds: 1800, settleSeconds: 120 });
     expect(onboarding.stateMachine).toBe(onboarding.workflow.stateMachine);
     expect(onboarding.starterFunction).toBe(onboarding.starter.function);
     expect(onboarding.deployTrigger).toBeUndefined();

@@ -1,0 +1,31 @@
+import { globSync } from 'tinyglobby';
+import { describe, expect, it } from 'vitest';
+import { UNIT_TESTS, UNIT_TESTS_NEEDING_A_SANDBOX, WORKFLOW_TESTS } from '../test-tiers.js';
+
+/**
+ * `npm run test:unit` and `npm run test:workflow` together run every test file once: a new test
+ * folder that neither tier names would silently run in `npm test` only.
+ */
+
+const root = new URL('../../', import.meta.url).pathname;
+const files = (patterns: readonly string[], ignore: readonly string[] = []) => globSync([...patterns], { cwd: root, ignore: [...ignore] }).sort();
+
+describe('the test tiers', () => {
+  it('put every test file in exactly one of unit and workflow', () => {
+    const unit = files(UNIT_TESTS, UNIT_TESTS_NEEDING_A_SANDBOX);
+    const workflow = files([...WORKFLOW_TESTS, ...UNIT_TESTS_NEEDING_A_SANDBOX]);
+
+    expect(unit.filter((file) => workflow.includes(file))).toEqual([]);
+    expect([...unit, ...workflow].sort()).toEqual(files(['test/**/*.test.ts']));
+  });
+
+  it('keep out of the unit tier every file that starts the workflow sandbox, the CLI or a CDK synthesis', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const unit = files(UNIT_TESTS, UNIT_TESTS_NEEDING_A_SANDBOX);
+    const heavy = /startSandbox|openSandboxTarget|synthesizeWorkflows|new App\(|Template\.fromStack/;
+    const offenders: string[] = [];
+    for (const file of unit) if (heavy.test(await readFile(`${root}${file}`, 'utf8'))) offenders.push(file);
+
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * Which test files run in which tier (vitest.config.ts). Unit: the domain functions, the Director
+ * client and the stand-ins on their own, without the workflow sandbox or a CDK synthesis. Workflow:
+ * the rest. A file under a unit folder that starts the sandbox or synthesizes the stack is listed
+ * in UNIT_TESTS_NEEDING_A_SANDBOX, which moves it to the workflow tier.
+ */
+export const UNIT_TESTS = [
+  'test/lambda/**/*.test.ts',
+  'test/local/aws/**/*.test.ts',
+  'test/local/director-simulator/**/*.test.ts',
+  'test/local/*.test.ts',
+  'test/bench/**/*.test.ts',
+] as const;
+
+export const UNIT_TESTS_NEEDING_A_SANDBOX = ['test/lambda/preflight/director-checks.test.ts', 'test/lambda/onboarding/check-bucket-layout.test.ts'] as const;
+
+export const WORKFLOW_TESTS = [
+  'test/workflow/**/*.test.ts',
+  'test/faults/**/*.test.ts',
+  'test/local/sandbox/**/*.test.ts',
+  'test/bin/**/*.test.ts',
+  'test/lib/**/*.test.ts',
+  'test/support/**/*.test.ts',
+] as const;
