@@ -2,6 +2,7 @@ import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { coldInitFigures, CONSTRUCT_BUNDLING, type ColdInitFigure } from './cold-init.js';
 import { orderPollingFigures, type PollingFigure } from './order-polling.js';
 
 /**
@@ -15,11 +16,14 @@ import { orderPollingFigures, type PollingFigure } from './order-polling.js';
  *    simulated clock (bench/fleet-governance.ts).
  * 5. Order polling: how late a finished order is seen and how many CheckOrder invocations that
  *    takes, against a look every 5 s (bench/order-polling.ts).
- * Numbers of 1 and 2 depend on the machine (compare runs on the same machine only); 3 to 5 do not.
+ * 6. Cold init of each Lambda bundle against a bundle that loads only the SDK clients the
+ *    function lists (`awsClients`) and against an empty handler (bench/cold-init.ts).
+ * Numbers of 1, 2 and 6 depend on the machine (compare runs on the same machine only); 3 to 5 do not.
  */
 const LAMBDA_DIR = path.join(import.meta.dirname, '..', 'lambda');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const FLEET_ACCOUNTS = Number(process.env.BENCH_FLEET_ACCOUNTS ?? 1000);
+const COLD_INIT_RUNS = Number(process.env.BENCH_COLD_INIT_RUNS ?? 5);
 const JSON_OUTPUT = process.argv.includes('--json');
 /** The readable table goes to stdout; under --json, stdout carries the one document and the table goes nowhere. */
 const say = (line: string): void => {
@@ -27,7 +31,7 @@ const say = (line: string): void => {
 };
 
 interface BenchFigures {
-  bundles: Array<{ function: string; bytes: number }>;
+  bundles: Array<{ function: string; bytes: number; mapBytes: number }>;
   sandboxOnboarding: { runs: number; startMs: number; medianMs: number; minMs: number; maxMs: number };
   directorRequests: Array<{ profile: string; perOnboarding: number; minimum: number; kinds: Record<string, number> }>;
   fleet: {
@@ -38,29 +42,23 @@ interface BenchFigures {
     withoutGovernor: { failed: number; duplicates: number; rateUtilization: number };
   };
   polling: PollingFigure[];
+  coldInit: ColdInitFigure[];
 }
 
 async function bundleSizes(): Promise<BenchFigures['bundles']> {
-  say('Lambda bundle sizes (minified, @aws-sdk/* and undici external):');
+  say('Lambda bundle sizes, bundled as the construct does (minified ESM, @aws-sdk/* and undici external, with a source map):');
   const sizes: BenchFigures['bundles'] = [];
   const entryPoints = readdirSync(LAMBDA_DIR, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.handler.ts'))
     .sort();
   for (const file of entryPoints) {
-    const result = await build({
-      entryPoints: [path.join(LAMBDA_DIR, file)],
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      external: ['@aws-sdk/*', 'undici'],
-      write: false,
-    });
-    const bytes = result.outputFiles.reduce((sum, output) => sum + output.contents.byteLength, 0);
-    say(`  ${file.padEnd(40)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB`);
-    sizes.push({ function: file, bytes });
+    const result = await build({ ...CONSTRUCT_BUNDLING, entryPoints: [path.join(LAMBDA_DIR, file)], outdir: 'out', write: false });
+    const sizeOf = (map: boolean) =>
+      result.outputFiles.filter((output) => output.path.endsWith('.map') === map).reduce((sum, output) => sum + output.contents.byteLength, 0);
+    const bytes = sizeOf(false);
+    const mapBytes = sizeOf(true);
+    say(`  ${file.padEnd(48)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB, source map ${(mapBytes / 1024).toFixed(1).padStart(7)} KiB`);
+    sizes.push({ function: file, bytes, mapBytes });
   }
   return sizes;
 }
@@ -205,11 +203,29 @@ async function orderPolling(): Promise<PollingFigure[]> {
   return figures;
 }
 
+async function coldInit(): Promise<ColdInitFigure[]> {
+  say(
+    `\nCold init, median of ${COLD_INIT_RUNS} fresh \`node --enable-source-maps\` processes importing the bundle (start-up excluded), ` +
+      'against a baseline importing only the SDK clients the function needs (each built once) and an empty handler:',
+  );
+  const columns = ['ms', 'baseline ms', 'empty ms', 'ratio', 'vs empty', 'KiB'];
+  say(`  ${'function'.padEnd(48)}${columns.map((column) => column.padStart(12)).join('')}  SDK clients`);
+  const figures = await coldInitFigures({ runs: COLD_INIT_RUNS });
+  for (const figure of figures) {
+    const cells = [figure.ms, figure.baselineMs, figure.emptyMs].map((ms) => ms.toFixed(1));
+    cells.push(figure.ratio.toFixed(2), figure.ratioVsEmpty.toFixed(2), (figure.bytes / 1024).toFixed(1));
+    const clients = figure.sdkClients.map((name) => name.replace('@aws-sdk/client-', '')).join(', ') || 'none';
+    say(`  ${figure.function.padEnd(48)}${cells.map((cell) => cell.padStart(12)).join('')}  ${clients}${figure.declared ? '' : ' (from the bundle)'}`);
+  }
+  return figures;
+}
+
 const figures: BenchFigures = {
   bundles: await bundleSizes(),
   sandboxOnboarding: await sandboxOnboardings(),
   directorRequests: await directorCallsPerProfile(),
   fleet: await fleetGovernance(),
   polling: await orderPolling(),
+  coldInit: await coldInit(),
 };
 if (JSON_OUTPUT) console.log(JSON.stringify(figures));

@@ -11,7 +11,7 @@ import { CollectionMode } from '../../lambda/contract/collection.js';
 import { EnvName } from '../../lambda/contract/env-names.js';
 import { runtimeSettingsSchema } from '../../lambda/contract/runtime-settings.js';
 import { fail, pass, type PreflightCheck } from '../../lambda/preflight/report.js';
-import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
+import { createDirectorClient } from '../../lambda/shared/runtime/aws-clients/director.js';
 import { awsOperations, type AwsOperationClients } from './aws-operations.js';
 import type { Target } from './target.js';
 

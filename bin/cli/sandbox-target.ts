@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readRegistry } from '../../lambda/registry/registry-items.js';
-import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
+import { createDirectorClient } from '../../lambda/shared/runtime/aws-clients/director.js';
 import { accountSecretName } from '../../lambda/contract/names.js';
 import type { StartedExecution } from '../../lambda/triggers/start-workflow.js';
 import { deploySubjectOf } from '../../lib/product/collection-config.js';

@@ -2,7 +2,9 @@ import { WorkflowKind } from '../contract/account-events.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import { OnboardingError } from '../shared/errors.js';
 import { executionNameFor } from '../shared/execution-names.js';
-import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { awsDependencies, type AwsClientFactories, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { dynamo } from '../shared/runtime/aws-clients/dynamodb.js';
+import { organizations } from '../shared/runtime/aws-clients/organizations.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { listFleetAccounts } from './fleet-accounts.js';
 import { recordExcluded } from './fleet-registry.js';
@@ -13,7 +15,10 @@ import { fleetInputSchema, fleetListingSchema, listFleetAccountsInputSchema } fr
  * ListFleetAccounts: the organization's ACTIVE accounts the filters admit, each with the name its
  * onboarding runs under; those they leave out are recorded as EXCLUDED in the account registry.
  */
-export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+/** The AWS clients this function's code uses: its bundle loads these SDK packages and no others. */
+export const awsClients = { dynamo, organizations } satisfies Partial<AwsClientFactories>;
+
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies(awsClients)) =>
   defineStep({
     step: 'ListFleetAccounts',
     input: listFleetAccountsInputSchema,

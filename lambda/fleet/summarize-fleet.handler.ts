@@ -1,5 +1,9 @@
+import type { AwsClientFactories } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { summarizeFleetInputSchema, fleetSummarySchema, type FleetAccountResult, type FleetSummary } from './workflow-contract.js';
+
+/** SummarizeFleet calls no AWS service: its bundle loads no SDK package. */
+export const awsClients = {} satisfies Partial<AwsClientFactories>;
 
 /** SummarizeFleet: totals and per-account outcomes of a fleet run, for its output and its event. */
 export const createHandler = () =>

@@ -1,12 +1,17 @@
 import { workflowMaxRunSeconds } from '../contract/account-lock.js';
-import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { awsDependencies, type AwsClientFactories, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { dynamo } from '../shared/runtime/aws-clients/dynamodb.js';
+import { sfn } from '../shared/runtime/aws-clients/sfn.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { acquireAccountLock, requireLockTable } from './account-lock.js';
 import { executionHasEnded } from './execution-status.js';
 import { acquireLockInputSchema, accountLockSchema } from './workflow-contract.js';
 
 /** AcquireLock: the run takes its account's lock before it touches the account; another run holding it fails this one with ACCOUNT_BUSY. */
-export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+/** The AWS clients this function's code uses: its bundle loads these SDK packages and no others. */
+export const awsClients = { dynamo, sfn } satisfies Partial<AwsClientFactories>;
+
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies(awsClients)) =>
   defineStep({
     step: 'AcquireLock',
     input: acquireLockInputSchema,

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { RegistryState } from '../contract/account-registry.js';
 import { recordAccount, requireRegistryTable } from '../registry/account-registry.js';
-import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { awsDependencies, type AwsClientFactories, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { dynamo } from '../shared/runtime/aws-clients/dynamodb.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { offboardingRequestSchema, offboardingSummarySchema, recordedOffboardingSchema } from './workflow-contract.js';
 
@@ -10,7 +11,10 @@ import { offboardingRequestSchema, offboardingSummarySchema, recordedOffboarding
  * the organization source covered, that is all its offboarding changes: the organization's source
  * goes only when the organization itself is offboarded.
  */
-export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+/** The AWS clients this function's code uses: its bundle loads these SDK packages and no others. */
+export const awsClients = { dynamo } satisfies Partial<AwsClientFactories>;
+
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies(awsClients)) =>
   defineStep({
     step: 'RecordOffboarded',
     input: z.strictObject({ request: offboardingRequestSchema, summary: offboardingSummarySchema, runId: z.string().min(1) }),

@@ -1,10 +1,13 @@
 import { offboardingInputSchema, offboardingRequestSchema } from './workflow-contract.js';
-import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { awsDependencies, type AwsClientFactories, type DependenciesProvider } from '../shared/runtime/dependencies.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { resolveOffboardingRequest } from './request.js';
 
 /** ValidateOffboardInput: a bad input fails the offboarding here, before anything is looked at. */
-export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+/** The AWS clients this function's code uses: its bundle loads these SDK packages and no others. */
+export const awsClients = {} satisfies Partial<AwsClientFactories>;
+
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies(awsClients)) =>
   defineStep({
     step: 'ValidateOffboardInput',
     input: offboardingInputSchema,

@@ -1,6 +1,9 @@
 import { failureSchema, workflowStateSchema } from './workflow-contract.js';
 import { requireRegistryTable } from '../registry/account-registry.js';
-import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { awsDependencies, type AwsClientFactories, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { dynamo } from '../shared/runtime/aws-clients/dynamodb.js';
+import { iam } from '../shared/runtime/aws-clients/iam.js';
+import { secretsManager } from '../shared/runtime/aws-clients/secrets-manager.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { compensateOnboarding } from './compensation.js';
 import { recordFailure } from './onboarding-registry.js';
@@ -8,7 +11,10 @@ import { releaseOrderSlot } from '../governance/order-slot-use.js';
 import { ErrorCode } from '../contract/error-codes.js';
 
 /** Compensate: remove what the failed execution created, describe the failure, record it in the account registry, and give back the run's order slot. */
-export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+/** The AWS clients this function's code uses: its bundle loads these SDK packages and no others. */
+export const awsClients = { iam, secretsManager, dynamo } satisfies Partial<AwsClientFactories>;
+
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies(awsClients)) =>
   defineStep({
     step: 'Compensate',
     input: workflowStateSchema,

@@ -3,7 +3,11 @@ import { ErrorCode } from '../contract/error-codes.js';
 import { requireRegistryTable } from '../registry/account-registry.js';
 import { OnboardingError } from '../shared/errors.js';
 import { executionNameFor } from '../shared/execution-names.js';
-import { awsDependencies, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { awsDependencies, type AwsClientFactories, type DependenciesProvider } from '../shared/runtime/dependencies.js';
+import { director } from '../shared/runtime/aws-clients/director.js';
+import { dynamo } from '../shared/runtime/aws-clients/dynamodb.js';
+import { organizations } from '../shared/runtime/aws-clients/organizations.js';
+import { secretsManager } from '../shared/runtime/aws-clients/secrets-manager.js';
 import { defineStep } from '../shared/runtime/workflow-step.js';
 import { findDrift } from './drift.js';
 import { recordDrift } from './drift-registry.js';
@@ -15,7 +19,10 @@ import { driftReportSchema, findDriftInputSchema, reconcileInputSchema } from '.
  * Director × their last log. Records what it finds on each account's registry item and returns
  * the safe repairs, each with the name its run starts under.
  */
-export const createHandler = (dependencies: DependenciesProvider = awsDependencies) =>
+/** The AWS clients this function's code uses: its bundle loads these SDK packages and no others. */
+export const awsClients = { organizations, secretsManager, dynamo, director } satisfies Partial<AwsClientFactories>;
+
+export const createHandler = (dependencies: DependenciesProvider = awsDependencies(awsClients)) =>
   defineStep({
     step: 'FindDrift',
     input: findDriftInputSchema,
@@ -26,7 +33,13 @@ export const createHandler = (dependencies: DependenciesProvider = awsDependenci
       const deps = dependencies();
       const registryTable = requireRegistryTable(deps.accountRegistryTable, 'FindDrift');
       const { settings } = deps;
-      const inventory = await takeInventory({ ...deps, registryTable, director: deps.director(), filters: settings.fleet });
+      const inventory = await takeInventory({
+        organizations: deps.organizations,
+        dynamo: deps.dynamo,
+        registryTable,
+        director: deps.director(),
+        filters: settings.fleet,
+      });
       const now = deps.now();
       const report = findDrift({
         ...inventory,

@@ -1,24 +1,16 @@
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { RotationRulesType, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { EnvName } from '../contract/env-names.js';
 import { ErrorCode } from '../contract/error-codes.js';
 import { DEFAULT_ROTATION_SCHEDULE_DAYS, accountSecretName } from '../contract/names.js';
 import { describeAccountSecret, secretNotOwned, type AccountSecretDescription } from '../shared/account-secret.js';
 import { OnboardingError } from '../shared/errors.js';
+import type { EnableRotationOptions } from './rotation-settings.js';
 import { describeAwsError, isAwsError } from '../shared/ownership.js';
 
 /**
  * Switching on scheduled rotation of an account secret, which FinalizeOnboarding does once the
  * account's log source works (a half-onboarded account is never rotated).
  */
-
-export interface EnableRotationOptions {
-  rotationLambdaArn: string;
-  /** Days between rotations (1-1000); default 90. Ignored when `scheduleExpression` is set. */
-  scheduleDays?: number;
-  /** A `rate(...)` or `cron(...)` expression instead of a number of days. */
-  scheduleExpression?: string;
-}
 
 /**
  * `unchanged`: rotation was already on with this function and schedule. `rotation-in-progress`: a
@@ -95,12 +87,4 @@ function rotationRules(options: EnableRotationOptions): RotationRulesType {
     throw new OnboardingError(ErrorCode.CONFIG_INVALID, `Rotation schedule must be a whole number of days from 1 to 1000, not ${days}.`);
   }
   return { AutomaticallyAfterDays: days };
-}
-
-/** The rotation settings the construct put into a function's environment, or null when rotation is not wired. */
-export function rotationSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EnableRotationOptions | null {
-  const rotationLambdaArn = env[EnvName.ROTATION_LAMBDA_ARN];
-  if (!rotationLambdaArn) return null;
-  const days = env[EnvName.ROTATION_SCHEDULE_DAYS];
-  return { rotationLambdaArn, scheduleDays: days ? Number(days) : DEFAULT_ROTATION_SCHEDULE_DAYS };
 }

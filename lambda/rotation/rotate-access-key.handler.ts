@@ -1,4 +1,4 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { OnboardingError } from '../shared/errors.js';
 import { runRotationStep } from './rotation-steps.js';
@@ -8,8 +8,13 @@ import { holdingOrderSlot } from '../governance/order-slot-use.js';
 import { accountIdOfSecretId } from './rotation-target.js';
 import { DEFAULT_ROTATION_TIMEOUTS, ROTATION_STEPS, RotationStep } from './rotation-types.js';
 import type { KeyRotationContext, RotationStepResult, RotationTimeouts } from './rotation-types.js';
-import { awsDependencies, directorLogger } from '../shared/runtime/dependencies.js';
-import type { WorkflowDependencies } from '../shared/runtime/dependencies.js';
+import { awsDependencies, type AwsClientFactories, type WorkflowDependencies } from '../shared/runtime/dependencies.js';
+import { director, directorLogger } from '../shared/runtime/aws-clients/director.js';
+import { dynamo } from '../shared/runtime/aws-clients/dynamodb.js';
+import { eventBridge } from '../shared/runtime/aws-clients/eventbridge.js';
+import { iam } from '../shared/runtime/aws-clients/iam.js';
+import { s3, s3ForCredentials } from '../shared/runtime/aws-clients/s3.js';
+import { secretsManager } from '../shared/runtime/aws-clients/secrets-manager.js';
 import { defineLambdaHandler, logger } from '../shared/runtime/lambda-handler.js';
 import { ErrorCode } from '../contract/error-codes.js';
 
@@ -29,13 +34,11 @@ export interface RotationDependencies extends WorkflowDependencies {
 
 export type RotationDependenciesProvider = () => RotationDependencies;
 
-let awsCache: RotationDependencies | undefined;
+/** The AWS clients the rotation function's code uses: its bundle loads these SDK packages and no others. */
+export const awsClients = { iam, secretsManager, eventBridge, director, s3, s3ForCredentials, dynamo } satisfies Partial<AwsClientFactories>;
 
-/** The workflow's AWS clients plus EventBridge, built once per container. */
-export const awsRotationDependencies: RotationDependenciesProvider = () => {
-  awsCache ??= { ...awsDependencies(), eventBridge: new EventBridgeClient({}) };
-  return awsCache;
-};
+/** The rotation function's clients, built on first use and kept for the container's life. */
+const awsRotationDependencies: RotationDependenciesProvider = awsDependencies(awsClients);
 
 /** The event Secrets Manager sends; unknown fields are tolerated. */
 export const rotationEventSchema = z.looseObject({
@@ -98,7 +101,11 @@ export const createHandler = (dependencies: RotationDependenciesProvider = awsRo
       const governed = Step === RotationStep.SetSecret ? () => holdingOrderSlot(deps, accountId, step) : step;
       const run = () => recordingRotation(deps, { accountId, step: Step, clientRequestToken: ClientRequestToken }, governed);
       const lock = { accountId, clientRequestToken: ClientRequestToken, lastStep: Step === RotationStep.FinishSecret };
-      return underRotationLock({ ...deps, logger: directorLogger }, lock, run);
+      return underRotationLock(
+        { dynamo: deps.dynamo, accountLockTable: deps.accountLockTable, settings: deps.settings, now: deps.now, logger: directorLogger },
+        lock,
+        run,
+      );
     },
   });
 

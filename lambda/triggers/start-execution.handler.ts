@@ -1,11 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { putCustomResourceResponse } from './custom-resource.js';
 import { handleStartEvent, type ExecutionStarterDependencies } from './start-event.js';
 import type { StarterLogger } from './start-workflow.js';
 import { requireEnv } from '../shared/runtime/env.js';
 import { defineLambdaHandler, logger } from '../shared/runtime/lambda-handler.js';
 import { EnvName } from '../contract/env-names.js';
+import type { AwsClientFactories } from '../shared/runtime/dependencies.js';
+import { dynamo } from '../shared/runtime/aws-clients/dynamodb.js';
+import { sfn } from '../shared/runtime/aws-clients/sfn.js';
+
+/** The AWS clients the starter's code uses: its bundle loads these SDK packages and no others. */
+export const awsClients = { sfn, dynamo } satisfies Partial<AwsClientFactories>;
 
 export type StarterDependenciesProvider = () => ExecutionStarterDependencies;
 
@@ -21,13 +25,13 @@ const starterLogger: StarterLogger = {
 export const awsStarterDependencies: StarterDependenciesProvider = () => {
   if (awsCache) return awsCache;
   const dependencies: ExecutionStarterDependencies = {
-    sfn: new SFNClient({}),
+    sfn: awsClients.sfn(),
     stateMachines: {
       onboard: requireEnv(EnvName.ONBOARDING_STATE_MACHINE_ARN),
       offboard: process.env[EnvName.OFFBOARDING_STATE_MACHINE_ARN] || undefined,
       fleet: process.env[EnvName.FLEET_STATE_MACHINE_ARN] || undefined,
     },
-    locks: { dynamo: new DynamoDBClient({}), tableName: requireEnv(EnvName.ACCOUNT_LOCK_TABLE) },
+    locks: { dynamo: awsClients.dynamo(), tableName: requireEnv(EnvName.ACCOUNT_LOCK_TABLE) },
     now: () => new Date(),
     sendCustomResourceResponse: (url, body) => putCustomResourceResponse(fetch, url, body),
     logger: starterLogger,

@@ -3,7 +3,7 @@ import { readerBoundaryPolicyName } from '../../lib/shared/reader-boundary.js';
 import { READER_USER_PATH } from '../../lambda/contract/names.js';
 import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js';
 import type { RotationDependencies } from '../../lambda/rotation/rotate-access-key.handler.js';
-import { createDirectorClient, directorRequestBudget } from '../../lambda/shared/runtime/dependencies.js';
+import { createDirectorClient, directorRequestBudget } from '../../lambda/shared/runtime/aws-clients/director.js';
 import type { AwsSandbox } from '../aws/index.js';
 import type { AwsCallLog } from './aws-call-log.js';
 import { SANDBOX_REGION } from './constants.js';

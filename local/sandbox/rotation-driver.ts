@@ -5,6 +5,7 @@ import type { RotationDependencies } from '../../lambda/rotation/rotate-access-k
 import { accountSecretName } from '../../lambda/contract/names.js';
 import type { AwsSandbox } from '../aws/index.js';
 import { invokeLikeLambda, type LambdaHandler } from './lambda-invocation.js';
+import { withListedClients } from './listed-clients.js';
 import type { ExecutionEvent, LocalRunResult, LocalTaskHandler } from './state-machine-runner.js';
 import type { RunOptions } from './workflow-runner.js';
 
@@ -15,8 +16,9 @@ const ROTATION_CALLER = { workflow: 'rotate', task: 'KeyRotation' } as const;
 export async function loadRotationHandler(provider: () => RotationDependencies): Promise<LocalTaskHandler> {
   const rotationModule = (await import('../../lambda/rotation/rotate-access-key.handler.js')) as {
     createHandler: (deps: () => RotationDependencies) => LambdaHandler;
+    awsClients: object;
   };
-  return invokeLikeLambda(rotationModule.createHandler(provider), ROTATION_CALLER);
+  return invokeLikeLambda(rotationModule.createHandler(withListedClients(provider, rotationModule.awsClients, ROTATION_CALLER.task)), ROTATION_CALLER);
 }
 
 /** Plays Secrets Manager's part in a rotation: RotateSecret, then each step of the function. */

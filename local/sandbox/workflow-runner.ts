@@ -6,6 +6,7 @@ import { invokeLikeLambda, withCrashes, type CrashSpec } from './lambda-invocati
 import { runLocally, type ExecutionEvent, type LocalRunResult, type LocalTaskHandler } from './state-machine-runner.js';
 import type { VirtualClock } from './virtual-clock.js';
 import type { ExecutionRegistry } from './execution-registry.js';
+import { withListedClients } from './listed-clients.js';
 
 /** What a caller of one run may watch (every state entered and left, as it happens) and break. */
 export interface RunOptions {
@@ -60,8 +61,10 @@ export async function workflowRunner(spec: WorkflowRunnerSpec): Promise<Workflow
     // The handler files are known only at run time; Vite must leave this import to Node.
     const module = (await import(/* @vite-ignore */ `../../lambda/${spec.tasks[task]}.handler.js`)) as {
       createHandler: (deps: DependenciesProvider) => StepHandler;
+      awsClients?: object;
     };
-    taskHandlers[state] = invokeLikeLambda(module.createHandler(spec.provider), { workflow: spec.prefix, task });
+    const provider = withListedClients(spec.provider, module.awsClients, task);
+    taskHandlers[state] = invokeLikeLambda(module.createHandler(provider), { workflow: spec.prefix, task });
   }
   // Only the Lambda tasks can crash: the PutEvents states are EventBridge, not Lambda.
   const crashable = { ...taskHandlers };

@@ -3,7 +3,7 @@ import { logSourceUuid } from '../../lambda/director/index.js';
 import { buildLogSourceBody } from '../../lambda/shared/log-source-body.js';
 import { recordedOffboardingSchema, type OffboardingSummary } from '../../lambda/offboarding/workflow-contract.js';
 import { OffboardingState } from '../../lambda/contract/offboarding-states.js';
-import { createDirectorClient } from '../../lambda/shared/runtime/dependencies.js';
+import { createDirectorClient } from '../../lambda/shared/runtime/aws-clients/director.js';
 import { startSandbox, type Sandbox } from '../../local/sandbox/environment.js';
 import type { PublishedEvent } from '../../local/sandbox/event-capture.js';
 import type { LocalRunResult } from '../../local/sandbox/state-machine-runner.js';

@@ -1,20 +1,17 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createSecretsManagerDirectorCredentials } from '../../director/secrets-manager-credentials.js';
-import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../../director/index.js';
-import type { DirectorRequestBudget } from '../../director/request-budget.js';
-import { createDirectorRequestBudget } from '../../governance/governor.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { DirectorClient } from '../../director/index.js';
 import { OnboardingError } from '../errors.js';
 import { ErrorCode } from '../../contract/error-codes.js';
 import type { RuntimeSettings } from '../../contract/runtime-settings.js';
 import { loadRuntimeSettings } from './settings.js';
 import { EnvName } from '../../contract/env-names.js';
-import { logger } from './lambda-handler.js';
-import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/enable-rotation.js';
+import { rotationSettingsFromEnv, type EnableRotationOptions } from '../../rotation/rotation-settings.js';
 
 interface ReaderCredentials {
   accessKeyId: string;
@@ -54,82 +51,112 @@ export interface WorkflowDependencies {
 
 export type DependenciesProvider = () => WorkflowDependencies;
 
-/** The Director client for the configured pool and logpoint, its token kept in the operator's secret. */
-export function createDirectorClient(
-  settings: RuntimeSettings['director'],
-  secretsManager: SecretsManagerClient,
-  options: { caBundle?: string; logger?: DirectorLogger; retry?: Partial<RetryPolicy>; budget?: DirectorRequestBudget } = {},
-): DirectorClient {
-  return new DirectorClient({
-    baseUrl: settings.baseUrl,
-    poolUuid: settings.poolUuid,
-    logpointId: settings.logpointId,
-    timeoutMs: settings.requestTimeoutMs,
-    credentials: createSecretsManagerDirectorCredentials(secretsManager, settings.credentialSecretId),
-    ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-    ...(options.budget === undefined ? {} : { budget: options.budget }),
-  });
+/**
+ * How a function builds each AWS client (and the Director client) its code uses, one module per
+ * client under aws-clients/. Each handler lists only its own (`export const awsClients`), so its
+ * bundle imports only those SDK packages: a function's cold start loads what it calls and no more.
+ * The sandbox holds every handler to its list, so a missing entry fails the workflow tests.
+ */
+export interface AwsClientFactories {
+  iam: () => IAMClient;
+  secretsManager: () => SecretsManagerClient;
+  s3: () => S3Client;
+  s3ForCredentials: WorkflowDependencies['s3ForCredentials'];
+  dynamo: () => DynamoDBClient;
+  sfn: () => SFNClient;
+  organizations: () => OrganizationsClient;
+  eventBridge: () => EventBridgeClient;
+  director: (
+    settings: RuntimeSettings['director'],
+    secretsManager: SecretsManagerClient,
+    dynamo: () => DynamoDBClient,
+    lockTable: string | null,
+  ) => DirectorClient;
+}
+
+export type AwsClientName = keyof AwsClientFactories;
+export const AWS_CLIENT_NAMES: readonly AwsClientName[] = [
+  'iam',
+  'secretsManager',
+  's3',
+  's3ForCredentials',
+  'dynamo',
+  'sfn',
+  'organizations',
+  'eventBridge',
+  'director',
+];
+
+/** The error of a function that reaches for a client its handler does not list: a defect, found by the sandbox's tests. */
+export function clientNotListed(name: string, functionName: string): OnboardingError {
+  return new OnboardingError(
+    ErrorCode.INTERNAL,
+    `${functionName} uses the ${name} client, which its handler does not list in awsClients; add it there (the bundle then loads its SDK package).`,
+  );
 }
 
 /**
- * The request budget every Director caller shares when `director.maxRequestsPerSecond` is set:
- * kept in the account lock table, whose name the construct gives each Director-calling function.
+ * Real SDK clients for one function, from the factories its handler lists: built on first use
+ * and reused across invocations of a warm container. The settings and table names come from the
+ * environment the construct set.
  */
-export function directorRequestBudget(
-  settings: RuntimeSettings['director'],
-  dynamo: DynamoDBClient,
-  lockTable: string | null,
-): DirectorRequestBudget | undefined {
-  if (settings.maxRequestsPerSecond === undefined) return undefined;
-  if (lockTable === null) {
-    throw new OnboardingError(
-      ErrorCode.CONFIG_INVALID,
-      'director.maxRequestsPerSecond is set, but this function was deployed without the account lock table that holds the budget.',
-    );
-  }
-  return createDirectorRequestBudget(dynamo, { tableName: lockTable, maxRequestsPerSecond: settings.maxRequestsPerSecond });
+export function awsDependencies(factories: Partial<AwsClientFactories>): () => WorkflowDependencies & { eventBridge: EventBridgeClient } {
+  let built: (WorkflowDependencies & { eventBridge: EventBridgeClient }) | undefined;
+  return () => {
+    built ??= buildDependencies(factories);
+    return built;
+  };
 }
 
-/** The Director client's log lines, through the step's structured logger. */
-export const directorLogger: DirectorLogger = {
-  debug: (message, attributes) => logger.debug(message, attributes ?? {}),
-  info: (message, attributes) => logger.info(message, attributes ?? {}),
-  warn: (message, attributes) => logger.warn(message, attributes ?? {}),
-};
-
-let awsCache: WorkflowDependencies | undefined;
-
-/** Real SDK clients, built on first use and reused across invocations of a warm container. */
-export const awsDependencies: DependenciesProvider = () => {
-  if (awsCache) return awsCache;
+function buildDependencies(factories: Partial<AwsClientFactories>): WorkflowDependencies & { eventBridge: EventBridgeClient } {
+  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'This function';
+  const clients = new Map<string, unknown>();
+  /** The listed client, built once; an unlisted one is a defect. */
+  const client = <Name extends Exclude<AwsClientName, 's3ForCredentials' | 'director'>>(name: Name): ReturnType<AwsClientFactories[Name]> => {
+    const factory = factories[name];
+    if (factory === undefined) throw clientNotListed(name, functionName);
+    if (!clients.has(name)) clients.set(name, factory());
+    return clients.get(name) as ReturnType<AwsClientFactories[Name]>;
+  };
   const settings = loadRuntimeSettings();
-  const secretsManager = new SecretsManagerClient({});
-  const dynamo = new DynamoDBClient({});
   const accountLockTable = process.env[EnvName.ACCOUNT_LOCK_TABLE] || null;
   let director: DirectorClient | undefined;
-  awsCache = {
+  return {
     settings,
-    iam: new IAMClient({}),
-    secretsManager,
-    s3: new S3Client({ followRegionRedirects: true }),
-    s3ForCredentials: (credentials, region) => new S3Client({ region, credentials }),
-    // A private-CA Director is trusted through NODE_EXTRA_CA_CERTS, set by the construct.
+    get iam() {
+      return client('iam');
+    },
+    get secretsManager() {
+      return client('secretsManager');
+    },
+    get s3() {
+      return client('s3');
+    },
+    s3ForCredentials: (credentials, region) => {
+      if (factories.s3ForCredentials === undefined) throw clientNotListed('s3ForCredentials', functionName);
+      return factories.s3ForCredentials(credentials, region);
+    },
     director: () => {
-      if (director) return director;
-      const budget = directorRequestBudget(settings.director, dynamo, accountLockTable);
-      director = createDirectorClient(settings.director, secretsManager, { logger: directorLogger, ...(budget === undefined ? {} : { budget }) });
+      if (factories.director === undefined) throw clientNotListed('director', functionName);
+      director ??= factories.director(settings.director, client('secretsManager'), () => client('dynamo'), accountLockTable);
       return director;
     },
     readerPermissionsBoundaryArn: process.env[EnvName.READER_PERMISSIONS_BOUNDARY_ARN] || null,
     rotation: rotationSettingsFromEnv(process.env),
-    dynamo,
+    get dynamo() {
+      return client('dynamo');
+    },
     accountLockTable,
     accountRegistryTable: process.env[EnvName.ACCOUNT_REGISTRY_TABLE] || null,
-    sfn: new SFNClient({}),
-    organizations: new OrganizationsClient({}),
+    get sfn() {
+      return client('sfn');
+    },
+    get organizations() {
+      return client('organizations');
+    },
+    get eventBridge() {
+      return client('eventBridge');
+    },
     now: () => new Date(),
   };
-  return awsCache;
-};
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeOffboardingFailure, summarizeOffboarding } from '../../../lambda/offboarding/outcome.js';
+import { describeOffboardingFailure } from '../../../lambda/offboarding/offboarding-failure.js';
+import { summarizeOffboarding } from '../../../lambda/offboarding/outcome.js';
 import { offboardingSummarySchema, type ReaderRemoval, type SecretDeletion } from '../../../lambda/offboarding/workflow-contract.js';
 import { READER_POLICY_NAME } from '../../../lambda/shared/reader-policy.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDirector } from '../../../lambda/preflight/director-checks.js';
-import { createDirectorClient } from '../../../lambda/shared/runtime/dependencies.js';
+import { createDirectorClient } from '../../../lambda/shared/runtime/aws-clients/director.js';
 import { startSandbox, type Sandbox } from '../../../local/sandbox/environment.js';
 
 /**
