@@ -5,7 +5,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, paginateListExecu
 import * as z from 'zod';
 import { accountSecretName } from '../../lambda/contract/names.js';
 import { readRegistry } from '../../lambda/registry/registry-items.js';
-import type { AccountRun, RunView, Target } from './target.js';
+import { startedExecutionSchema, type AccountRun, type RunView, type Target } from './target.js';
 
 /** The stack's parts the run commands use, from its outputs. */
 export interface StackParts {
@@ -26,14 +26,6 @@ export interface AwsOperationClients {
 const RUN_HISTORY_LIMIT = 1_000;
 /** `onboard-<account>-<hash>` / `offboard-<account>-<hash>`: the names the starter and the fleet run give executions. */
 const EXECUTION_NAME = /^(onboard|offboard)-(\d{12}|o-[a-z0-9]{10,32})-/;
-
-const startedExecutionSchema = z.looseObject({
-  status: z.enum(['STARTED', 'ALREADY_STARTED', 'ALREADY_RUNNING']),
-  kind: z.enum(['onboard', 'offboard']),
-  accountId: z.string(),
-  executionName: z.string(),
-  executionArn: z.string(),
-});
 
 /**
  * The run commands against a deployed stack, with the caller's credentials: starts go through the

@@ -2,13 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { readRegistry } from '../../lambda/registry/registry-items.js';
 import { createDirectorClient } from '../../lambda/shared/runtime/aws-clients/director.js';
 import { accountSecretName } from '../../lambda/contract/names.js';
-import type { StartedExecution } from '../../lambda/triggers/start-workflow.js';
 import { deploySubjectOf } from '../../lib/product/collection-config.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_ORGANIZATION_ID, SANDBOX_REGION } from '../../local/sandbox/constants.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../local/sandbox/environment.js';
 import type { ExecutionRecord } from '../../local/sandbox/execution-registry.js';
 import { openSandboxStore, type SandboxStore } from './sandbox-store.js';
-import { UsageError, type RunView, type Target } from './target.js';
+import { startedExecutionSchema, UsageError, type RunView, type Target } from './target.js';
 
 /** The sandbox organization's member accounts (the management account is the sandbox account). */
 export const SAMPLE_MEMBER_ACCOUNTS = ['222233334444', '333344445555', '444455556666'] as const;
@@ -76,7 +75,7 @@ export async function openSandboxTarget(options: SandboxTargetOptions): Promise<
     kms: () => sandbox.aws.kms,
     accountId: options.sandbox?.accountId ?? SANDBOX_ACCOUNT_ID,
     defaultSubject: deploySubjectOf(config) ?? SANDBOX_ACCOUNT_ID,
-    start: async (request) => (await sandbox.invokeStarter({ ...request })) as StartedExecution,
+    start: async (request) => startedExecutionSchema.parse(await sandbox.invokeStarter({ ...request })),
     describeRun: (executionArn) => {
       const run = runs().find((record) => record.executionArn === executionArn);
       if (run === undefined) return Promise.reject(new Error(`The sandbox ran no execution ${executionArn}.`));

@@ -7,6 +7,7 @@ import type { RuntimeSettings } from '../../lambda/contract/runtime-settings.js'
 import type { DirectorClient } from '../../lambda/director/index.js';
 import type { PreflightCheck } from '../../lambda/preflight/report.js';
 import type { RegistryItem } from '../../lambda/registry/registry-items.js';
+import * as z from 'zod';
 import type { StartedExecution } from '../../lambda/triggers/start-workflow.js';
 
 /** How a run ended, or that it still runs: Step Functions' execution statuses. */
@@ -81,6 +82,15 @@ export interface Target {
   runsInProcess: boolean;
   close(): Promise<void>;
 }
+
+/** The starter's answer to a manual start, checked the same way on both targets before a command trusts it. */
+export const startedExecutionSchema = z.looseObject({
+  status: z.enum(['STARTED', 'ALREADY_STARTED', 'ALREADY_RUNNING']),
+  kind: z.enum(['onboard', 'offboard']),
+  accountId: z.string(),
+  executionName: z.string(),
+  executionArn: z.string(),
+}) satisfies z.ZodType<StartedExecution>;
 
 /** A mistake on the command line or in a file it names: exit code 2. */
 export class UsageError extends Error {
