@@ -22,3 +22,11 @@ export const WORKFLOW_TESTS = [
   'test/lib/**/*.test.ts',
   'test/support/**/*.test.ts',
 ] as const;
+
+/**
+ * Workflow files that need fresh modules: they read the handlers' logs at INFO, and the handlers'
+ * logger takes its level from the environment once, when its module loads (test/faults/info-logs.ts,
+ * the vi.resetModules of no-secret-leaks). They run isolated, one process per file; the rest of
+ * the workflow tier shares modules within each worker.
+ */
+export const WORKFLOW_TESTS_NEEDING_FRESH_MODULES = ['test/faults/**/*.test.ts', 'test/workflow/no-secret-leaks.test.ts'] as const;

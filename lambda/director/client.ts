@@ -39,6 +39,8 @@ export interface DirectorClientOptions extends Omit<DirectorTransportOptions, 'b
   /** Treat a token as expired this long before its JWT `exp`; default 60 s. */
   tokenExpirySkewMs?: number;
   logger?: DirectorLogger;
+  /** How the client waits between looks at an order (refreshlist, pollOrder); default `sleep`. The sandbox bounds it by its Director's order time. */
+  orderWait?: (ms: number) => Promise<void>;
 }
 
 const ENRICHMENT_POLICY_ID = /^[0-9a-f]{24}$/i;
@@ -56,7 +58,7 @@ export class DirectorClient {
   private readonly transport: DirectorTransport;
   private readonly tokens: DirectorTokenProvider;
   private readonly logger: DirectorLogger | undefined;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly waitBetweenLooks: (ms: number) => Promise<void>;
   private readonly now: () => number;
   /** Secret values of bodies this client sent: a later order or error might echo them. */
   private readonly submittedSecrets = new Set<string>();
@@ -67,7 +69,7 @@ export class DirectorClient {
     }
     this.location = { poolUuid: options.poolUuid, logpointId: options.logpointId };
     this.logger = options.logger;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.waitBetweenLooks = options.orderWait ?? options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
     this.transport = new DirectorTransport(options);
     this.tokens = new DirectorTokenProvider({
@@ -133,7 +135,7 @@ export class DirectorClient {
     }
     // A few looks, not a deadline: a refresh that takes longer leaves the list as it is (best effort).
     for (let look = 0, delayMs = 250; look < REFRESH_LOOKS; look += 1, delayMs = Math.min(delayMs * 2, 2_000)) {
-      await this.sleep(delayMs);
+      await this.waitBetweenLooks(delayMs);
       if ((await this.getOrder(order)).state !== 'pending') return;
     }
     this.logger?.warn('Director has not finished refreshing its log source list; reading it as it is', { requestId: order.requestId });
@@ -172,7 +174,7 @@ export class DirectorClient {
    */
   async waitForOrder(order: string | OrderReference, options: WaitForOrderOptions = {}): Promise<SucceededOrder> {
     const reference = this.orderReference(order);
-    return pollOrder({ reference, getStatus: () => this.getOrder(reference), sleep: this.sleep, now: this.now, logger: this.logger }, options);
+    return pollOrder({ reference, getStatus: () => this.getOrder(reference), sleep: this.waitBetweenLooks, now: this.now, logger: this.logger }, options);
   }
 
   // ─── Lookups ───────────────────────────────────────────────────────────────────────────────

@@ -14,7 +14,6 @@ export {
   DirectorValidationError,
 } from './errors.js';
 export { type DirectorLogger } from './http.js';
-export { type RetryPolicy } from './retry-policy.js';
 export { logSourceUuid, sameLogSourceId } from './paths.js';
 export { REDACTED } from './redact.js';
 export { decodeJwtExpiry } from './token-provider.js';

@@ -1,8 +1,10 @@
 import { App } from 'aws-cdk-lib';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppConfig } from '../../lib/product/app-config.js';
+import { SYNTHESIS_CACHE_DIR_ENV } from './constants.js';
 import { OnboardingStack } from '../../lib/product/onboarding-stack.js';
 import { OnboardingState } from '../../lambda/contract/onboarding-states.js';
 import { OffboardingState } from '../../lambda/contract/offboarding-states.js';
@@ -43,7 +45,7 @@ export function synthesizeWorkflows(config: AppConfig): SynthesizedWorkflows {
   const key = JSON.stringify({ ...config, director: { ...config.director, baseUrl: 'https://director.invalid' } });
   let synthesized = synthesized_.get(key);
   if (synthesized === undefined) {
-    synthesized = synthesize(config);
+    synthesized = synthesizedInThisRun(key, () => synthesize(config));
     synthesized_.set(key, synthesized);
   }
   return synthesized;
@@ -51,11 +53,37 @@ export function synthesizeWorkflows(config: AppConfig): SynthesizedWorkflows {
 
 const synthesized_ = new Map<string, SynthesizedWorkflows>();
 
+/**
+ * With SYNTHESIS_CACHE_DIR_ENV set (a folder that lives for one test run, test/global-setup.ts):
+ * what one worker process synthesized, the others read back instead of synthesizing it again. The
+ * code cannot change within a run, so the config is the whole key. Unset (the CLI, `npm start`):
+ * every process synthesizes for itself.
+ */
+function synthesizedInThisRun(key: string, synthesizeNow: () => SynthesizedWorkflows): SynthesizedWorkflows {
+  const directory = process.env[SYNTHESIS_CACHE_DIR_ENV];
+  if (directory === undefined || directory === '') return synthesizeNow();
+  const file = path.join(directory, `${createHash('sha256').update(key).digest('hex')}.json`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as SynthesizedWorkflows;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const synthesized = synthesizeNow();
+  // Written aside, then renamed: a worker reading it never sees half a file.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify(synthesized));
+  renameSync(partial, file);
+  return synthesized;
+}
+
 function synthesize(config: AppConfig): SynthesizedWorkflows {
   const outdir = mkdtempSync(path.join(tmpdir(), 'onboarding-synth-'));
   try {
     // CloudFormation validation belongs to `npm run synth`; here it would only cost seconds per run.
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    // No stack traces in the construct metadata either: the sandbox reads only the template, and
+    // capturing one per construct is a third of a synthesis.
+    const context = { 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-stack-trace': true, 'aws:cdk:disable-creation-stack-traces': true };
+    const app = new App({ outdir, context, builtinCloudFormationValidation: false });
     const stack = new OnboardingStack(app, config.stackName, { config });
     const assembly = app.synth();
     const template = assembly.getStackByName(stack.stackName).template as Record<string, unknown>;

@@ -134,12 +134,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let director: DirectorSimulator | undefined;
   try {
     const fetcher = sandboxFetcher(options.fetcher, aws, bucketName, { prefix: options.trail?.prefix, organizationId });
-    director = await startDirectorSimulator({
-      orderDelayMs: 300,
-      ...fetcher,
-      ...options.director,
-      ...(restored === undefined ? {} : { restoreFrom: restored.director }),
-    });
+    const directorOrderMs = options.director?.orderDelayMs ?? 300;
+    const restoreFrom = restored === undefined ? {} : { restoreFrom: restored.director };
+    director = await startDirectorSimulator({ ...fetcher, ...options.director, orderDelayMs: directorOrderMs, ...restoreFrom });
     const clock = new VirtualClock();
     const executions = new ExecutionRegistry(region, { accountId, now: () => clock.now() });
     if (restored !== undefined) {
@@ -179,7 +176,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const callLog = new AwsCallLog(() => accountStateOf(aws));
     const simulator = director;
 
-    const dependencies = sandboxDependencies({ aws, accountId, region, deployed: () => ({ config, settings }), clock, events, callLog, waitMs, executions });
+    const deployed = () => ({ config, settings });
+    const dependencies = sandboxDependencies({ aws, accountId, region, deployed, clock, events, callLog, waitMs, directorOrderMs, executions });
     const provider = () => dependencies;
     const workflow = (
       tasks: Record<string, string>,

@@ -30,6 +30,8 @@ export interface HandlerDependenciesSpec {
   executions: ExecutionRegistry;
   /** The longest real sleep a handler may take. */
   waitMs: number;
+  /** How long the sandbox's Director takes for an order: the Director client never waits longer between two looks at one. */
+  directorOrderMs: number;
 }
 
 /** What the real handlers get in the sandbox instead of AWS: the stand-ins, through recording clients. */
@@ -51,7 +53,13 @@ export function sandboxDependencies(spec: HandlerDependenciesSpec): RotationDepe
     director: () => {
       const { director } = deployed().settings;
       const budget = directorRequestBudget(director, dynamo, aws.accountLockTable);
-      return createDirectorClient(director, secretsManager, { retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...(budget === undefined ? {} : { budget }) });
+      // Its looks at an order (a refreshlist after each write) come as soon as the order can be done, not 250 ms, 500 ms, … of real time.
+      const orderWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, spec.directorOrderMs)));
+      return createDirectorClient(director, secretsManager, {
+        retry: { baseDelayMs: 5, maxDelayMs: 20 },
+        orderWait,
+        ...(budget === undefined ? {} : { budget }),
+      });
     },
     // The boundary the stack creates, by the name the construct gives it (the fake checks only its form).
     get readerPermissionsBoundaryArn() {

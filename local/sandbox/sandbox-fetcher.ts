@@ -22,6 +22,8 @@ export function sandboxFetcher(
 ): Pick<DirectorSimulatorOptions, 'fetcher'> {
   if (requested === false) return {};
   const found = new Map<string, string>();
+  // One client per key and region, as a fetcher keeps its connection: a new SDK client every 25 ms round reads the shared config files again.
+  const clients = new Map<string, ReturnType<AwsSandbox['s3ForCredentials']>>();
   const scopePrefixOf = async (source: JsonObject): Promise<string | undefined> => {
     const connector = (source.config as { Connector?: { bucket_name?: unknown; region_name?: unknown } } | undefined)?.Connector;
     const accountId = accountIdOf(source);
@@ -40,7 +42,12 @@ export function sandboxFetcher(
     fetcher: {
       strategy: requested?.strategy ?? 'prefix-only',
       intervalMs: requested?.intervalMs ?? SANDBOX_FETCH_INTERVAL_MS,
-      s3ClientFor: (credentials, region) => aws.s3ForCredentials(credentials, { region }),
+      s3ClientFor: (credentials, region) => {
+        const key = JSON.stringify([credentials.accessKeyId, credentials.secretAccessKey, region]);
+        const client = clients.get(key) ?? aws.s3ForCredentials(credentials, { region });
+        clients.set(key, client);
+        return client;
+      },
       scopePrefixOf,
     },
   };

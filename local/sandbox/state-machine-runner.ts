@@ -150,15 +150,17 @@ function withStartTime(handlers: Record<string, LocalTaskHandler>, startTime: st
 }
 
 // Building a StateMachine validates the definition against the ASL schema (ajv): a quarter of a
-// run's time. A definition object is built once per synthesis, so its machine is built once too.
-const machines = new WeakMap<Record<string, unknown>, StateMachine>();
+// run's time, and about 250 ms for each new definition. Configs that differ only where the
+// workflows do not look synthesize equal definitions: one machine serves them all, by content.
+const machines = new Map<string, StateMachine>();
 
 function machineFor(definition: Record<string, unknown>): StateMachine {
-  let machine = machines.get(definition);
+  const key = JSON.stringify(definition);
+  let machine = machines.get(key);
   if (machine === undefined) {
     // The definition comes from our own synthesized template; the library's types are stricter than JSON.
     machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0], { validationOptions: { checkArn: false } });
-    machines.set(definition, machine);
+    machines.set(key, machine);
   }
   return machine;
 }

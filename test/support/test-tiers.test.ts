@@ -1,6 +1,6 @@
 import { globSync } from 'tinyglobby';
 import { describe, expect, it } from 'vitest';
-import { UNIT_TESTS, UNIT_TESTS_NEEDING_A_SANDBOX, WORKFLOW_TESTS } from '../test-tiers.js';
+import { UNIT_TESTS, UNIT_TESTS_NEEDING_A_SANDBOX, WORKFLOW_TESTS, WORKFLOW_TESTS_NEEDING_FRESH_MODULES } from '../test-tiers.js';
 
 /**
  * `npm run test:unit` and `npm run test:workflow` together run every test file once: a new test
@@ -27,5 +27,20 @@ describe('the test tiers', () => {
     for (const file of unit) if (heavy.test(await readFile(`${root}${file}`, 'utf8'))) offenders.push(file);
 
     expect(offenders).toEqual([]);
+  });
+
+  it('isolate every workflow file that needs fresh modules, and only workflow files', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const workflow = files([...WORKFLOW_TESTS, ...UNIT_TESTS_NEEDING_A_SANDBOX]);
+    const isolated = files(WORKFLOW_TESTS_NEEDING_FRESH_MODULES);
+    // What needs a module loaded afresh: re-importing after an environment change, or the battery's INFO level.
+    const needsFreshModules = /vi\.resetModules|info-logs\.js/;
+    const shared: string[] = [];
+    for (const file of workflow.filter((name) => !isolated.includes(name)))
+      if (needsFreshModules.test(await readFile(`${root}${file}`, 'utf8'))) shared.push(file);
+
+    expect(isolated.length).toBeGreaterThan(0);
+    expect(isolated.filter((file) => !workflow.includes(file))).toEqual([]);
+    expect(shared).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerDirectorCredentials } from '../../../director/secrets-manager-credentials.js';
-import { DirectorClient, type DirectorLogger, type RetryPolicy } from '../../../director/index.js';
+import { DirectorClient, type DirectorClientOptions, type DirectorLogger } from '../../../director/index.js';
 import type { DirectorRequestBudget } from '../../../director/request-budget.js';
 import { createDirectorRequestBudget } from '../../../governance/governor.js';
 import { OnboardingError } from '../../errors.js';
@@ -13,7 +13,7 @@ import { logger } from '../lambda-handler.js';
 export function createDirectorClient(
   settings: RuntimeSettings['director'],
   secretsManager: SecretsManagerClient,
-  options: { caBundle?: string; logger?: DirectorLogger; retry?: Partial<RetryPolicy>; budget?: DirectorRequestBudget } = {},
+  options: Pick<DirectorClientOptions, 'caBundle' | 'logger' | 'retry' | 'budget' | 'orderWait'> = {},
 ): DirectorClient {
   return new DirectorClient({
     baseUrl: settings.baseUrl,
@@ -25,6 +25,7 @@ export function createDirectorClient(
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.budget === undefined ? {} : { budget: options.budget }),
+    ...(options.orderWait === undefined ? {} : { orderWait: options.orderWait }),
   });
 }
 
