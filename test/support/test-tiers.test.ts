@@ -29,7 +29,7 @@ describe('the test tiers', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('isolate every workflow file that needs fresh modules, and only workflow files', async () => {
+  it('isolate every workflow file that needs fresh modules or leaves SDK clients mocked, and only workflow files', async () => {
     const { readFile } = await import('node:fs/promises');
     const workflow = files([...WORKFLOW_TESTS, ...UNIT_TESTS_NEEDING_A_SANDBOX]);
     const isolated = files(WORKFLOW_TESTS_NEEDING_FRESH_MODULES);

@@ -10,7 +10,7 @@ import {
   type ListExecutionsCommandInput,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsOperations, type StackParts } from '../../../bin/cli/aws-operations.js';
 import type { ManualStart } from '../../../bin/cli/target.js';
 import { rejectionOf } from '../../support/rejections.js';
@@ -43,6 +43,11 @@ beforeEach(() => {
   sfn.reset();
   dynamo.reset();
   secretsManager.reset();
+});
+
+// The mocks replace the clients' prototypes; the next file in this worker gets real clients back.
+afterAll(() => {
+  for (const mock of [lambda, sfn, dynamo, secretsManager]) mock.restore();
 });
 
 const operations = (stack: Partial<StackParts> = {}) =>

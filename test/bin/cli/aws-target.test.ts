@@ -1,7 +1,7 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAwsTarget, StackNotUsableError } from '../../../bin/cli/aws-target.js';
 import { main } from '../../../bin/cli/main.js';
 import { EnvName } from '../../../lambda/contract/env-names.js';
@@ -21,6 +21,12 @@ const STACK_ID = `arn:aws:cloudformation:eu-west-1:123456789012:stack/${STACK}/0
 const cloudFormation = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
 const settings = runtimeSettingsFromConfig(exampleConfig());
+
+// The mocks replace the clients' prototypes; the next file in this worker gets real clients back.
+afterAll(() => {
+  cloudFormation.restore();
+  lambda.restore();
+});
 
 beforeEach(() => {
   cloudFormation.reset();
