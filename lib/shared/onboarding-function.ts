@@ -79,6 +79,7 @@ export class OnboardingFunction extends NodejsFunction {
       },
       bundling: {
         minify: true,
+        // Stack traces at the TypeScript line, at no cold init the bench can measure (CONTRIBUTING.md, "Reading the bench").
         sourceMap: true,
         format: OutputFormat.ESM,
         target: 'node22',
