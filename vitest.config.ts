@@ -29,7 +29,9 @@ export default defineConfig({
     // runs a workflow, synthesizes the stack or drives the CLI. Every test file is in exactly one
     // project (test/support/test-tiers.test.ts).
     projects: [
-      { extends: true, test: { name: 'unit', include: [...UNIT_TESTS], exclude: [...UNIT_TESTS_NEEDING_A_SANDBOX] } },
+      // Not isolated either: its fixtures register their hooks from a function each file calls, and
+      // a file that mocks an SDK client class restores it (test/support/test-tiers.test.ts).
+      { extends: true, test: { name: 'unit', isolate: false, include: [...UNIT_TESTS], exclude: [...UNIT_TESTS_NEEDING_A_SANDBOX] } },
       // Not isolated: a worker runs its workflow files in one process, so aws-cdk-lib, the SDK and the
       // stand-ins load once per worker, not once per file (about 150 s of CPU on this machine).
       {

@@ -6,7 +6,22 @@ import { takeInventory } from '../../../lambda/offboarding/inventory.js';
 import { scheduleSecretDeletion } from '../../../lambda/offboarding/secret-deletion.js';
 import { offboardingInventorySchema } from '../../../lambda/offboarding/workflow-contract.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';
-import { aws, caught, clients, createForeignLogSource, harness, inventory, onboard, request, SECRET, USER, userNames } from './offboarding-fixture.js';
+import {
+  aws,
+  caught,
+  clients,
+  createForeignLogSource,
+  harness,
+  inventory,
+  onboard,
+  request,
+  SECRET,
+  USER,
+  userNames,
+  useOffboardingFixture,
+} from './offboarding-fixture.js';
+
+useOffboardingFixture();
 
 describe('takeInventory (FindLogSource)', () => {
   it('finds the onboarded account: its own log source by the recorded id, the reader user and the secret', async () => {

@@ -16,7 +16,10 @@ import {
   request,
   settings,
   START,
+  useOffboardingFixture,
 } from './offboarding-fixture.js';
+
+useOffboardingFixture();
 
 describe('deleteAccountLogSource (DeleteLogSource)', () => {
   it('submits DELETE for our log source and sets the order deadline from the settings', async () => {

@@ -4,7 +4,22 @@ import { checkDeletionOrder, deleteAccountLogSource } from '../../../lambda/offb
 import { removeReaderUser } from '../../../lambda/offboarding/reader-removal.js';
 import { scheduleSecretDeletion } from '../../../lambda/offboarding/secret-deletion.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';
-import { advance, aws, caught, clients, directorContext, harness, now, onboard, ORDER_DELAY_MS, request, settings } from './offboarding-fixture.js';
+import {
+  advance,
+  aws,
+  caught,
+  clients,
+  directorContext,
+  harness,
+  now,
+  onboard,
+  ORDER_DELAY_MS,
+  request,
+  settings,
+  useOffboardingFixture,
+} from './offboarding-fixture.js';
+
+useOffboardingFixture();
 
 describe('secrets', () => {
   it('never puts the reader key secret into a result or an error message of any step', async () => {

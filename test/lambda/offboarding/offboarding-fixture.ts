@@ -8,6 +8,7 @@ import { tagAccountSecret } from '../../../lambda/shared/account-secret-tags.js'
 import { OnboardingError } from '../../../lambda/shared/errors.js';
 import { buildLogSourceBody } from '../../../lambda/shared/log-source-body.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
+import type { AwsSandbox } from '../../../local/aws/index.js';
 import { harnessPerTest, rejectionOf, type Harness } from '../director/support.js';
 
 /* One account in a fresh AWS sandbox and Director simulator on one movable clock: what the offboarding tests share. */
@@ -32,19 +33,28 @@ export const request: OffboardingRequest = {
   coverage: 'account-source',
 };
 
-let nowMs: number;
+let nowMs = START;
 let current: Harness | undefined;
+let awsOfThisFile: (() => AwsSandbox) | undefined;
 
-beforeEach(() => {
-  nowMs = START;
-});
-// One clock for IAM, Secrets Manager, Director orders and tokens: tests move it instead of waiting.
-export const aws = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, clock: () => nowMs });
-const startDirector = harnessPerTest();
-beforeEach(async () => {
-  current = await startDirector({ simulator: { clock: () => nowMs, orderDelayMs: ORDER_DELAY_MS }, client: { now: () => nowMs } });
-});
+/**
+ * Call at the top of each test file that uses this fixture: a fresh AWS sandbox and Director
+ * simulator for each of its tests, on one clock that starts at START (hooks belong to a file, not
+ * to a module a worker loads once).
+ */
+export function useOffboardingFixture(): void {
+  beforeEach(() => {
+    nowMs = START;
+  });
+  // One clock for IAM, Secrets Manager, Director orders and tokens: tests move it instead of waiting.
+  awsOfThisFile = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION, clock: () => nowMs });
+  const startDirector = harnessPerTest();
+  beforeEach(async () => {
+    current = await startDirector({ simulator: { clock: () => nowMs, orderDelayMs: ORDER_DELAY_MS }, client: { now: () => nowMs } });
+  });
+}
 
+export const aws = (): AwsSandbox => (awsOfThisFile ?? expect.fail('call useOffboardingFixture() in the test file'))();
 /** The Director simulator and its client for the running test. */
 export const harness = (): Harness => current ?? expect.fail('the Director harness exists only while a test runs');
 export const now = (): Date => new Date(nowMs);

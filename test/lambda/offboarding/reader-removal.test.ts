@@ -5,7 +5,9 @@ import { removeReaderUser } from '../../../lambda/offboarding/reader-removal.js'
 import { READER_POLICY_NAME } from '../../../lambda/shared/reader-policy.js';
 import { iamErrors } from '../../../local/aws/iam-errors.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';
-import { aws, caught, keyIds, onboard, USER, userNames } from './offboarding-fixture.js';
+import { aws, caught, keyIds, onboard, USER, userNames, useOffboardingFixture } from './offboarding-fixture.js';
+
+useOffboardingFixture();
 
 describe('removeReaderUser (RemoveReader)', () => {
   it('deletes every access key, the inline policy and the user', async () => {

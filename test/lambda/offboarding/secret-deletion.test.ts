@@ -4,7 +4,9 @@ import { ErrorCode } from '../../../lambda/contract/error-codes.js';
 import { accountSecretName } from '../../../lambda/contract/names.js';
 import { scheduleSecretDeletion } from '../../../lambda/offboarding/secret-deletion.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';
-import { aws, caught, DAY_MS, onboard, ORDER_DELAY_MS, SECRET, secretView, START } from './offboarding-fixture.js';
+import { aws, caught, DAY_MS, onboard, ORDER_DELAY_MS, SECRET, secretView, START, useOffboardingFixture } from './offboarding-fixture.js';
+
+useOffboardingFixture();
 
 describe('scheduleSecretDeletion (ScheduleSecretDeletion)', () => {
   it('schedules our secret for deletion after the recovery window', async () => {

@@ -6,7 +6,9 @@ import type { ReaderIdentity, WorkflowState } from '../../../lambda/onboarding/w
 import { recordDirectorWrite } from '../../../lambda/shared/director-key-record.js';
 import { describeAccountSecret } from '../../../lambda/shared/account-secret.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';
-import { SECRET, USER, clients, keyIds, provision, provisionUnconfirmed, sandbox, secretKeyId } from './reader-fixture.js';
+import { SECRET, USER, clients, keyIds, provision, provisionUnconfirmed, sandbox, secretKeyId, useReaderSandbox } from './reader-fixture.js';
+
+useReaderSandbox();
 
 /**
  * Compensation works from what IAM and Secrets Manager hold, not from how far the state object

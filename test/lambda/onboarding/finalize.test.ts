@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { retireStaleAccessKeys } from '../../../lambda/onboarding/finalize.js';
 import { ACCOUNT } from '../../support/aws-sandbox.js';
-import { clients, keyIds, provision } from './reader-fixture.js';
+import { clients, keyIds, provision, useReaderSandbox } from './reader-fixture.js';
+
+useReaderSandbox();
 
 describe('retireStaleAccessKeys', () => {
   it('deletes every key except the one Director now uses', async () => {

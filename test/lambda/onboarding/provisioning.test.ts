@@ -8,7 +8,23 @@ import { readerIdentitySchema } from '../../../lambda/onboarding/workflow-contra
 import { READER_POLICY_NAME, buildReaderPolicy } from '../../../lambda/shared/reader-policy.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION } from '../../support/aws-sandbox.js';
 import { onboardingErrorOf } from '../../support/rejections.js';
-import { KEY_ARN, PREFIX, SECRET, USER, allSecrets, bucketFacts, clients, expectFreeOf, keyIds, provision, sandbox, secretKeyId } from './reader-fixture.js';
+import {
+  KEY_ARN,
+  PREFIX,
+  SECRET,
+  USER,
+  allSecrets,
+  bucketFacts,
+  clients,
+  expectFreeOf,
+  keyIds,
+  provision,
+  sandbox,
+  secretKeyId,
+  useReaderSandbox,
+} from './reader-fixture.js';
+
+useReaderSandbox();
 
 const OTHER_ACCOUNT = '444455556666';
 

@@ -3,6 +3,7 @@ import { accountSecretName, readerUserName } from '../../../lambda/contract/name
 import { provisionReader } from '../../../lambda/onboarding/provisioning.js';
 import { OnboardingError } from '../../../lambda/shared/errors.js';
 import { ACCOUNT, HOME_ACCOUNT, REGION, useAwsSandbox } from '../../support/aws-sandbox.js';
+import type { AwsSandbox } from '../../../local/aws/index.js';
 import type { BucketFacts } from '../../../lambda/shared/workflow-schemas.js';
 import type { ReaderIdentity } from '../../../lambda/onboarding/workflow-contract.js';
 import { tagAccountSecret } from '../../../lambda/shared/account-secret-tags.js';
@@ -14,7 +15,12 @@ export const SECRET = accountSecretName(ACCOUNT);
 export const PREFIX = `AWSLogs/${ACCOUNT}/CloudTrail/`;
 export const KEY_ARN = `arn:aws:kms:${REGION}:${HOME_ACCOUNT}:key/0b3c1a2e-9f1d-4a57-8b6e-2f4c5d6e7f80`;
 
-export const sandbox = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
+let sandboxOfThisFile: (() => AwsSandbox) | undefined;
+/** Call at the top of each test file that uses this fixture: a fresh AWS sandbox for each of its tests (hooks belong to a file, not to a module a worker loads once). */
+export function useReaderSandbox(): void {
+  sandboxOfThisFile = useAwsSandbox({ accountId: HOME_ACCOUNT, region: REGION });
+}
+export const sandbox = (): AwsSandbox => (sandboxOfThisFile ?? expect.fail('call useReaderSandbox() in the test file'))();
 
 export function bucketFacts(overrides: Partial<BucketFacts> = {}): BucketFacts {
   return {

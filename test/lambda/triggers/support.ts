@@ -1,7 +1,7 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { CustomResourceResponse } from '../../../lambda/triggers/custom-resource.js';
 import type { ExecutionStarterDependencies } from '../../../lambda/triggers/start-event.js';
 import { AccountLockAttribute } from '../../../lambda/contract/account-lock.js';
@@ -172,7 +172,9 @@ export function cloudFormationRequest(requestType: 'Create' | 'Update' | 'Delete
   };
 }
 
-export const sfnMock = mockClient(SFNClient);
+const mockSfn = () => mockClient(SFNClient);
+/** The Step Functions mock of the running test file (installStarterFakes): it replaces SFNClient's prototype until the file ends. */
+export let sfnMock: ReturnType<typeof mockSfn>;
 const LOCK_TABLE = 'AccountLocks';
 /** The lock table the starter reads (dynalite), a fresh one per test (installStarterFakes). */
 export let lockTable: DynamoDbSandbox;
@@ -220,6 +222,13 @@ export function startedExecutionArn(stateMachineArn: string, name: string): stri
  * executions, StartExecution succeeds, any other command fails.
  */
 export function installStarterFakes(): void {
+  // Per file, and restored after it: a worker that runs several files must not keep SFNClient mocked.
+  beforeAll(() => {
+    sfnMock = mockSfn();
+  });
+  afterAll(() => {
+    sfnMock.restore();
+  });
   beforeEach(async () => {
     sfnMock.reset();
     // Strict: a command the test did not expect fails loudly instead of resolving undefined.
